@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// struct ovl_fb, the wire form of overlay's file handles, stored in overlay.origin
+// and overlay.upper and hex-encoded as index entry names (fs/overlayfs/overlayfs.h):
+//
+//   0  u8  version   OVL_FH_VERSION = 0
+//   1  u8  magic     OVL_FH_MAGIC = 0xfb
+//   2  u8  len       header (21) + fid bytes
+//   3  u8  flags     bit0 BIG_ENDIAN, bit1 ANY_ENDIAN, bit2 PATH_UPPER
+//   4  u8  type      exportfs fid type of the real filesystem
+//   5  u8  uuid[16]  s_uuid of the real filesystem (zero with uuid=off/null)
+//  21  u8  fid[]     the real filesystem's handle
+//
+// Validation follows ovl_check_fb_len/ovl_check_fh_len: too short, len mismatch or
+// wrong magic is malformed (EINVAL); unknown version, unknown flag bits or foreign
+// endianness without ANY_ENDIAN is unusable but harmless (ENODATA: "origin unknown").
+
+#include "util/error.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::ovl {
+
+inline constexpr uint8_t kFhVersion = 0;
+inline constexpr uint8_t kFhMagic = 0xfb;
+inline constexpr uint8_t kFhFlagBigEndian = 1 << 0;
+inline constexpr uint8_t kFhFlagAnyEndian = 1 << 1;
+inline constexpr uint8_t kFhFlagPathUpper = 1 << 2;
+inline constexpr uint8_t kFhFlagAll = kFhFlagBigEndian | kFhFlagAnyEndian | kFhFlagPathUpper;
+inline constexpr size_t kFhHeaderSize = 21;  // offsetof(struct ovl_fb, fid)
+inline constexpr size_t kMaxHandleSize = 128; // MAX_HANDLE_SZ
+
+struct FileHandle {
+    uint8_t version = kFhVersion;
+    uint8_t magic = kFhMagic;
+    uint8_t len = 0;
+    uint8_t flags = 0;
+    uint8_t type = 0;                  // fid type (FILEID_INO32_GEN = 1, ...)
+    std::array<uint8_t, 16> uuid{};
+    std::vector<uint8_t> fid;
+
+    bool bigEndian() const { return flags & kFhFlagBigEndian; }
+    bool anyEndian() const { return flags & kFhFlagAnyEndian; }
+    bool pathUpper() const { return flags & kFhFlagPathUpper; }
+    bool nullUuid() const;
+    // For FILEID_INO32_GEN(_PARENT) (ext4, tmpfs, xfs with 32-bit inodes...): the
+    // inode number and generation the fid encodes, used to verify an origin without
+    // privileges. nullopt for fid types whose layout is not the common one.
+    struct InoGen {
+        uint64_t ino;
+        uint32_t gen;
+    };
+    std::optional<InoGen> inoGen() const;
+    std::string fidTypeName() const; // "ino32_gen", "ino32_gen_parent", "btrfs", "0x4d", ...
+};
+
+// Decode fails with Error::code EINVAL (malformed) or ENODATA (unknown but harmless),
+// with a reason naming the field. The kernel's own check order is kept so the code
+// is the one the kernel would return.
+Result<FileHandle> decodeFileHandle(std::span<const uint8_t> bytes);
+std::vector<uint8_t> encodeFileHandle(const FileHandle &fh); // len recomputed
+
+// Index entry names: lowercase hex of the whole ovl_fb (ovl_get_index_name_fh).
+std::string indexName(const FileHandle &fh);
+Result<FileHandle> decodeIndexName(std::string_view name);
+
+// The handle of an open file as overlay would record it: name_to_handle_at of the
+// fd plus the fs uuid (FS_IOC_GETFSUUID), flags for this CPU's endianness.
+// Fails when the filesystem cannot encode handles (then the kernel stores an empty
+// origin, "copied up, origin unknown").
+Result<FileHandle> handleOfFd(int fd, bool pathUpper = false);
+
+} // namespace strata::ovl

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "xattrio.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace strata {
+
+namespace {
+
+// getxattrat(2)/listxattrat(2) and friends arrived in Linux 6.13; the distribution
+// headers we build against may predate them. The numbers are shared by every
+// architecture (new syscalls use the unified table since 5.1).
+constexpr long kSysSetxattrat = 463;
+constexpr long kSysGetxattrat = 464;
+constexpr long kSysListxattrat = 465;
+constexpr long kSysRemovexattrat = 466;
+struct XattrArgs {
+    uint64_t value;
+    uint32_t size;
+    uint32_t flags;
+};
+
+// Set once we learn the running kernel lacks the *at calls.
+std::atomic<bool> g_noXattrAt{false};
+
+std::string procPath(int dirfd, const std::string &name)
+{
+    std::string p = "/proc/self/fd/" + std::to_string(dirfd);
+    if (!name.empty() && name != ".") {
+        p += '/';
+        p += name;
+    }
+    return p;
+}
+
+const char *atName(const std::string &name) { return name.empty() ? "." : name.c_str(); }
+
+ssize_t rawGet(int dirfd, const std::string &name, const std::string &xattr, void *buf, size_t size)
+{
+    if (!g_noXattrAt) {
+        XattrArgs args{reinterpret_cast<uintptr_t>(buf), static_cast<uint32_t>(size), 0};
+        const long r = ::syscall(kSysGetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args,
+                                 sizeof(args));
+        if (r >= 0 || errno != ENOSYS)
+            return r;
+        g_noXattrAt = true;
+    }
+    return ::lgetxattr(procPath(dirfd, name).c_str(), xattr.c_str(), buf, size);
+}
+
+ssize_t rawList(int dirfd, const std::string &name, char *buf, size_t size)
+{
+    if (!g_noXattrAt) {
+        const long r = ::syscall(kSysListxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, buf, size);
+        if (r >= 0 || errno != ENOSYS)
+            return r;
+        g_noXattrAt = true;
+    }
+    return ::llistxattr(procPath(dirfd, name).c_str(), buf, size);
+}
+
+} // namespace
+
+Result<std::optional<std::string>> getXattrAt(int dirfd, const std::string &name, const std::string &xattr)
+{
+    // Overlay values are short; one call with a stack buffer covers nearly all of
+    // them, and the size probe handles the rest (values can grow in between: retry).
+    char small[256];
+    ssize_t n = rawGet(dirfd, name, xattr, small, sizeof(small));
+    if (n >= 0)
+        return std::string(small, static_cast<size_t>(n));
+    for (int attempt = 0; attempt < 4 && errno == ERANGE; ++attempt) {
+        const ssize_t need = rawGet(dirfd, name, xattr, nullptr, 0);
+        if (need < 0)
+            break;
+        std::string value(static_cast<size_t>(need), '\0');
+        n = rawGet(dirfd, name, xattr, value.data(), value.size());
+        if (n >= 0) {
+            value.resize(static_cast<size_t>(n));
+            return value;
+        }
+    }
+    if (errno == ENODATA)
+        return std::optional<std::string>{};
+    return fail(sysError(errno, name, "cannot read xattr " + xattr));
+}
+
+Result<std::vector<std::string>> listXattrsAt(int dirfd, const std::string &name)
+{
+    std::string buf(1024, '\0');
+    ssize_t n;
+    for (;;) {
+        n = rawList(dirfd, name, buf.data(), buf.size());
+        if (n >= 0)
+            break;
+        if (errno != ERANGE)
+            return fail(sysError(errno, name, "cannot list xattrs"));
+        const ssize_t need = rawList(dirfd, name, nullptr, 0);
+        if (need < 0)
+            return fail(sysError(errno, name, "cannot list xattrs"));
+        buf.assign(static_cast<size_t>(need) + 64, '\0');
+    }
+    std::vector<std::string> names;
+    for (size_t i = 0; i < static_cast<size_t>(n);) {
+        const size_t end = buf.find('\0', i);
+        const size_t stop = end == std::string::npos ? static_cast<size_t>(n) : end;
+        if (stop > i)
+            names.emplace_back(buf, i, stop - i);
+        i = stop + 1;
+    }
+    return names;
+}
+
+Result<void> setXattrAt(int dirfd, const std::string &name, const std::string &xattr, std::string_view value,
+                        int flags)
+{
+    if (!g_noXattrAt) {
+        XattrArgs args{reinterpret_cast<uintptr_t>(value.data()), static_cast<uint32_t>(value.size()),
+                       static_cast<uint32_t>(flags)};
+        const long r = ::syscall(kSysSetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args,
+                                 sizeof(args));
+        if (r == 0)
+            return {};
+        if (errno != ENOSYS)
+            return fail(sysError(errno, name, "cannot set xattr " + xattr));
+        g_noXattrAt = true;
+    }
+    if (::lsetxattr(procPath(dirfd, name).c_str(), xattr.c_str(), value.data(), value.size(), flags) != 0)
+        return fail(sysError(errno, name, "cannot set xattr " + xattr));
+    return {};
+}
+
+Result<void> removeXattrAt(int dirfd, const std::string &name, const std::string &xattr)
+{
+    if (!g_noXattrAt) {
+        const long r = ::syscall(kSysRemovexattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str());
+        if (r == 0)
+            return {};
+        if (errno != ENOSYS)
+            return fail(sysError(errno, name, "cannot remove xattr " + xattr));
+        g_noXattrAt = true;
+    }
+    if (::lremovexattr(procPath(dirfd, name).c_str(), xattr.c_str()) != 0)
+        return fail(sysError(errno, name, "cannot remove xattr " + xattr));
+    return {};
+}
+
+bool canReadTrustedXattrs()
+{
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &hdr, data) != 0)
+        return false;
+    if (!(data[0].effective & (1u << CAP_SYS_ADMIN)))
+        return false;
+    // Capabilities inside a user namespace do not count for trusted.*: the kernel
+    // checks capable() against the initial namespace. An identity uid_map that
+    // spans the full range means we are in the initial namespace.
+    int fd = ::open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return true;
+    char buf[128];
+    const ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+    ::close(fd);
+    if (n <= 0)
+        return true;
+    buf[n] = '\0';
+    unsigned long inside = 1, outside = 1, count = 0;
+    if (std::sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) != 3)
+        return true;
+    return inside == 0 && outside == 0 && count == 4294967295UL;
+}
+
+} // namespace strata
