@@ -34,7 +34,7 @@ inline constexpr uint8_t kFhFlagBigEndian = 1 << 0;
 inline constexpr uint8_t kFhFlagAnyEndian = 1 << 1;
 inline constexpr uint8_t kFhFlagPathUpper = 1 << 2;
 inline constexpr uint8_t kFhFlagAll = kFhFlagBigEndian | kFhFlagAnyEndian | kFhFlagPathUpper;
-inline constexpr size_t kFhHeaderSize = 21;  // offsetof(struct ovl_fb, fid)
+inline constexpr size_t kFhHeaderSize = 21; // offsetof(struct ovl_fb, fid)
 inline constexpr size_t kMaxHandleSize = 128; // MAX_HANDLE_SZ
 
 struct FileHandle {
@@ -42,8 +42,8 @@ struct FileHandle {
     uint8_t magic = kFhMagic;
     uint8_t len = 0;
     uint8_t flags = 0;
-    uint8_t type = 0;                  // fid type (FILEID_INO32_GEN = 1, ...)
-    std::array<uint8_t, 16> uuid{};
+    uint8_t type = 0; // fid type (FILEID_INO32_GEN = 1, ...)
+    std::array<uint8_t, 16> uuid {};
     std::vector<uint8_t> fid;
 
     bool bigEndian() const { return flags & kFhFlagBigEndian; }

@@ -26,7 +26,7 @@ Result<Opaque> parseOpaque(std::string_view value);
 // relative (one name, resolved in the parent's lookup path); ovl_get_redirect_xattr.
 struct Redirect {
     bool absolute = false;
-    std::string path;                    // as stored
+    std::string path; // as stored
     std::vector<std::string> components; // split on '/', never empty
 };
 Result<Redirect> parseRedirect(std::string_view value);
@@ -35,11 +35,11 @@ Result<Redirect> parseRedirect(std::string_view value);
 // {u8 version=0, u8 len, u8 flags, u8 digest_algo, u8 digest[]} with 4 <= size <= 68
 // and len == size (OVL_METACOPY_MIN_SIZE / sizeof(struct ovl_metacopy)).
 struct Metacopy {
-    bool legacy = true;                  // empty value: metadata only, no digest
+    bool legacy = true; // empty value: metadata only, no digest
     uint8_t version = 0;
     uint8_t len = 0;
     uint8_t flags = 0;
-    uint8_t digestAlgo = 0;              // FS_VERITY_HASH_ALG_*: 0 none, 1 sha256, 2 sha512
+    uint8_t digestAlgo = 0; // FS_VERITY_HASH_ALG_*: 0 none, 1 sha256, 2 sha512
     std::vector<uint8_t> digest;
     std::string_view digestAlgoName() const; // "none", "sha256", "sha512", "unknown"
 };

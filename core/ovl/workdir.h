@@ -18,9 +18,9 @@ struct WorkdirLayout {
     bool exists = false;
     bool hasWork = false;
     bool hasIndex = false;
-    bool volatileDirty = false;              // work/incompat/volatile present
-    std::vector<std::string> incompat;       // names under work/incompat/
-    size_t workEntries = 0;                  // leftover staging entries in work/
+    bool volatileDirty = false; // work/incompat/volatile present
+    std::vector<std::string> incompat; // names under work/incompat/
+    size_t workEntries = 0; // leftover staging entries in work/
 };
 
 Result<WorkdirLayout> inspectWorkdir(const std::string &workdir);

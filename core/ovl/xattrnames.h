@@ -29,9 +29,9 @@ enum class Attr : uint8_t {
     Whiteouts,
 };
 
-std::string_view prefix(Namespace ns);      // "trusted.overlay." or "user.overlay."
-std::string_view suffix(Attr a);            // "opaque", "redirect", ...
-std::string name(Namespace ns, Attr a);     // "trusted.overlay.opaque"
+std::string_view prefix(Namespace ns); // "trusted.overlay." or "user.overlay."
+std::string_view suffix(Attr a); // "opaque", "redirect", ...
+std::string name(Namespace ns, Attr a); // "trusted.overlay.opaque"
 std::string_view namespaceLabel(Namespace ns); // "trusted" / "user"
 
 // An xattr name seen on a layer, classified. Escaped names carry one extra
@@ -40,9 +40,9 @@ std::string_view namespaceLabel(Namespace ns); // "trusted" / "user"
 // trusted.overlay.opaque (kernel xattrs.c, "Nesting overlayfs mounts").
 struct ParsedName {
     Namespace ns;
-    int escapeDepth = 0;        // 0: this overlay's own metadata; n: nested n levels
-    std::string_view rest;      // what follows the last "overlay." prefix
-    std::optional<Attr> attr;   // set when `rest` is a known attribute
+    int escapeDepth = 0; // 0: this overlay's own metadata; n: nested n levels
+    std::string_view rest; // what follows the last "overlay." prefix
+    std::optional<Attr> attr; // set when `rest` is a known attribute
 };
 std::optional<ParsedName> parseName(std::string_view xattr); // nullopt: not overlay.*
 

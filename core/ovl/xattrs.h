@@ -19,7 +19,11 @@ namespace strata::ovl {
 
 class XattrReader {
 public:
-    XattrReader(int dirfd, std::string name, Namespace ns) : m_dirfd(dirfd), m_name(std::move(name)), m_ns(ns) {}
+    XattrReader(int dirfd, std::string name, Namespace ns)
+        : m_dirfd(dirfd)
+        , m_name(std::move(name))
+        , m_ns(ns)
+    { }
 
     Result<std::optional<std::string>> raw(Attr a) const;
     Result<std::optional<Opaque>> opaque() const;

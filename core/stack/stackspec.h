@@ -24,7 +24,7 @@ inline constexpr int kStackSchemaVersion = 1;
 struct StackSpec {
     std::string name;
     std::vector<std::string> lower; // top first
-    std::vector<std::string> data;  // data-only layers
+    std::vector<std::string> data; // data-only layers
     std::optional<std::string> upper;
     std::optional<std::string> work;
     std::optional<ovl::Namespace> xattrNamespace; // unset: detect from the layers
@@ -38,7 +38,7 @@ struct StackSpec {
     const std::optional<std::string> *option(std::string_view key) const;
 };
 
-std::string toJson(const StackSpec &spec);            // pretty, stable key order
+std::string toJson(const StackSpec &spec); // pretty, stable key order
 Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view origin); // origin names the file in errors
 Result<StackSpec> readStackFile(const std::string &path);
 Result<void> writeStackFile(const std::string &path, const StackSpec &spec); // atomic (temp + rename)

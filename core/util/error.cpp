@@ -25,12 +25,12 @@ std::string Error::message() const
 
 Error sysError(int err, std::string_view subject, std::string_view what)
 {
-    return Error{err, std::string(subject), std::string(what) + ": " + std::strerror(err)};
+    return Error {err, std::string(subject), std::string(what) + ": " + std::strerror(err)};
 }
 
 Error makeError(std::string_view subject, std::string_view reason, int code)
 {
-    return Error{code, std::string(subject), std::string(reason)};
+    return Error {code, std::string(subject), std::string(reason)};
 }
 
 } // namespace strata

@@ -12,8 +12,12 @@ namespace strata {
 class UniqueFd {
 public:
     UniqueFd() = default;
-    explicit UniqueFd(int fd) : m_fd(fd) {}
-    UniqueFd(UniqueFd &&o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+    explicit UniqueFd(int fd)
+        : m_fd(fd)
+    { }
+    UniqueFd(UniqueFd &&o) noexcept
+        : m_fd(std::exchange(o.m_fd, -1))
+    { }
     UniqueFd &operator=(UniqueFd &&o) noexcept
     {
         if (this != &o)

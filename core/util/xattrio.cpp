@@ -29,7 +29,7 @@ struct XattrArgs {
 };
 
 // Set once we learn the running kernel lacks the *at calls.
-std::atomic<bool> g_noXattrAt{false};
+std::atomic<bool> g_noXattrAt {false};
 
 std::string procPath(int dirfd, const std::string &name)
 {
@@ -41,14 +41,17 @@ std::string procPath(int dirfd, const std::string &name)
     return p;
 }
 
-const char *atName(const std::string &name) { return name.empty() ? "." : name.c_str(); }
+const char *atName(const std::string &name)
+{
+    return name.empty() ? "." : name.c_str();
+}
 
 ssize_t rawGet(int dirfd, const std::string &name, const std::string &xattr, void *buf, size_t size)
 {
     if (!g_noXattrAt) {
-        XattrArgs args{reinterpret_cast<uintptr_t>(buf), static_cast<uint32_t>(size), 0};
-        const long r = ::syscall(kSysGetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args,
-                                 sizeof(args));
+        XattrArgs args {reinterpret_cast<uintptr_t>(buf), static_cast<uint32_t>(size), 0};
+        const long r
+            = ::syscall(kSysGetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args, sizeof(args));
         if (r >= 0 || errno != ENOSYS)
             return r;
         g_noXattrAt = true;
@@ -89,7 +92,7 @@ Result<std::optional<std::string>> getXattrAt(int dirfd, const std::string &name
         }
     }
     if (errno == ENODATA)
-        return std::optional<std::string>{};
+        return std::optional<std::string> {};
     return fail(sysError(errno, name, "cannot read xattr " + xattr));
 }
 
@@ -119,14 +122,13 @@ Result<std::vector<std::string>> listXattrsAt(int dirfd, const std::string &name
     return names;
 }
 
-Result<void> setXattrAt(int dirfd, const std::string &name, const std::string &xattr, std::string_view value,
-                        int flags)
+Result<void> setXattrAt(int dirfd, const std::string &name, const std::string &xattr, std::string_view value, int flags)
 {
     if (!g_noXattrAt) {
-        XattrArgs args{reinterpret_cast<uintptr_t>(value.data()), static_cast<uint32_t>(value.size()),
-                       static_cast<uint32_t>(flags)};
-        const long r = ::syscall(kSysSetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args,
-                                 sizeof(args));
+        XattrArgs args {reinterpret_cast<uintptr_t>(value.data()), static_cast<uint32_t>(value.size()),
+                        static_cast<uint32_t>(flags)};
+        const long r
+            = ::syscall(kSysSetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args, sizeof(args));
         if (r == 0)
             return {};
         if (errno != ENOSYS)
@@ -155,8 +157,8 @@ Result<void> removeXattrAt(int dirfd, const std::string &name, const std::string
 
 bool canReadTrustedXattrs()
 {
-    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
+    __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] {};
     if (::syscall(SYS_capget, &hdr, data) != 0)
         return false;
     if (!(data[0].effective & (1u << CAP_SYS_ADMIN)))

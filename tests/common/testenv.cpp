@@ -12,7 +12,10 @@
 
 namespace strata::test {
 
-std::string requireNothing() { return {}; }
+std::string requireNothing()
+{
+    return {};
+}
 
 std::string requireRoot()
 {

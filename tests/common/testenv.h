@@ -10,7 +10,7 @@ namespace strata::test {
 std::string requireNothing();
 std::string requireRoot();
 std::string requireKernelOverlay(); // root + overlayfs mountable here
-std::string requireFuse();          // /dev/fuse usable
+std::string requireFuse(); // /dev/fuse usable
 
 // Paths of built binaries and the source tree (set by strata_add_test).
 std::string binaryDir();
