@@ -12,31 +12,41 @@ jobs=${STRATA_JOBS:-$(nproc)}
 werror=OFF
 [[ -n "${CI:-}" ]] && werror=ON
 
+# STRATA_BUILD_DIR lets several builds of one checkout run side by side.
+builddir=${STRATA_BUILD_DIR:-$src/build/$preset}
 configure() {
-    cmake --preset "$preset" -DSTRATA_WERROR="$werror" >/dev/null \
-        || { echo "strata: configure failed; rerun: cmake --preset $preset" >&2; exit 1; }
+    cmake --preset "$preset" -B "$builddir" -DSTRATA_WERROR="$werror" >"$builddir.configure.log" 2>&1 \
+        || { cat "$builddir.configure.log" >&2; echo "strata: configure failed (log above)" >&2; exit 1; }
 }
 build() {
+    mkdir -p "$(dirname "$builddir")"
     configure
-    cmake --build --preset "$preset" -j "$jobs"
+    cmake --build "$builddir" -j "$jobs"
 }
-bindir="$src/build/$preset/bin"
+bindir="$builddir/bin"
 
 case "$verb" in
 build) build ;;
 test)
     build
     # Mount-tier suites need root; as a user they report themselves skipped.
-    ctest --preset "$preset" -j "$jobs" ${STRATA_TEST_FILTER:+-R "$STRATA_TEST_FILTER"}
+    ctest --test-dir "$builddir" --output-on-failure --no-tests=error --timeout 1500 \
+        -j "$jobs" ${STRATA_TEST_FILTER:+-R "$STRATA_TEST_FILTER"}
     ;;
 bench)
-    STRATA_PRESET=release
-    preset=release; bindir="$src/build/$preset/bin"
+    preset=release
+    builddir=${STRATA_BUILD_DIR:-$src/build/$preset}
+    bindir="$builddir/bin"
     build
     "$bindir/strata-bench-inspector" "$@"
     ;;
 format)
-    git ls-files '*.cpp' '*.h' | xargs clang-format -i
+    # With file arguments: only those (parallel work must not reformat each other).
+    if [[ $# -gt 0 ]]; then
+        clang-format -i "$@"
+    else
+        git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | xargs clang-format -i
+    fi
     ;;
 run)
     build

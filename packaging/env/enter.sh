@@ -12,7 +12,7 @@ root=$("$here/buildroot.sh")
 # Pass through only what the build inside needs; the host's environment stays out.
 envs=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
       LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" STRATA_IN_BUILDROOT=1)
-for v in STRATA_TEST_FILTER STRATA_BENCH STRATA_JOBS QT_QPA_PLATFORM DISPLAY; do
+for v in STRATA_BUILD_DIR STRATA_TEST_FILTER STRATA_BENCH STRATA_JOBS QT_QPA_PLATFORM DISPLAY; do
     [[ -n "${!v:-}" ]] && envs+=("$v=${!v}")
 done
 
