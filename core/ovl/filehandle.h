@@ -12,9 +12,12 @@
 //   5  u8  uuid[16]  s_uuid of the real filesystem (zero with uuid=off/null)
 //  21  u8  fid[]     the real filesystem's handle
 //
-// Validation follows ovl_check_fb_len/ovl_check_fh_len: too short, len mismatch or
-// wrong magic is malformed (EINVAL); unknown version, unknown flag bits or foreign
-// endianness without ANY_ENDIAN is unusable but harmless (ENODATA: "origin unknown").
+// Validation follows namei.c ovl_check_fb_len: a buffer shorter than the header or
+// than len, or a wrong magic, is malformed (EINVAL); unknown version, unknown flag bits
+// or foreign endianness without ANY_ENDIAN is unusable but harmless (ENODATA: "origin
+// unknown"). Bytes beyond len are accepted and ignored, as the kernel does. A len below
+// the header size (which the kernel's check lets through but can never decode) is
+// reported as malformed.
 
 #include "util/error.h"
 
@@ -50,9 +53,11 @@ struct FileHandle {
     bool anyEndian() const { return flags & kFhFlagAnyEndian; }
     bool pathUpper() const { return flags & kFhFlagPathUpper; }
     bool nullUuid() const;
-    // For FILEID_INO32_GEN(_PARENT) (ext4, tmpfs, xfs with 32-bit inodes...): the
-    // inode number and generation the fid encodes, used to verify an origin without
-    // privileges. nullopt for fid types whose layout is not the common one.
+    // For FILEID_INO32_GEN(_PARENT) (ext4, xfs with 32-bit inodes...: u32 ino, u32 gen),
+    // tmpfs (type 1 with three dwords: gen, ino low, ino high; mm/shmem.c
+    // shmem_encode_fh) and FILEID_INO64_GEN(_PARENT) (xfs: u64 ino, u32 gen): the inode
+    // number and generation the fid encodes, in the byte order the flags record. Used
+    // to verify an origin without privileges. nullopt for other layouts.
     struct InoGen {
         uint64_t ino;
         uint32_t gen;
@@ -71,8 +76,11 @@ std::vector<uint8_t> encodeFileHandle(const FileHandle &fh); // len recomputed
 std::string indexName(const FileHandle &fh);
 Result<FileHandle> decodeIndexName(std::string_view name);
 
-// The handle of an open file as overlay would record it: name_to_handle_at of the
-// fd plus the fs uuid (FS_IOC_GETFSUUID), flags for this CPU's endianness.
+// The handle of an open file (O_PATH is fine) as overlay would record it with
+// uuid=on/auto (copy_up.c ovl_encode_real_fh): name_to_handle_at(fd, "", AT_EMPTY_PATH)
+// (non-connectable, as overlay encodes) plus the fs uuid from FS_IOC_GETFSUUID (Linux
+// 6.8+; the null uuid when the fs has none or the kernel lacks the ioctl), flags for
+// this CPU's endianness.
 // Fails when the filesystem cannot encode handles (then the kernel stores an empty
 // origin, "copied up, origin unknown").
 Result<FileHandle> handleOfFd(int fd, bool pathUpper = false);

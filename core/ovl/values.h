@@ -33,7 +33,11 @@ Result<Redirect> parseRedirect(std::string_view value);
 
 // overlay.metacopy: empty (legacy) or struct ovl_metacopy
 // {u8 version=0, u8 len, u8 flags, u8 digest_algo, u8 digest[]} with 4 <= size <= 68
-// and len == size (OVL_METACOPY_MIN_SIZE / sizeof(struct ovl_metacopy)).
+// and len == size (OVL_METACOPY_MIN_SIZE / sizeof(struct ovl_metacopy)); util.c
+// ovl_check_metacopy_xattr. Sizes 1..3 break every lookup (EIO); version, len and the
+// maximum are only enforced when the kernel reads the digest (verity=on/require).
+// encodeMetacopy writes what ovl_set_metacopy_xattr writes: empty when version, flags
+// and digest_algo are all 0, else the header with len = 4 + digest size.
 struct Metacopy {
     bool legacy = true; // empty value: metadata only, no digest
     uint8_t version = 0;
@@ -48,6 +52,9 @@ std::vector<uint8_t> encodeMetacopy(const Metacopy &m);
 
 // overlay.nlink on index entries: "U+N"/"U-N" relative to the upper inode's nlink,
 // "L+N"/"L-N" relative to the lower's (inode.c ovl_set_nlink_common / ovl_get_nlink).
+// The kernel requires the sign right after the base letter, then parses from the sign
+// with kstrtoint (decimal, one optional trailing newline, int range, at most 12 bytes).
+// apply() returns 0 where the kernel rejects the result (<= 0) and keeps the real nlink.
 struct Nlink {
     enum class Base : uint8_t { Upper, Lower } base = Base::Upper;
     int delta = 0;
