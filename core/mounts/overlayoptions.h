@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "util/error.h"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::mounts {
+
+// The kernel's limit on lower layers (OVL_MAX_STACK), regular and data-only together.
+inline constexpr size_t kMaxLowerLayers = 500;
+
+// One option other than the layers, in the order the kernel printed it:
+// "rw" (no value), "redirect_dir" = "on", ...
+struct OverlayOption {
+    std::string key;
+    std::optional<std::string> value;
+    bool operator==(const OverlayOption &) const = default;
+};
+
+// How the lower layers were given: one legacy "lowerdir=a:b::d" option, or one
+// "lowerdir+=" / "datadir+=" option per layer (new mount API, kernel >= 6.8).
+enum class LowerSyntax { None, Legacy, PerLayer };
+
+// An overlay's layers and options. Layer paths are plain bytes: every escape of
+// mountinfo and of overlayfs has been removed.
+struct OverlayOptions {
+    std::vector<std::string> lowers; // top first
+    std::vector<std::string> dataLayers; // data-only lowers, in order
+    std::optional<std::string> upper;
+    std::optional<std::string> work;
+    std::vector<OverlayOption> others; // every other option, in order
+    LowerSyntax lowerSyntax = LowerSyntax::None;
+
+    // The value of the last option named `key` (nullopt if absent or a flag).
+    std::optional<std::string> value(std::string_view key) const;
+    bool has(std::string_view key) const;
+};
+
+// Parses the superblock options of an overlay exactly as mountinfo prints them
+// (MountEntry::fsOptions): split at the raw commas, decode the \ooo escapes of
+// seq_show_option, then split legacy lowerdir= at unescaped colons and remove
+// overlayfs's own backslash escapes where the kernel applies them (lowerdir=,
+// upperdir=, workdir=; not lowerdir+= and datadir+=, which the kernel takes verbatim).
+// Fails, with the kernel's reason, on what the kernel would reject.
+Result<OverlayOptions> parseOverlayOptions(std::string_view mountinfoOptions);
+
+// A legacy lowerdir= value (mountinfo escapes already decoded) split the way
+// ovl_parse_param_split_lowerdirs does: regular layers, then "::"-separated data layers.
+struct LowerLayers {
+    std::vector<std::string> lowers;
+    std::vector<std::string> dataLayers;
+};
+Result<LowerLayers> splitLowerdir(std::string_view value);
+
+// Decodes seq_escape's \ooo octal escapes (three octal digits); anything else is kept.
+std::string decodeOctalEscapes(std::string_view s);
+// overlayfs's ovl_unescape: a backslash makes the next byte literal and is dropped.
+std::string unescapeLayerPath(std::string_view s);
+// The inverse for mount(2) data: backslash before '\\', ':' and ','.
+std::string escapeLayerPath(std::string_view path);
+
+// "a:b::d" for lowerdir=, every path escaped. Fails on an empty path list or path.
+Result<std::string> formatLowerdir(std::span<const std::string> lowers, std::span<const std::string> dataLayers);
+// The whole mount(2) data string ("lowerdir=...,upperdir=...,workdir=...,opts").
+// Fails when it would not fit the one page mount(2) copies.
+Result<std::string> formatLegacyMountData(const OverlayOptions &options);
+
+} // namespace strata::mounts
