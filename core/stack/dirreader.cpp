@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "dirreader.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace strata::stack {
+
+namespace {
+
+struct LinuxDirent64 {
+    ino64_t d_ino;
+    off64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+int openBeneath(int dirFd, const char *path, int flags)
+{
+    open_how how{};
+    how.flags = static_cast<uint64_t>(flags);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    const long r = ::syscall(SYS_openat2, dirFd, path, &how, sizeof(how));
+    if (r >= 0 || errno != ENOSYS)
+        return static_cast<int>(r);
+    // Pre-5.6 kernels: walk one component at a time with O_NOFOLLOW.
+    int cur = ::dup(dirFd);
+    std::string rest = path;
+    while (cur >= 0 && !rest.empty() && rest != ".") {
+        const size_t slash = rest.find('/');
+        const std::string comp = rest.substr(0, slash);
+        rest = slash == std::string::npos ? "" : rest.substr(slash + 1);
+        if (comp == "..") {
+            ::close(cur);
+            errno = EXDEV;
+            return -1;
+        }
+        const int next = ::openat(cur, comp.c_str(), (rest.empty() ? flags : O_PATH | O_DIRECTORY) | O_NOFOLLOW);
+        ::close(cur);
+        cur = next;
+    }
+    return cur;
+}
+
+} // namespace
+
+Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forReading)
+{
+    const int flags = (forReading ? O_RDONLY : O_PATH) | O_DIRECTORY | O_CLOEXEC;
+    const int fd = openBeneath(layerFd, path.empty() ? "." : path.c_str(), flags);
+    if (fd < 0)
+        return fail(sysError(errno, path.empty() ? "/" : path, "cannot open directory"));
+    return UniqueFd(fd);
+}
+
+Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors)
+{
+    std::vector<RawEntry> out;
+    alignas(LinuxDirent64) char buf[64 * 1024];
+    if (::lseek(dirFd, 0, SEEK_SET) < 0)
+        return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
+    for (;;) {
+        const long n = ::syscall(SYS_getdents64, dirFd, buf, sizeof(buf));
+        if (n < 0)
+            return fail(sysError(errno, pathForErrors, "cannot read directory"));
+        if (n == 0)
+            break;
+        for (long off = 0; off < n;) {
+            const auto *d = reinterpret_cast<const LinuxDirent64 *>(buf + off);
+            off += d->d_reclen;
+            const char *name = d->d_name;
+            if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
+                continue;
+            RawEntry e;
+            e.name = name;
+            if (::fstatat(dirFd, name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+                if (errno == ENOENT)
+                    continue; // removed while we read: it is not there
+                return fail(sysError(errno, pathForErrors + "/" + e.name, "cannot stat"));
+            }
+            out.push_back(std::move(e));
+        }
+    }
+    return out;
+}
+
+} // namespace strata::stack

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "entrybuilder.h"
+
+#include "origin.h"
+#include "ovl/whiteout.h"
+#include "ovl/xattrs.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <queue>
+
+namespace strata::stack {
+
+EntryBuilder::EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table,
+                           const ListOptions &opts)
+    : m_stack(stack)
+    , m_lookup(lookup)
+    , m_table(table)
+    , m_opts(opts)
+{
+}
+
+namespace {
+
+std::string parentOf(const std::string &path)
+{
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::string baseOf(const std::string &path)
+{
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+int EntryBuilder::dirFdFor(int layer, const std::string &parentPath, UniqueFd &owned) const
+{
+    for (size_t pos = 0; pos < m_table.dirs.size(); ++pos)
+        if (m_table.dirs[pos].layer == layer && m_table.dirs[pos].path == parentPath && m_table.fds[pos])
+            return m_table.fds[pos].get();
+    auto fd = openLayerDir(m_stack.layers()[static_cast<size_t>(layer)].fd.get(), parentPath, false);
+    if (!fd)
+        return -1;
+    owned = std::move(*fd);
+    return owned.get();
+}
+
+void EntryBuilder::build(std::vector<MergedEntry> &out) const
+{
+    // k-way merge over the sorted per-layer listings: names in bytewise order, each
+    // with its occurrences top first.
+    using Head = std::pair<const std::string *, size_t>; // name, pos
+    auto cmp = [](const Head &a, const Head &b) { return *a.first != *b.first ? *a.first > *b.first : a.second > b.second; };
+    std::priority_queue<Head, std::vector<Head>, decltype(cmp)> heap(cmp);
+    std::vector<size_t> idx(m_table.entries.size(), 0);
+    size_t total = 0;
+    for (size_t pos = 0; pos < m_table.entries.size(); ++pos) {
+        total += m_table.entries[pos].size();
+        if (!m_table.entries[pos].empty())
+            heap.push({&m_table.entries[pos][0].name, pos});
+    }
+    out.reserve(out.size() + total / std::max<size_t>(1, m_table.entries.size()));
+
+    const Prefetch prefetch = [this](size_t pos, const std::string &name) -> std::optional<struct stat> {
+        if (pos >= m_table.entries.size() || !m_table.readOk[pos])
+            return std::nullopt;
+        const auto &v = m_table.entries[pos];
+        const auto it = std::lower_bound(v.begin(), v.end(), name,
+                                         [](const RawEntry &e, const std::string &n) { return e.name < n; });
+        if (it != v.end() && it->name == name)
+            return it->st;
+        struct stat absent{};
+        return absent;
+    };
+
+    std::vector<Occurrence> occ;
+    while (!heap.empty()) {
+        const std::string name = *heap.top().first;
+        occ.clear();
+        while (!heap.empty() && *heap.top().first == name) {
+            const size_t pos = heap.top().second;
+            heap.pop();
+            occ.push_back({pos, &m_table.entries[pos][idx[pos]]});
+            if (++idx[pos] < m_table.entries[pos].size())
+                heap.push({&m_table.entries[pos][idx[pos]].name, pos});
+        }
+        std::sort(occ.begin(), occ.end(), [](const Occurrence &a, const Occurrence &b) { return a.pos < b.pos; });
+
+        // readdir: the topmost version decides whether the name is listed.
+        const Occurrence &top = occ.front();
+        bool whiteout = ovl::isWhiteoutStat(top.raw->st);
+        bool xattrWhiteout = false;
+        if (!whiteout && m_table.dirs[top.pos].xwhiteouts && ovl::couldBeXattrWhiteout(top.raw->st)) {
+            auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[top.pos].get(), name, m_stack.xattrNamespace());
+            xattrWhiteout = whiteout = marker && *marker;
+        }
+        if (whiteout) {
+            if (m_opts.includeWhiteouts)
+                out.push_back(whiteoutEntry(name, occ, xattrWhiteout));
+            continue;
+        }
+        const Resolution r = m_lookup.resolve(m_table.dirs, name, prefetch);
+        out.push_back(visibleEntry(name, occ, r));
+    }
+}
+
+MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ,
+                                        bool xattr) const
+{
+    MergedEntry e;
+    e.name = name;
+    const Occurrence &top = occ.front();
+    const OpenDir &dir = m_table.dirs[top.pos];
+    e.layer = dir.layer;
+    e.layerPath = dir.path.empty() ? name : dir.path + "/" + name;
+    e.attrs = Attrs::fromStat(top.raw->st);
+    e.state = StateWhiteout | (xattr ? StateXattrWhiteout : 0u) | (top.raw->st.st_nlink > 1 ? StateSharedWhiteout : 0u);
+    for (size_t i = 1; i < occ.size(); ++i) {
+        const OpenDir &d = m_table.dirs[occ[i].pos];
+        e.shadowed.push_back(ShadowedVersion{d.layer, d.path.empty() ? name : d.path + "/" + name,
+                                             ovl::isWhiteoutStat(occ[i].raw->st) ? ShadowKind::Whiteout
+                                                                                 : ShadowKind::Hidden,
+                                             Attrs::fromStat(occ[i].raw->st)});
+    }
+    return e;
+}
+
+MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vector<Occurrence> &occ,
+                                       const Resolution &r) const
+{
+    MergedEntry e;
+    e.name = name;
+    e.problems = r.problems;
+    if (!r.visible()) {
+        // readdir lists the name but the kernel's lookup does not find it (an xattr
+        // whiteout outside an opaque=x dir, or a lookup error): show what is there.
+        const Occurrence &top = occ.front();
+        const OpenDir &dir = m_table.dirs[top.pos];
+        e.layer = dir.layer;
+        e.layerPath = dir.path.empty() ? name : dir.path + "/" + name;
+        e.attrs = Attrs::fromStat(top.raw->st);
+        if (r.whiteout)
+            e.problems.push_back(makeError(e.layerPath, "listed by readdir, but lookup treats it as a whiteout "
+                                                        "(stat through the mount fails with ENOENT)",
+                                           ENOENT));
+        return e;
+    }
+    const Found &top = r.chain.front();
+    e.layer = top.layer;
+    e.layerPath = top.path;
+    e.attrs = Attrs::fromStat(top.st);
+    if (top.redirect) {
+        e.redirect = top.redirect;
+        e.state |= StateRedirected;
+    }
+    if (e.isDir()) {
+        for (const Found &f : r.chain)
+            e.dirLayers.push_back(f.layer);
+        if (r.chain.size() > 1)
+            e.state |= StateMerged;
+        if (top.opaque == 'y')
+            e.state |= StateOpaque;
+        for (const OpenDir &d : m_lookup.childDirs(r))
+            if (d.xwhiteouts)
+                e.state |= StateXWhiteoutsDir;
+    }
+
+    // What lies beneath: chain members contribute (merged dirs, metacopy data);
+    // every other version of the name in this dir's layers is hidden by the entry.
+    for (size_t i = 1; i < r.chain.size(); ++i) {
+        const Found &f = r.chain[i];
+        ShadowKind kind = ShadowKind::Hidden;
+        if (e.isDir())
+            kind = ShadowKind::Merged;
+        else if (r.dataLayer && static_cast<size_t>(*r.dataLayer) == i)
+            kind = ShadowKind::DataSource;
+        e.shadowed.push_back(ShadowedVersion{f.layer, f.path, kind, Attrs::fromStat(f.st)});
+    }
+    for (const Occurrence &o : occ) {
+        const OpenDir &d = m_table.dirs[o.pos];
+        const std::string path = d.path.empty() ? name : d.path + "/" + name;
+        const bool inChain = std::any_of(r.chain.begin(), r.chain.end(),
+                                         [&](const Found &f) { return f.layer == d.layer && f.path == path; });
+        if (inChain)
+            continue;
+        ShadowKind kind = ShadowKind::Hidden;
+        if (ovl::isWhiteoutStat(o.raw->st))
+            kind = ShadowKind::Whiteout;
+        else if (r.followedRedirect)
+            kind = ShadowKind::Unrelated;
+        e.shadowed.push_back(ShadowedVersion{d.layer, path, kind, Attrs::fromStat(o.raw->st)});
+    }
+    std::sort(e.shadowed.begin(), e.shadowed.end(),
+              [](const ShadowedVersion &a, const ShadowedVersion &b) { return a.layer < b.layer; });
+
+    readObjectXattrs(e, top, occ, r);
+    if (m_stack.hasUpper() && e.layer == 0 && e.shadowed.empty() && !(e.state & StateCopiedUp))
+        e.state |= StateUpperOnly;
+    return e;
+}
+
+void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
+                                    const Resolution &r) const
+{
+    if (!m_stack.canReadOverlayXattrs()) {
+        e.problems.push_back(makeError(e.layerPath, "overlay xattrs (trusted.overlay.*) need CAP_SYS_ADMIN to "
+                                                    "read: origin, metacopy, opaque and redirect are unknown",
+                                       EPERM));
+        return;
+    }
+    UniqueFd owned;
+    const int dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
+    if (dirFd < 0)
+        return;
+    const ovl::XattrReader xr(dirFd, baseOf(top.path), m_stack.xattrNamespace());
+
+    if (r.metacopy) {
+        e.state |= StateMetacopy;
+        DataInfo data;
+        if (auto mc = xr.metacopy(); mc && *mc)
+            data.metacopy = **mc;
+        if (r.dataLayer) {
+            const Found &src = r.chain[static_cast<size_t>(*r.dataLayer)];
+            data.layer = src.layer;
+            data.path = src.path;
+        } else {
+            e.problems.push_back(makeError(e.layerPath, "metacopy file whose data was not found in any lower or "
+                                                        "data-only layer: reading it fails",
+                                           ENOENT));
+        }
+        e.data = std::move(data);
+    }
+    if (e.isDir()) {
+        if (auto impure = xr.impure(); impure && *impure)
+            e.state |= StateImpure;
+    }
+    if (m_stack.hasUpper() && top.layer == 0) {
+        if (auto pa = xr.protattr(); pa && *pa)
+            e.protattr = **pa;
+    }
+    if (!m_opts.readOrigins)
+        return;
+    auto raw = xr.raw(ovl::Attr::Origin);
+    if (!raw) {
+        e.problems.push_back(raw.error());
+        return;
+    }
+    if (!raw->has_value())
+        return;
+    e.state |= StateCopiedUp;
+    std::vector<OriginCandidate> candidates;
+    for (const Occurrence &o : occ) {
+        const OpenDir &d = m_table.dirs[o.pos];
+        if (d.layer != top.layer)
+            candidates.push_back({d.layer, d.path.empty() ? e.name : d.path + "/" + e.name, o.raw->st});
+    }
+    for (size_t i = 1; i < r.chain.size(); ++i)
+        candidates.push_back({r.chain[i].layer, r.chain[i].path, r.chain[i].st});
+    e.origin = resolveOrigin(m_stack, **raw, candidates);
+}
+
+} // namespace strata::stack

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lookup.h"
+
+#include "dirreader.h"
+#include "ovl/whiteout.h"
+#include "ovl/xattrs.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace strata::stack {
+
+struct Lookup::State {
+    std::string name; // a single name, or an absolute path after an absolute redirect
+    bool isDir = false;
+    bool opaque = false;
+    bool stop = false;
+    bool last = false;
+    bool metacopy = false;
+    bool absoluteRedirect = false;
+    bool redirected = false;
+    bool redirectSeen = false; // a redirect was found in the layer just looked up
+};
+
+Lookup::Lookup(const LayerStack &stack, int topLayer)
+    : m_stack(stack)
+    , m_top(topLayer)
+    , m_bottomLower(static_cast<int>(stack.mergedLayerCount()) - 1)
+{
+    for (size_t i = 0; i < stack.mergedLayerCount(); ++i) {
+        const Layer &l = stack.layers()[i];
+        if (l.role != Role::Upper && l.index >= topLayer)
+            m_roots.push_back(OpenDir{l.index, "", false});
+    }
+}
+
+std::vector<OpenDir> Lookup::rootDir() const
+{
+    std::vector<OpenDir> dirs;
+    if (m_stack.hasUpper() && m_top == 0)
+        dirs.push_back(OpenDir{0, "", false});
+    dirs.insert(dirs.end(), m_roots.begin(), m_roots.end());
+    return dirs;
+}
+
+std::vector<OpenDir> Lookup::childDirs(const Resolution &r) const
+{
+    // opaque=x counts only on a lower that is not the last (ovl_lookup_single
+    // checks "!is_upper" and never reads the marker on the last layer).
+    std::vector<OpenDir> dirs;
+    for (const Found &f : r.chain) {
+        if (!S_ISDIR(f.st.st_mode))
+            continue;
+        const bool isUpper = m_stack.hasUpper() && f.layer == 0;
+        dirs.push_back(OpenDir{f.layer, f.path, f.opaque == 'x' && !isUpper && f.layer != m_bottomLower});
+    }
+    return dirs;
+}
+
+namespace {
+
+std::string joinPath(const std::string &dir, const std::string &name)
+{
+    return dir.empty() ? name : dir + "/" + name;
+}
+
+} // namespace
+
+// ovl_lookup_single(): one name in one layer directory.
+bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, const std::string &name,
+                          bool lastElement, size_t prelen, const std::string &post, State &d,
+                          std::optional<Found> &out, Resolution &r, const struct stat *known) const
+{
+    out.reset();
+    const ovl::Namespace ns = m_stack.xattrNamespace();
+    const bool isUpper = m_stack.hasUpper() && layer == 0;
+    Found f;
+    f.layer = layer;
+    f.path = joinPath(basePath, name);
+    if (known) {
+        if (known->st_mode == 0)
+            return true; // known absent
+        f.st = *known;
+    } else if (::fstatat(baseFd, name.c_str(), &f.st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT || errno == ENAMETOOLONG)
+            return true;
+        r.problems.push_back(sysError(errno, f.path, "cannot stat in layer " + std::to_string(layer)));
+        return false;
+    }
+
+    if (lastElement && d.metacopy && !S_ISREG(f.st.st_mode)) {
+        d.stop = true;
+        return true;
+    }
+    // ovl_path_is_whiteout(): a 0/0 device, or a zero-size file with overlay.whiteout.
+    // Lookup honours xattr whiteouts in every layer; readdir only in opaque=x dirs.
+    bool whiteout = ovl::isWhiteoutStat(f.st);
+    bool xattrWhiteout = false;
+    if (!whiteout && ovl::couldBeXattrWhiteout(f.st)) {
+        auto marker = ovl::hasXattrWhiteoutMarker(baseFd, name, ns);
+        if (!marker)
+            r.problems.push_back(marker.error());
+        else
+            xattrWhiteout = whiteout = *marker;
+    }
+    if (whiteout) {
+        d.stop = d.opaque = true;
+        f.kind = xattrWhiteout ? Found::Kind::XattrWhiteout : Found::Kind::Whiteout;
+        out = std::move(f);
+        return true;
+    }
+
+    ovl::XattrReader xr(baseFd, name, ns);
+    if (!S_ISDIR(f.st.st_mode)) {
+        if (d.isDir || !lastElement) {
+            d.stop = true; // a non-dir below a dir, or in the middle of a path: hides
+            return true;
+        }
+        // ovl_check_metacopy_xattr(): only regular files can be metacopy.
+        if (S_ISREG(f.st.st_mode)) {
+            auto mc = xr.metacopy();
+            if (!mc) {
+                if (mc.error().code == EINVAL) {
+                    // The kernel fails the lookup (EINVAL) on a malformed metacopy.
+                    r.problems.push_back(mc.error());
+                    return false;
+                }
+                r.problems.push_back(mc.error());
+            } else {
+                f.metacopy = mc->has_value();
+            }
+        }
+        d.metacopy = f.metacopy;
+        d.stop = !d.metacopy;
+        if (!d.metacopy || d.last) {
+            out = std::move(f);
+            return true;
+        }
+    } else {
+        if (lastElement)
+            d.isDir = true;
+        if (d.last) {
+            out = std::move(f);
+            return true;
+        }
+        auto op = xr.opaque();
+        char val = 0;
+        if (!op) {
+            r.problems.push_back(op.error()); // unknown value: the kernel treats it as not opaque
+        } else if (op->has_value()) {
+            val = **op == ovl::Opaque::Yes ? 'y' : 'x';
+        }
+        f.opaque = val;
+        if (lastElement && !isUpper && val == 'x') {
+            // xwhiteouts dir: handled by the caller (readdir) through OpenDir::xwhiteouts
+        } else if (val == 'y') {
+            d.stop = true;
+            if (lastElement)
+                d.opaque = true;
+            out = std::move(f);
+            return true;
+        }
+    }
+
+    // ovl_check_redirect()
+    auto rd = xr.raw(ovl::Attr::Redirect);
+    if (!rd) {
+        r.problems.push_back(rd.error());
+    } else if (rd->has_value()) {
+        f.redirect = **rd;
+        auto parsed = ovl::parseRedirect(**rd);
+        if (!parsed) {
+            // ovl_get_redirect_xattr(): "invalid redirect" fails the lookup (EINVAL).
+            Error e = parsed.error();
+            e.subject = f.path;
+            r.problems.push_back(e);
+            return false;
+        }
+        d.redirectSeen = true;
+        d.redirected = true;
+        if (parsed->absolute) {
+            d.absoluteRedirect = true;
+            d.stop = false;
+            d.name = parsed->path + post;
+        } else {
+            d.absoluteRedirect = false;
+            d.name = d.name.substr(0, prelen) + parsed->path + post;
+        }
+    }
+    out = std::move(f);
+    return true;
+}
+
+// ovl_lookup_layer(): a single name, or an absolute path walked from the layer root
+// one component at a time, "counting down from the end, since the prefix can
+// change" when a component carries a relative redirect.
+bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optional<Found> &out, Resolution &r,
+                         const Prefetch &prefetch) const
+{
+    d.redirectSeen = false;
+    out.reset();
+    const int layerFd = m_stack.layers()[static_cast<size_t>(base.layer)].fd.get();
+    if (d.name.empty() || d.name[0] != '/') {
+        auto dir = openLayerDir(layerFd, base.path, false);
+        if (!dir) {
+            if (dir.error().code == ENOENT || dir.error().code == ENOTDIR)
+                return true; // the directory vanished from under us: nothing there
+            r.problems.push_back(dir.error());
+            return false;
+        }
+        std::optional<struct stat> known;
+        if (prefetch && !d.redirected)
+            known = prefetch(pos, d.name);
+        return lookupSingle(dir->get(), base.layer, base.path, d.name, true, 0, "", d, out, r,
+                            known ? &*known : nullptr);
+    }
+
+    auto root = openLayerDir(layerFd, "", false);
+    if (!root) {
+        r.problems.push_back(root.error());
+        return false;
+    }
+    UniqueFd cur = std::move(*root);
+    std::string curPath;
+    size_t rem = d.name.size() - 1;
+    for (;;) {
+        const size_t start = d.name.size() - rem;
+        size_t next = d.name.find('/', start);
+        if (next == std::string::npos)
+            next = d.name.size();
+        const std::string comp = d.name.substr(start, next - start);
+        const bool end = next == d.name.size();
+        const std::string post = d.name.substr(next);
+        std::optional<Found> f;
+        if (!lookupSingle(cur.get(), base.layer, curPath, comp, end, start, post, d, f, r, nullptr))
+            return false;
+        if (!f || end) {
+            out = std::move(f);
+            return true;
+        }
+        if (!S_ISDIR(f->st.st_mode) || f->kind != Found::Kind::Object)
+            return true; // walked into a non-directory: nothing at the full path
+        const int nfd = ::openat(cur.get(), comp.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (nfd < 0)
+            return true;
+        cur.reset(nfd);
+        curPath = f->path;
+        // d.name may have been rewritten by a redirect: keep counting from the end.
+        rem -= comp.size() + 1;
+        if (rem >= d.name.size())
+            return true;
+    }
+}
+
+Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string &name,
+                           const Prefetch &prefetch) const
+{
+    Resolution r;
+    State d;
+    d.name = name;
+    const std::vector<OpenDir> *poe = &parent;
+    size_t i = 0;
+
+    auto take = [&](std::optional<Found> &f) {
+        if (!f)
+            return;
+        if (f->kind != Found::Kind::Object) {
+            if (r.chain.empty())
+                r.whiteout = std::move(*f);
+            return;
+        }
+        r.chain.push_back(std::move(*f));
+    };
+
+    // The upper first: a redirect found there re-roots the lower search.
+    if (!parent.empty() && m_stack.hasUpper() && parent.front().layer == 0) {
+        std::optional<Found> f;
+        d.last = m_roots.empty();
+        if (!lookupLayer(parent.front(), 0, d, f, r, prefetch))
+            return r;
+        if (d.redirectSeen && !m_stack.redirectFollow() && !d.stop) {
+            take(f);
+            r.problems.push_back(makeError(name, "the kernel refuses to follow the redirect of this entry "
+                                                 "(redirect_dir=nofollow): lookup fails with EPERM", EPERM));
+            return r;
+        }
+        take(f);
+        if (d.redirected && d.absoluteRedirect)
+            poe = &m_roots;
+        else
+            i = 1;
+    }
+
+    for (; !d.stop && i < poe->size(); ++i) {
+        const OpenDir &lower = (*poe)[i];
+        if (!m_stack.redirectFollow())
+            d.last = i == poe->size() - 1;
+        else if (d.isDir || m_stack.layers().size() == m_stack.mergedLayerCount())
+            d.last = lower.layer == m_bottomLower;
+        std::optional<Found> f;
+        const size_t pos = poe == &parent ? i : SIZE_MAX;
+        if (!lookupLayer(lower, pos, d, f, r, poe == &parent ? prefetch : Prefetch{}))
+            return r;
+        if (f && f->kind == Found::Kind::Object && !r.chain.empty() && r.chain.back().metacopy)
+            r.dataLayer = static_cast<int>(r.chain.size());
+        take(f);
+        if (d.redirectSeen && !m_stack.redirectFollow()) {
+            r.problems.push_back(makeError(name, "the kernel refuses to follow a redirect below this entry "
+                                                 "(redirect_dir=nofollow): lookup fails with EPERM", EPERM));
+            return r;
+        }
+        if (d.stop)
+            break;
+        if (d.redirected && d.absoluteRedirect && poe != &m_roots) {
+            // "Find the current layer on the root dentry" and go on below it.
+            size_t k = 0;
+            while (k < m_roots.size() && m_roots[k].layer != lower.layer)
+                ++k;
+            poe = &m_roots;
+            i = k;
+        }
+    }
+    r.followedRedirect = d.redirected;
+
+    if (!r.chain.empty() && r.chain.front().metacopy) {
+        r.metacopy = true;
+        if (!m_stack.metacopyEnabled())
+            r.problems.push_back(makeError(name, "metacopy file, but the stack is mounted with metacopy=off: the "
+                                                 "kernel refuses to follow it (EPERM)", EPERM));
+        // Data-only layers are reached only through an absolute redirect.
+        const bool hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
+        const bool dataFound = r.chain.size() > 1 && !r.chain.back().metacopy;
+        if (!dataFound && hasDataLayers && d.absoluteRedirect)
+            lookupDataLayers(d.name, r);
+        if (r.chain.size() > 1 && !r.chain.back().metacopy)
+            r.dataLayer = static_cast<int>(r.chain.size() - 1);
+        else
+            r.dataLayer.reset();
+    }
+    return r;
+}
+
+// ovl_lookup_data_layers(): the first regular file at the redirect path.
+void Lookup::lookupDataLayers(const std::string &path, Resolution &r) const
+{
+    for (size_t li = m_stack.mergedLayerCount(); li < m_stack.layers().size(); ++li) {
+        const Layer &layer = m_stack.layers()[li];
+        const std::string rel = path.starts_with('/') ? path.substr(1) : path;
+        auto fd = openLayerDir(layer.fd.get(), "", false);
+        if (!fd)
+            continue;
+        struct stat st{};
+        // A data path must be reached without symlinks, beneath the layer.
+        const size_t slash = rel.rfind('/');
+        const std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash);
+        const std::string base = slash == std::string::npos ? rel : rel.substr(slash + 1);
+        auto dfd = openLayerDir(layer.fd.get(), dir, false);
+        if (!dfd || ::fstatat(dfd->get(), base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (!S_ISREG(st.st_mode))
+            continue;
+        Found f;
+        f.layer = layer.index;
+        f.path = rel;
+        f.st = st;
+        r.chain.push_back(std::move(f));
+        return;
+    }
+}
+
+} // namespace strata::stack

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "mergedtree.h"
+
+#include "dirreader.h"
+#include "entrybuilder.h"
+#include "lookup.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+
+namespace strata::stack {
+
+Result<std::vector<std::string>> splitMergedPath(const std::string &path)
+{
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string::npos)
+            j = path.size();
+        if (j > i) {
+            std::string comp = path.substr(i, j - i);
+            if (comp == "." || comp == "..")
+                return fail(makeError(path, "merged paths may not contain '.' or '..'", EINVAL));
+            out.push_back(std::move(comp));
+        }
+        i = j + 1;
+    }
+    return out;
+}
+
+MergedTree::MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer)
+    : m_stack(std::move(stack))
+    , m_top(std::clamp(topLayer, 0, std::max(0, static_cast<int>(m_stack->mergedLayerCount()) - 1)))
+{
+}
+
+namespace {
+
+std::string joinMerged(const std::vector<std::string> &comps, size_t n)
+{
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+        if (i)
+            out += '/';
+        out += comps[i];
+    }
+    return out;
+}
+
+// Resolves a merged directory path to the per-layer dirs that make it up.
+Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector<std::string> &comps)
+{
+    std::vector<OpenDir> dirs = lookup.rootDir();
+    for (size_t i = 0; i < comps.size(); ++i) {
+        const Resolution r = lookup.resolve(dirs, comps[i]);
+        const std::string sub = joinMerged(comps, i + 1);
+        if (!r.visible()) {
+            if (!r.problems.empty())
+                return fail(makeError(sub, r.problems.front().message(), r.problems.front().code));
+            return fail(makeError(sub, r.whiteout ? "deleted in the merged view (whiteout in layer " +
+                                                        std::to_string(r.whiteout->layer) + ")"
+                                                  : "not in the merged view",
+                                  ENOENT));
+        }
+        if (!S_ISDIR(r.chain.front().st.st_mode))
+            return fail(makeError(sub, "not a directory in the merged view", ENOTDIR));
+        dirs = lookup.childDirs(r);
+    }
+    return dirs;
+}
+
+DirStack toDirStack(const std::vector<OpenDir> &dirs)
+{
+    DirStack out;
+    for (const auto &d : dirs)
+        out.push_back(DirLayer{d.layer, d.path});
+    return out;
+}
+
+} // namespace
+
+Result<DirStack> MergedTree::resolveDir(const std::string &path) const
+{
+    auto comps = splitMergedPath(path);
+    if (!comps)
+        return fail(comps.error());
+    const Lookup lookup(*m_stack, m_top);
+    auto dirs = resolveDirs(lookup, *comps);
+    if (!dirs)
+        return fail(dirs.error());
+    return toDirStack(*dirs);
+}
+
+Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts) const
+{
+    auto comps = splitMergedPath(path);
+    if (!comps)
+        return fail(comps.error());
+    const Lookup lookup(*m_stack, m_top);
+    auto dirs = resolveDirs(lookup, *comps);
+    if (!dirs)
+        return fail(dirs.error());
+
+    Listing listing;
+    listing.path = joinMerged(*comps, comps->size());
+    listing.stack = toDirStack(*dirs);
+
+    // Read every layer's directory once; lookups then use what was read.
+    LayerDirTable table;
+    table.dirs = *dirs;
+    table.entries.resize(dirs->size());
+    table.readOk.assign(dirs->size(), false);
+    table.fds.resize(dirs->size());
+    for (size_t pos = 0; pos < dirs->size(); ++pos) {
+        const OpenDir &d = (*dirs)[pos];
+        const Layer &layer = m_stack->layers()[static_cast<size_t>(d.layer)];
+        auto fd = openLayerDir(layer.fd.get(), d.path, true);
+        if (!fd) {
+            Error e = fd.error();
+            e.subject = layer.path + (d.path.empty() ? "" : "/" + d.path);
+            listing.problems.push_back(e);
+            continue;
+        }
+        auto entries = readLayerDir(fd->get(), layer.path + (d.path.empty() ? "" : "/" + d.path));
+        if (!entries) {
+            listing.problems.push_back(entries.error());
+            continue;
+        }
+        std::sort(entries->begin(), entries->end(), [](const RawEntry &a, const RawEntry &b) { return a.name < b.name; });
+        table.entries[pos] = std::move(*entries);
+        table.readOk[pos] = true;
+        table.fds[pos] = std::move(*fd);
+    }
+
+    EntryBuilder builder(*m_stack, lookup, table, opts);
+    builder.build(listing.entries);
+    return listing;
+}
+
+Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOptions &opts) const
+{
+    auto comps = splitMergedPath(path);
+    if (!comps)
+        return fail(comps.error());
+    if (comps->empty()) {
+        // The root: a merged directory of every layer root.
+        MergedEntry root;
+        const Lookup lookup(*m_stack, m_top);
+        const auto dirs = lookup.rootDir();
+        if (dirs.empty())
+            return fail(makeError("/", "no layers in view", ENOENT));
+        const Layer &top = m_stack->layers()[static_cast<size_t>(dirs.front().layer)];
+        struct stat st{};
+        ::fstat(top.fd.get(), &st);
+        root.layer = top.index;
+        root.attrs = Attrs::fromStat(st);
+        for (const auto &d : dirs)
+            root.dirLayers.push_back(d.layer);
+        if (dirs.size() > 1)
+            root.state |= StateMerged;
+        return root;
+    }
+    const std::string parent = joinMerged(*comps, comps->size() - 1);
+    auto listing = list(parent, ListOptions{true, opts.readOrigins});
+    if (!listing)
+        return fail(listing.error());
+    for (auto &e : listing->entries)
+        if (e.name == comps->back()) {
+            if (e.isWhiteout() && !opts.includeWhiteouts)
+                break;
+            return std::move(e);
+        }
+    return fail(makeError(path, "not in the merged view", ENOENT));
+}
+
+} // namespace strata::stack

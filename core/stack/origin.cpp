@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "origin.h"
+
+#include "ovl/values.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace strata::stack {
+
+bool canOpenByHandle()
+{
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &hdr, data) != 0)
+        return false;
+    return data[0].effective & (1u << CAP_DAC_READ_SEARCH);
+}
+
+namespace {
+
+std::string realPathOf(const std::string &path)
+{
+    char buf[PATH_MAX];
+    return ::realpath(path.c_str(), buf) ? std::string(buf) : path;
+}
+
+// open_by_handle_at on `layer`, then the opened object's path relative to the
+// layer root. Empty on failure.
+bool openByHandle(const Layer &layer, const ovl::FileHandle &fh, std::string &relPath, std::string &why)
+{
+    std::vector<unsigned char> buf(sizeof(file_handle) + fh.fid.size());
+    auto *h = reinterpret_cast<file_handle *>(buf.data());
+    h->handle_bytes = static_cast<unsigned>(fh.fid.size());
+    h->handle_type = fh.type;
+    std::memcpy(h->f_handle, fh.fid.data(), fh.fid.size());
+    const int fd = ::open_by_handle_at(layer.fd.get(), h, O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+        why = std::string("open_by_handle_at: ") + std::strerror(errno);
+        return false;
+    }
+    char link[PATH_MAX];
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    const ssize_t n = ::readlink(proc.c_str(), link, sizeof(link) - 1);
+    ::close(fd);
+    if (n < 0) {
+        why = "cannot read the path of the opened handle";
+        return false;
+    }
+    const std::string abs(link, static_cast<size_t>(n));
+    const std::string root = realPathOf(layer.path);
+    if (abs == root) {
+        relPath.clear();
+        return true;
+    }
+    if (abs.starts_with(root + "/")) {
+        relPath = abs.substr(root.size() + 1);
+        return true;
+    }
+    why = "the handle resolves outside this layer (" + abs + ")";
+    return false;
+}
+
+} // namespace
+
+OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
+                         const std::vector<OriginCandidate> &candidates)
+{
+    OriginInfo info;
+    if (value.empty()) {
+        info.status = OriginInfo::Status::Unknown;
+        info.detail = "empty origin: copied up from a filesystem that cannot encode file handles";
+        return info;
+    }
+    auto fh = ovl::decodeFileHandle(ovl::asBytes(value));
+    if (!fh) {
+        info.status = OriginInfo::Status::Malformed;
+        info.detail = fh.error().reason;
+        return info;
+    }
+    info.handle = *fh;
+
+    // Layers the handle can belong to: same fs uuid, or any lower when the handle
+    // carries a null uuid (uuid=off / null).
+    std::vector<const Layer *> layers;
+    for (const Layer &l : stack.layers()) {
+        if (l.role == Role::Upper)
+            continue;
+        if (fh->nullUuid() || !l.fs.uuid || *l.fs.uuid == fh->uuid)
+            layers.push_back(&l);
+    }
+    if (layers.empty()) {
+        info.status = OriginInfo::Status::Unresolved;
+        info.detail = "no lower layer is on the filesystem with uuid " + ovl::formatUuid(fh->uuid);
+        return info;
+    }
+
+    if (canOpenByHandle()) {
+        std::string why;
+        for (const Layer *l : layers) {
+            std::string rel;
+            if (openByHandle(*l, *fh, rel, why)) {
+                info.status = OriginInfo::Status::ResolvedByHandle;
+                info.layer = l->index;
+                info.path = rel;
+                return info;
+            }
+        }
+        info.status = OriginInfo::Status::Unresolved;
+        info.detail = why;
+        return info;
+    }
+
+    if (const auto ig = fh->inoGen()) {
+        for (const auto &c : candidates) {
+            const Layer &l = stack.layers()[static_cast<size_t>(c.layer)];
+            if (l.role == Role::Upper)
+                continue;
+            const bool sameFs = fh->nullUuid() || !l.fs.uuid || *l.fs.uuid == fh->uuid;
+            if (sameFs && static_cast<uint64_t>(c.st.st_ino) == ig->ino) {
+                info.status = OriginInfo::Status::VerifiedByInode;
+                info.layer = c.layer;
+                info.path = c.path;
+                return info;
+            }
+        }
+        info.status = OriginInfo::Status::Unresolved;
+        info.detail = "inode " + std::to_string(ig->ino) +
+                      " matches no lower version of this entry; resolving the handle needs CAP_DAC_READ_SEARCH";
+        return info;
+    }
+    info.status = OriginInfo::Status::Unresolved;
+    info.detail = "fid type " + fh->fidTypeName() + " can only be resolved with CAP_DAC_READ_SEARCH";
+    return info;
+}
+
+} // namespace strata::stack
