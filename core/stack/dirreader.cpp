@@ -23,7 +23,7 @@ struct LinuxDirent64 {
 
 int openBeneath(int dirFd, const char *path, int flags)
 {
-    open_how how{};
+    open_how how {};
     how.flags = static_cast<uint64_t>(flags);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     const long r = ::syscall(SYS_openat2, dirFd, path, &how, sizeof(how));

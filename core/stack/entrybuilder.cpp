@@ -17,8 +17,7 @@ EntryBuilder::EntryBuilder(const LayerStack &stack, const Lookup &lookup, const 
     , m_lookup(lookup)
     , m_table(table)
     , m_opts(opts)
-{
-}
+{ }
 
 namespace {
 
@@ -53,7 +52,8 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
     // k-way merge over the sorted per-layer listings: names in bytewise order, each
     // with its occurrences top first.
     using Head = std::pair<const std::string *, size_t>; // name, pos
-    auto cmp = [](const Head &a, const Head &b) { return *a.first != *b.first ? *a.first > *b.first : a.second > b.second; };
+    auto cmp
+        = [](const Head &a, const Head &b) { return *a.first != *b.first ? *a.first > *b.first : a.second > b.second; };
     std::priority_queue<Head, std::vector<Head>, decltype(cmp)> heap(cmp);
     std::vector<size_t> idx(m_table.entries.size(), 0);
     size_t total = 0;
@@ -72,7 +72,7 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
                                          [](const RawEntry &e, const std::string &n) { return e.name < n; });
         if (it != v.end() && it->name == name)
             return it->st;
-        struct stat absent{};
+        struct stat absent {};
         return absent;
     };
 
@@ -107,8 +107,7 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
     }
 }
 
-MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ,
-                                        bool xattr) const
+MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const
 {
     MergedEntry e;
     e.name = name;
@@ -120,10 +119,10 @@ MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vect
     e.state = StateWhiteout | (xattr ? StateXattrWhiteout : 0u) | (top.raw->st.st_nlink > 1 ? StateSharedWhiteout : 0u);
     for (size_t i = 1; i < occ.size(); ++i) {
         const OpenDir &d = m_table.dirs[occ[i].pos];
-        e.shadowed.push_back(ShadowedVersion{d.layer, d.path.empty() ? name : d.path + "/" + name,
-                                             ovl::isWhiteoutStat(occ[i].raw->st) ? ShadowKind::Whiteout
-                                                                                 : ShadowKind::Hidden,
-                                             Attrs::fromStat(occ[i].raw->st)});
+        e.shadowed.push_back(
+            ShadowedVersion {d.layer, d.path.empty() ? name : d.path + "/" + name,
+                             ovl::isWhiteoutStat(occ[i].raw->st) ? ShadowKind::Whiteout : ShadowKind::Hidden,
+                             Attrs::fromStat(occ[i].raw->st)});
     }
     return e;
 }
@@ -143,8 +142,9 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
         e.layerPath = dir.path.empty() ? name : dir.path + "/" + name;
         e.attrs = Attrs::fromStat(top.raw->st);
         if (r.whiteout)
-            e.problems.push_back(makeError(e.layerPath, "listed by readdir, but lookup treats it as a whiteout "
-                                                        "(stat through the mount fails with ENOENT)",
+            e.problems.push_back(makeError(e.layerPath,
+                                           "listed by readdir, but lookup treats it as a whiteout "
+                                           "(stat through the mount fails with ENOENT)",
                                            ENOENT));
         return e;
     }
@@ -177,7 +177,7 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
             kind = ShadowKind::Merged;
         else if (r.dataLayer && static_cast<size_t>(*r.dataLayer) == i)
             kind = ShadowKind::DataSource;
-        e.shadowed.push_back(ShadowedVersion{f.layer, f.path, kind, Attrs::fromStat(f.st)});
+        e.shadowed.push_back(ShadowedVersion {f.layer, f.path, kind, Attrs::fromStat(f.st)});
     }
     for (const Occurrence &o : occ) {
         const OpenDir &d = m_table.dirs[o.pos];
@@ -191,7 +191,7 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
             kind = ShadowKind::Whiteout;
         else if (r.followedRedirect)
             kind = ShadowKind::Unrelated;
-        e.shadowed.push_back(ShadowedVersion{d.layer, path, kind, Attrs::fromStat(o.raw->st)});
+        e.shadowed.push_back(ShadowedVersion {d.layer, path, kind, Attrs::fromStat(o.raw->st)});
     }
     std::sort(e.shadowed.begin(), e.shadowed.end(),
               [](const ShadowedVersion &a, const ShadowedVersion &b) { return a.layer < b.layer; });
@@ -206,8 +206,9 @@ void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std:
                                     const Resolution &r) const
 {
     if (!m_stack.canReadOverlayXattrs()) {
-        e.problems.push_back(makeError(e.layerPath, "overlay xattrs (trusted.overlay.*) need CAP_SYS_ADMIN to "
-                                                    "read: origin, metacopy, opaque and redirect are unknown",
+        e.problems.push_back(makeError(e.layerPath,
+                                       "overlay xattrs (trusted.overlay.*) need CAP_SYS_ADMIN to "
+                                       "read: origin, metacopy, opaque and redirect are unknown",
                                        EPERM));
         return;
     }
@@ -227,8 +228,9 @@ void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std:
             data.layer = src.layer;
             data.path = src.path;
         } else {
-            e.problems.push_back(makeError(e.layerPath, "metacopy file whose data was not found in any lower or "
-                                                        "data-only layer: reading it fails",
+            e.problems.push_back(makeError(e.layerPath,
+                                           "metacopy file whose data was not found in any lower or "
+                                           "data-only layer: reading it fails",
                                            ENOENT));
         }
         e.data = std::move(data);

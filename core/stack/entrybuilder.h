@@ -17,14 +17,13 @@ namespace strata::stack {
 struct LayerDirTable {
     std::vector<OpenDir> dirs;
     std::vector<std::vector<RawEntry>> entries; // per position, sorted by name
-    std::vector<bool> readOk;                   // false: that layer dir could not be read
-    std::vector<UniqueFd> fds;                  // O_RDONLY fds of the dirs read
+    std::vector<bool> readOk; // false: that layer dir could not be read
+    std::vector<UniqueFd> fds; // O_RDONLY fds of the dirs read
 };
 
 class EntryBuilder {
 public:
-    EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table,
-                 const ListOptions &opts);
+    EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table, const ListOptions &opts);
     void build(std::vector<MergedEntry> &out) const;
 
 private:
@@ -32,8 +31,7 @@ private:
         size_t pos;
         const RawEntry *raw;
     };
-    MergedEntry visibleEntry(const std::string &name, const std::vector<Occurrence> &occ,
-                             const Resolution &r) const;
+    MergedEntry visibleEntry(const std::string &name, const std::vector<Occurrence> &occ, const Resolution &r) const;
     MergedEntry whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const;
     void readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
                           const Resolution &r) const;

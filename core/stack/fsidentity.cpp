@@ -102,7 +102,7 @@ bool isRemoteFsMagic(long magic)
 Result<FsIdentity> fsIdentityOf(int fd)
 {
     FsIdentity id;
-    struct statfs sfs{};
+    struct statfs sfs {};
     if (::fstatfs(fd, &sfs) != 0)
         return fail(sysError(errno, "", "statfs failed"));
     const long magic = static_cast<long>(sfs.f_type);
@@ -116,7 +116,7 @@ Result<FsIdentity> fsIdentityOf(int fd)
     }
     id.remote = isRemoteFsMagic(magic);
     id.readOnly = sfs.f_flags & ST_RDONLY;
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) == 0)
         id.dev = st.st_dev;
 
@@ -124,9 +124,9 @@ Result<FsIdentity> fsIdentityOf(int fd)
     const int rfd = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rfd >= 0) {
 #ifdef FS_IOC_GETFSUUID
-        struct fsuuid2 u{};
+        struct fsuuid2 u {};
         if (::ioctl(rfd, FS_IOC_GETFSUUID, &u) == 0 && u.len == 16) {
-            std::array<uint8_t, 16> uuid{};
+            std::array<uint8_t, 16> uuid {};
             std::memcpy(uuid.data(), u.uuid, 16);
             id.uuid = uuid;
         }

@@ -21,21 +21,21 @@ namespace strata::stack {
 struct IndexEntry {
     enum class Kind : uint8_t { HardLink, Directory, Whiteout, Other };
     enum class Status : uint8_t {
-        Ok,         // handle resolves, entry consistent
-        Orphan,     // non-dir whose union nlink is 0: only the index holds it (cleaned at mount)
-        Stale,      // the handle no longer resolves to a lower object (ESTALE)
-        Invalid,    // the name is not a valid handle
+        Ok, // handle resolves, entry consistent
+        Orphan, // non-dir whose union nlink is 0: only the index holds it (cleaned at mount)
+        Stale, // the handle no longer resolves to a lower object (ESTALE)
+        Invalid, // the name is not a valid handle
         Unverified, // resolving the handle needs CAP_DAC_READ_SEARCH
     };
     std::string name;
     Kind kind = Kind::Other;
     Status status = Status::Unverified;
-    struct stat st{};
+    struct stat st {};
     std::optional<ovl::FileHandle> handle;
     std::optional<ovl::Nlink> nlink;
-    std::optional<unsigned> unionNlink;   // what overlay.nlink gives
+    std::optional<unsigned> unionNlink; // what overlay.nlink gives
     std::optional<ovl::FileHandle> upper; // directories: overlay.upper
-    int lowerLayer = -1;                  // where the handle resolves
+    int lowerLayer = -1; // where the handle resolves
     std::string lowerPath;
     std::string detail;
 };
@@ -43,7 +43,7 @@ std::string_view indexKindName(IndexEntry::Kind k);
 std::string_view indexStatusName(IndexEntry::Status s);
 
 struct IndexReport {
-    std::string dir;      // workdir/index
+    std::string dir; // workdir/index
     bool present = false; // false: no index (index=off, or never mounted with it)
     std::optional<ovl::FileHandle> binding; // overlay.upper (or origin) on index/ itself
     std::vector<IndexEntry> entries;

@@ -62,7 +62,7 @@ Result<Layer> openLayer(const std::string &path, Role role, size_t n)
     if (probe < 0)
         return fail(sysError(errno, path, label + " is not readable"));
     ::close(probe);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(layer.fd.get(), &st) != 0)
         return fail(sysError(errno, path, "cannot stat " + label));
     layer.rootIno = st.st_ino;

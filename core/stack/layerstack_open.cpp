@@ -18,8 +18,10 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::fromMount(const std::strin
         return fail(mount.error());
     if (mount->fstype != "overlay") {
         if (mounts::isUnionFsType(mount->fstype))
-            return fail(makeError(mountpoint, mount->fstype + " mount: its layers are not published in the mount "
-                                                              "table; open its layer directories or stack file instead",
+            return fail(makeError(mountpoint,
+                                  mount->fstype
+                                      + " mount: its layers are not published in the mount "
+                                        "table; open its layer directories or stack file instead",
                                   EOPNOTSUPP));
         return fail(makeError(mountpoint, "not an overlay mount (it is " + mount->fstype + ")", EINVAL));
     }
@@ -43,10 +45,11 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::fromMount(const std::strin
     // chdirs and passes l/<id> to stay under a page) cannot be resolved from here.
     auto checkPath = [&](const std::string &p, const std::string &what) -> Result<void> {
         if (!p.empty() && p.front() != '/')
-            return fail(makeError(mountpoint, what + " '" + p +
-                                                  "' is a relative path in the mount options (the mounter "
-                                                  "changed directory first, as Docker does): open the layer "
-                                                  "directories explicitly",
+            return fail(makeError(mountpoint,
+                                  what + " '" + p
+                                      + "' is a relative path in the mount options (the mounter "
+                                        "changed directory first, as Docker does): open the layer "
+                                        "directories explicitly",
                                   EINVAL));
         return {};
     };
@@ -68,7 +71,7 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::fromMount(const std::strin
 
 Result<std::shared_ptr<const LayerStack>> LayerStack::open(const std::string &target)
 {
-    struct stat st{};
+    struct stat st {};
     if (::stat(target.c_str(), &st) != 0)
         return fail(sysError(errno, target, "cannot open"));
     if (S_ISREG(st.st_mode))
@@ -77,8 +80,9 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::open(const std::string &ta
         return fail(makeError(target, "neither a mount point nor a stack file", EINVAL));
     auto mount = mounts::findMount(target);
     if (!mount)
-        return fail(makeError(target, "not a mount point; give a mounted overlay, a stack file, or the layers "
-                                      "with --lower/--upper",
+        return fail(makeError(target,
+                              "not a mount point; give a mounted overlay, a stack file, or the layers "
+                              "with --lower/--upper",
                               EINVAL));
     return fromMount(target);
 }

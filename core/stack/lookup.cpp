@@ -31,7 +31,7 @@ Lookup::Lookup(const LayerStack &stack, int topLayer)
     for (size_t i = 0; i < stack.mergedLayerCount(); ++i) {
         const Layer &l = stack.layers()[i];
         if (l.role != Role::Upper && l.index >= topLayer)
-            m_roots.push_back(OpenDir{l.index, "", false});
+            m_roots.push_back(OpenDir {l.index, "", false});
     }
 }
 
@@ -39,7 +39,7 @@ std::vector<OpenDir> Lookup::rootDir() const
 {
     std::vector<OpenDir> dirs;
     if (m_stack.hasUpper() && m_top == 0)
-        dirs.push_back(OpenDir{0, "", false});
+        dirs.push_back(OpenDir {0, "", false});
     dirs.insert(dirs.end(), m_roots.begin(), m_roots.end());
     return dirs;
 }
@@ -53,7 +53,7 @@ std::vector<OpenDir> Lookup::childDirs(const Resolution &r) const
         if (!S_ISDIR(f.st.st_mode))
             continue;
         const bool isUpper = m_stack.hasUpper() && f.layer == 0;
-        dirs.push_back(OpenDir{f.layer, f.path, f.opaque == 'x' && !isUpper && f.layer != m_bottomLower});
+        dirs.push_back(OpenDir {f.layer, f.path, f.opaque == 'x' && !isUpper && f.layer != m_bottomLower});
     }
     return dirs;
 }
@@ -68,9 +68,9 @@ std::string joinPath(const std::string &dir, const std::string &name)
 } // namespace
 
 // ovl_lookup_single(): one name in one layer directory.
-bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, const std::string &name,
-                          bool lastElement, size_t prelen, const std::string &post, State &d,
-                          std::optional<Found> &out, Resolution &r, const struct stat *known) const
+bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, const std::string &name, bool lastElement,
+                          size_t prelen, const std::string &post, State &d, std::optional<Found> &out, Resolution &r,
+                          const struct stat *known) const
 {
     out.reset();
     const ovl::Namespace ns = m_stack.xattrNamespace();
@@ -253,8 +253,7 @@ bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optiona
     }
 }
 
-Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string &name,
-                           const Prefetch &prefetch) const
+Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string &name, const Prefetch &prefetch) const
 {
     Resolution r;
     State d;
@@ -281,8 +280,10 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
             return r;
         if (d.redirectSeen && !m_stack.redirectFollow() && !d.stop) {
             take(f);
-            r.problems.push_back(makeError(name, "the kernel refuses to follow the redirect of this entry "
-                                                 "(redirect_dir=nofollow): lookup fails with EPERM", EPERM));
+            r.problems.push_back(makeError(name,
+                                           "the kernel refuses to follow the redirect of this entry "
+                                           "(redirect_dir=nofollow): lookup fails with EPERM",
+                                           EPERM));
             return r;
         }
         take(f);
@@ -300,14 +301,16 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
             d.last = lower.layer == m_bottomLower;
         std::optional<Found> f;
         const size_t pos = poe == &parent ? i : SIZE_MAX;
-        if (!lookupLayer(lower, pos, d, f, r, poe == &parent ? prefetch : Prefetch{}))
+        if (!lookupLayer(lower, pos, d, f, r, poe == &parent ? prefetch : Prefetch {}))
             return r;
         if (f && f->kind == Found::Kind::Object && !r.chain.empty() && r.chain.back().metacopy)
             r.dataLayer = static_cast<int>(r.chain.size());
         take(f);
         if (d.redirectSeen && !m_stack.redirectFollow()) {
-            r.problems.push_back(makeError(name, "the kernel refuses to follow a redirect below this entry "
-                                                 "(redirect_dir=nofollow): lookup fails with EPERM", EPERM));
+            r.problems.push_back(makeError(name,
+                                           "the kernel refuses to follow a redirect below this entry "
+                                           "(redirect_dir=nofollow): lookup fails with EPERM",
+                                           EPERM));
             return r;
         }
         if (d.stop)
@@ -326,8 +329,10 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
     if (!r.chain.empty() && r.chain.front().metacopy) {
         r.metacopy = true;
         if (!m_stack.metacopyEnabled())
-            r.problems.push_back(makeError(name, "metacopy file, but the stack is mounted with metacopy=off: the "
-                                                 "kernel refuses to follow it (EPERM)", EPERM));
+            r.problems.push_back(makeError(name,
+                                           "metacopy file, but the stack is mounted with metacopy=off: the "
+                                           "kernel refuses to follow it (EPERM)",
+                                           EPERM));
         // Data-only layers are reached only through an absolute redirect.
         const bool hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
         const bool dataFound = r.chain.size() > 1 && !r.chain.back().metacopy;
@@ -350,7 +355,7 @@ void Lookup::lookupDataLayers(const std::string &path, Resolution &r) const
         auto fd = openLayerDir(layer.fd.get(), "", false);
         if (!fd)
             continue;
-        struct stat st{};
+        struct stat st {};
         // A data path must be reached without symlinks, beneath the layer.
         const size_t slash = rel.rfind('/');
         const std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash);

@@ -21,7 +21,7 @@ namespace strata::stack {
 // would otherwise need an fd per directory and layer.
 struct OpenDir {
     int layer = 0;
-    std::string path;        // within the layer, "" = root
+    std::string path; // within the layer, "" = root
     bool xwhiteouts = false; // this layer's dir has opaque=x (a lower, not the last)
 };
 
@@ -30,20 +30,20 @@ struct Found {
     enum class Kind : uint8_t { Object, Whiteout, XattrWhiteout } kind = Kind::Object;
     int layer = 0;
     std::string path;
-    struct stat st{};
-    char opaque = 0;                     // 'y', 'x' or 0
+    struct stat st {};
+    char opaque = 0; // 'y', 'x' or 0
     bool metacopy = false;
     std::optional<std::string> redirect; // raw value, when present
 };
 
 struct Resolution {
     std::optional<Found> whiteout; // the name is deleted: the whiteout that says so
-    std::vector<Found> chain;      // top object first; dirs: every merged dir; files:
-                                   // top, then (metacopy) the data source last
+    std::vector<Found> chain; // top object first; dirs: every merged dir; files:
+                              // top, then (metacopy) the data source last
     bool followedRedirect = false;
-    bool metacopy = false;         // top is metacopy
-    std::optional<int> dataLayer;  // index in chain of the data source
-    std::vector<Error> problems;   // what the kernel would refuse, unreadable xattrs
+    bool metacopy = false; // top is metacopy
+    std::optional<int> dataLayer; // index in chain of the data source
+    std::vector<Error> problems; // what the kernel would refuse, unreadable xattrs
     bool visible() const { return !chain.empty(); }
 };
 
@@ -69,14 +69,14 @@ private:
     struct State; // the kernel's struct ovl_lookup_data
     bool lookupLayer(const OpenDir &base, size_t pos, State &d, std::optional<Found> &out, Resolution &r,
                      const Prefetch &prefetch) const;
-    bool lookupSingle(int baseFd, int layer, const std::string &basePath, const std::string &name,
-                      bool lastElement, size_t prelen, const std::string &post, State &d,
-                      std::optional<Found> &out, Resolution &r, const struct stat *known) const;
+    bool lookupSingle(int baseFd, int layer, const std::string &basePath, const std::string &name, bool lastElement,
+                      size_t prelen, const std::string &post, State &d, std::optional<Found> &out, Resolution &r,
+                      const struct stat *known) const;
     void lookupDataLayers(const std::string &path, Resolution &r) const;
 
     const LayerStack &m_stack;
     int m_top;
-    int m_bottomLower;            // index of the last regular lower layer
+    int m_bottomLower; // index of the last regular lower layer
     std::vector<OpenDir> m_roots; // lower roots in view (the root's lower stack, "roe")
 };
 

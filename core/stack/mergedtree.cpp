@@ -33,8 +33,7 @@ Result<std::vector<std::string>> splitMergedPath(const std::string &path)
 MergedTree::MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer)
     : m_stack(std::move(stack))
     , m_top(std::clamp(topLayer, 0, std::max(0, static_cast<int>(m_stack->mergedLayerCount()) - 1)))
-{
-}
+{ }
 
 namespace {
 
@@ -59,9 +58,10 @@ Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector
         if (!r.visible()) {
             if (!r.problems.empty())
                 return fail(makeError(sub, r.problems.front().message(), r.problems.front().code));
-            return fail(makeError(sub, r.whiteout ? "deleted in the merged view (whiteout in layer " +
-                                                        std::to_string(r.whiteout->layer) + ")"
-                                                  : "not in the merged view",
+            return fail(makeError(sub,
+                                  r.whiteout ? "deleted in the merged view (whiteout in layer "
+                                          + std::to_string(r.whiteout->layer) + ")"
+                                             : "not in the merged view",
                                   ENOENT));
         }
         if (!S_ISDIR(r.chain.front().st.st_mode))
@@ -75,7 +75,7 @@ DirStack toDirStack(const std::vector<OpenDir> &dirs)
 {
     DirStack out;
     for (const auto &d : dirs)
-        out.push_back(DirLayer{d.layer, d.path});
+        out.push_back(DirLayer {d.layer, d.path});
     return out;
 }
 
@@ -128,7 +128,8 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
             listing.problems.push_back(entries.error());
             continue;
         }
-        std::sort(entries->begin(), entries->end(), [](const RawEntry &a, const RawEntry &b) { return a.name < b.name; });
+        std::sort(entries->begin(), entries->end(),
+                  [](const RawEntry &a, const RawEntry &b) { return a.name < b.name; });
         table.entries[pos] = std::move(*entries);
         table.readOk[pos] = true;
         table.fds[pos] = std::move(*fd);
@@ -152,7 +153,7 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
         if (dirs.empty())
             return fail(makeError("/", "no layers in view", ENOENT));
         const Layer &top = m_stack->layers()[static_cast<size_t>(dirs.front().layer)];
-        struct stat st{};
+        struct stat st {};
         ::fstat(top.fd.get(), &st);
         root.layer = top.index;
         root.attrs = Attrs::fromStat(st);
@@ -163,7 +164,7 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
         return root;
     }
     const std::string parent = joinMerged(*comps, comps->size() - 1);
-    auto listing = list(parent, ListOptions{true, opts.readOrigins});
+    auto listing = list(parent, ListOptions {true, opts.readOrigins});
     if (!listing)
         return fail(listing.error());
     for (auto &e : listing->entries)

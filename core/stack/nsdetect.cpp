@@ -30,7 +30,7 @@ Seen classify(const std::vector<std::string> &names)
 // Breadth-first over at most `budget` entries of one layer.
 Seen scanLayer(const Layer &layer, size_t budget)
 {
-    std::deque<std::string> dirs{""};
+    std::deque<std::string> dirs {""};
     while (!dirs.empty() && budget > 0) {
         const std::string dir = std::move(dirs.front());
         dirs.pop_front();

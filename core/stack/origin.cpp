@@ -15,8 +15,8 @@ namespace strata::stack {
 
 bool canOpenByHandle()
 {
-    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
+    __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] {};
     if (::syscall(SYS_capget, &hdr, data) != 0)
         return false;
     return data[0].effective & (1u << CAP_DAC_READ_SEARCH);
@@ -32,18 +32,30 @@ std::string realPathOf(const std::string &path)
 
 // open_by_handle_at on `layer`, then the opened object's path relative to the
 // layer root. Empty on failure.
-bool openByHandle(const Layer &layer, const ovl::FileHandle &fh, std::string &relPath, std::string &why)
+bool openByHandle(const Layer &layer, const ovl::FileHandle &fh, std::string &relPath, struct stat &st,
+                  std::string &why, int &err)
 {
     std::vector<unsigned char> buf(sizeof(file_handle) + fh.fid.size());
     auto *h = reinterpret_cast<file_handle *>(buf.data());
     h->handle_bytes = static_cast<unsigned>(fh.fid.size());
     h->handle_type = fh.type;
     std::memcpy(h->f_handle, fh.fid.data(), fh.fid.size());
-    const int fd = ::open_by_handle_at(layer.fd.get(), h, O_PATH | O_CLOEXEC);
-    if (fd < 0) {
-        why = std::string("open_by_handle_at: ") + std::strerror(errno);
+    // The mount fd must be a real open file: an O_PATH fd gets EBADF.
+    const int mountFd = ::openat(layer.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mountFd < 0) {
+        err = errno;
+        why = std::string("cannot open the layer root: ") + std::strerror(errno);
         return false;
     }
+    const int fd = ::open_by_handle_at(mountFd, h, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        err = errno;
+    ::close(mountFd);
+    if (fd < 0) {
+        why = std::string("open_by_handle_at: ") + std::strerror(err);
+        return false;
+    }
+    ::fstat(fd, &st);
     char link[PATH_MAX];
     const std::string proc = "/proc/self/fd/" + std::to_string(fd);
     const ssize_t n = ::readlink(proc.c_str(), link, sizeof(link) - 1);
@@ -66,7 +78,32 @@ bool openByHandle(const Layer &layer, const ovl::FileHandle &fh, std::string &re
     return false;
 }
 
+bool sameFs(const Layer &l, const ovl::FileHandle &fh)
+{
+    return fh.nullUuid() || !l.fs.uuid || *l.fs.uuid == fh.uuid;
+}
+
 } // namespace
+
+bool locateHandle(const LayerStack &stack, const ovl::FileHandle &fh, HandleLocation &where, std::string &why, int &err)
+{
+    err = ENODEV;
+    why = "no lower layer is on the filesystem with uuid " + ovl::formatUuid(fh.uuid);
+    for (const Layer &l : stack.layers()) {
+        if (l.role == Role::Upper || !sameFs(l, fh))
+            continue;
+        std::string rel;
+        struct stat st {};
+        if (openByHandle(l, fh, rel, st, why, err)) {
+            // Several layers can share one fs: the object must be inside this one.
+            where.layer = l.index;
+            where.path = rel;
+            where.st = st;
+            return true;
+        }
+    }
+    return false;
+}
 
 OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
                          const std::vector<OriginCandidate> &candidates)
@@ -91,7 +128,7 @@ OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
     for (const Layer &l : stack.layers()) {
         if (l.role == Role::Upper)
             continue;
-        if (fh->nullUuid() || !l.fs.uuid || *l.fs.uuid == fh->uuid)
+        if (sameFs(l, *fh))
             layers.push_back(&l);
     }
     if (layers.empty()) {
@@ -101,15 +138,14 @@ OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
     }
 
     if (canOpenByHandle()) {
+        HandleLocation where;
         std::string why;
-        for (const Layer *l : layers) {
-            std::string rel;
-            if (openByHandle(*l, *fh, rel, why)) {
-                info.status = OriginInfo::Status::ResolvedByHandle;
-                info.layer = l->index;
-                info.path = rel;
-                return info;
-            }
+        int err = 0;
+        if (locateHandle(stack, *fh, where, why, err)) {
+            info.status = OriginInfo::Status::ResolvedByHandle;
+            info.layer = where.layer;
+            info.path = where.path;
+            return info;
         }
         info.status = OriginInfo::Status::Unresolved;
         info.detail = why;
@@ -121,8 +157,7 @@ OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
             const Layer &l = stack.layers()[static_cast<size_t>(c.layer)];
             if (l.role == Role::Upper)
                 continue;
-            const bool sameFs = fh->nullUuid() || !l.fs.uuid || *l.fs.uuid == fh->uuid;
-            if (sameFs && static_cast<uint64_t>(c.st.st_ino) == ig->ino) {
+            if (sameFs(l, *fh) && static_cast<uint64_t>(c.st.st_ino) == ig->ino) {
                 info.status = OriginInfo::Status::VerifiedByInode;
                 info.layer = c.layer;
                 info.path = c.path;
@@ -130,8 +165,8 @@ OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
             }
         }
         info.status = OriginInfo::Status::Unresolved;
-        info.detail = "inode " + std::to_string(ig->ino) +
-                      " matches no lower version of this entry; resolving the handle needs CAP_DAC_READ_SEARCH";
+        info.detail = "inode " + std::to_string(ig->ino)
+            + " matches no lower version of this entry; resolving the handle needs CAP_DAC_READ_SEARCH";
         return info;
     }
     info.status = OriginInfo::Status::Unresolved;

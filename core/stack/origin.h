@@ -27,6 +27,17 @@ struct OriginCandidate {
 OriginInfo resolveOrigin(const LayerStack &stack, std::string_view value,
                          const std::vector<OriginCandidate> &candidates);
 
+// Finds which lower layer holds the object a handle names (open_by_handle_at on each
+// lower whose fs uuid matches) and its path there. Needs CAP_DAC_READ_SEARCH.
+// Returns false with `why` set (ESTALE: "Stale file handle" for a deleted object).
+struct HandleLocation {
+    int layer = -1;
+    std::string path;
+    struct stat st {};
+};
+bool locateHandle(const LayerStack &stack, const ovl::FileHandle &fh, HandleLocation &where, std::string &why,
+                  int &err);
+
 // Whether open_by_handle_at is available to this process (CAP_DAC_READ_SEARCH).
 bool canOpenByHandle();
 

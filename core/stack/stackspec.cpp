@@ -31,7 +31,7 @@ ordered_json pathToJson(const std::string &p)
 {
     if (isValidUtf8(p))
         return p;
-    return ordered_json{{"bytes_hex", toHex({reinterpret_cast<const uint8_t *>(p.data()), p.size()})}};
+    return ordered_json {{"bytes_hex", toHex({reinterpret_cast<const uint8_t *>(p.data()), p.size()})}};
 }
 
 Result<std::string> pathFromJson(const ordered_json &j, const std::string &where)
@@ -92,7 +92,7 @@ std::string toJson(const StackSpec &spec)
     for (const auto &[k, v] : spec.options)
         j["options"].push_back(ordered_json::array({k, v ? ordered_json(*v) : ordered_json(nullptr)}));
     if (!spec.sourceKind.empty()) {
-        ordered_json src{{"kind", spec.sourceKind}};
+        ordered_json src {{"kind", spec.sourceKind}};
         if (!spec.mountpoint.empty())
             src["mountpoint"] = pathToJson(spec.mountpoint);
         if (!spec.fstype.empty())
@@ -110,8 +110,9 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
         root = ordered_json::parse(json);
     } catch (const nlohmann::json::parse_error &e) {
         // e.byte is the 1-based offset of the error.
-        return fail(makeError(origin, "malformed JSON at byte " + std::to_string(e.byte) + ": " +
-                                          std::string(e.what()).substr(std::string(e.what()).find(':') + 2)));
+        return fail(makeError(origin,
+                              "malformed JSON at byte " + std::to_string(e.byte) + ": "
+                                  + std::string(e.what()).substr(std::string(e.what()).find(':') + 2)));
     }
     if (!root.is_object())
         return fail(makeError(origin, "a stack file must hold a JSON object"));
@@ -119,8 +120,9 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
         return fail(makeError(origin, "missing \"schema\" (the stack file format version)"));
     const int schema = root["schema"].get<int>();
     if (schema != kStackSchemaVersion)
-        return fail(makeError(origin, "schema " + std::to_string(schema) + " is not supported (this Strata reads " +
-                                          std::to_string(kStackSchemaVersion) + ")"));
+        return fail(makeError(origin,
+                              "schema " + std::to_string(schema) + " is not supported (this Strata reads "
+                                  + std::to_string(kStackSchemaVersion) + ")"));
     StackSpec spec;
     if (root.contains("name")) {
         auto n = pathFromJson(root["name"], origin + ": name");

@@ -22,22 +22,22 @@ struct LayerSummary {
     FsIdentity fs;
     uint64_t entries = 0; // everything below the root, whiteouts included
     uint64_t dirs = 0;
-    uint64_t files = 0;   // regular files
-    uint64_t bytes = 0;   // sum of st_size of regular files
+    uint64_t files = 0; // regular files
+    uint64_t bytes = 0; // sum of st_size of regular files
     uint64_t whiteouts = 0; // 0/0 devices and xattr whiteouts (overlay.whiteout)
     uint64_t opaqueDirs = 0;
     uint64_t redirects = 0;
     uint64_t metacopy = 0;
-    uint64_t copiedUp = 0;  // objects with overlay.origin
+    uint64_t copiedUp = 0; // objects with overlay.origin
     bool xattrsRead = true; // false: overlay xattrs unreadable, the last five are unknown
     std::vector<Error> problems;
 };
 
 struct WastedPath {
     std::string path; // merged path
-    int layer = 0;    // layer storing the wasted bytes
+    int layer = 0; // layer storing the wasted bytes
     uint64_t bytes = 0;
-    std::string why;  // "replaced by layer 0", "deleted by a whiteout in layer 1", ...
+    std::string why; // "replaced by layer 0", "deleted by a whiteout in layer 1", ...
 };
 
 struct StackSummary {
@@ -76,7 +76,7 @@ std::string_view changeName(Change c);
 struct LayerChange {
     std::string path; // merged path
     Change change;
-    FileType type;    // of the new version (Added/Modified) or of what was deleted
+    FileType type; // of the new version (Added/Modified) or of what was deleted
     uint64_t size = 0;
 };
 Result<std::vector<LayerChange>> layerChanges(const LayerStack &stack, int layer, const ScanControl &ctl = {});
