@@ -2,8 +2,16 @@
 # strata_add_test(NAME SOURCES a.cpp ... LIBS x y TIER unit|mount|system [TIMEOUT s])
 # One Qt Test executable per unit. Exit code 77 means "could not run here" and is
 # reported by ctest as skipped, with the reason the test printed.
-function(strata_add_test name)
-    cmake_parse_arguments(T "" "TIER;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+function(strata_add_test)
+    # Accepts "strata_add_test(NAME x ...)" and the positional "strata_add_test(x ...)".
+    cmake_parse_arguments(T "" "NAME;TIER;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    if(T_NAME)
+        set(name ${T_NAME})
+    else()
+        list(GET ARGN 0 name)
+        list(REMOVE_AT ARGN 0)
+        cmake_parse_arguments(T "" "TIER;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    endif()
     if(NOT T_TIER)
         set(T_TIER unit)
     endif()
