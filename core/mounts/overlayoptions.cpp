@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "overlayoptions.h"
 
+#include <array>
 #include <cerrno>
 
 namespace strata::mounts {
@@ -50,6 +51,60 @@ Result<void> addPerLayer(OverlayOptions &out, const OverlayOption &opt, bool dat
 }
 
 } // namespace
+
+namespace {
+
+struct KnownOption {
+    std::string_view key;
+    std::array<std::string_view, 4> values {}; // all empty: a flag without value
+};
+
+// fs/overlayfs/params.c ovl_parameter_spec, plus the generic superblock flags
+// mountinfo shows first ("rw"/"ro").
+const KnownOption kKnownOptions[] = {
+    {"default_permissions", {}},
+    {"userxattr", {}},
+    {"volatile", {}},
+    {"override_creds", {}},
+    {"nooverride_creds", {}},
+    {"ro", {}},
+    {"rw", {}},
+    {"redirect_dir", {"on", "follow", "nofollow", "off"}},
+    {"index", {"on", "off"}},
+    {"uuid", {"off", "null", "auto", "on"}},
+    {"nfs_export", {"on", "off"}},
+    {"xino", {"off", "auto", "on"}},
+    {"metacopy", {"on", "off"}},
+    {"verity", {"off", "on", "require"}},
+    {"fsync", {"volatile", "auto", "strict"}},
+};
+
+} // namespace
+
+Result<void> checkOverlayOption(const OverlayOption &option)
+{
+    for (const auto &known : kKnownOptions) {
+        if (known.key != option.key)
+            continue;
+        if (known.values[0].empty()) {
+            if (option.value)
+                return fail(optionError(option.key, "is a flag and takes no value"));
+            return {};
+        }
+        if (!option.value)
+            return fail(optionError(option.key, "needs a value"));
+        std::string allowed;
+        for (auto v : known.values) {
+            if (v.empty())
+                continue;
+            if (v == *option.value)
+                return {};
+            allowed += (allowed.empty() ? "" : ", ") + std::string(v);
+        }
+        return fail(optionError(option.key, "value '" + *option.value + "' is not one of " + allowed));
+    }
+    return fail(optionError(option.key, "not an overlay mount option Strata passes on"));
+}
 
 std::optional<std::string> OverlayOptions::value(std::string_view key) const
 {

@@ -64,6 +64,11 @@ std::string unescapeLayerPath(std::string_view s);
 // The inverse for mount(2) data: backslash before '\\', ':' and ','.
 std::string escapeLayerPath(std::string_view path);
 
+// Whether `option` is an overlay mount option Strata passes to the kernel, with a
+// value the kernel accepts: the allow-list the helper and the mounter enforce. Layer
+// options (lowerdir, upperdir, ...) are not in it; they are OverlayOptions fields.
+Result<void> checkOverlayOption(const OverlayOption &option);
+
 // "a:b::d" for lowerdir=, every path escaped. Fails on an empty path list or path.
 Result<std::string> formatLowerdir(std::span<const std::string> lowers, std::span<const std::string> dataLayers);
 // The whole mount(2) data string ("lowerdir=...,upperdir=...,workdir=...,opts").

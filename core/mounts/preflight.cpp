@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "preflight.h"
+
+#include "mounttable.h"
+#include "util/displayname.h"
+#include "util/uniquefd.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+namespace strata::mounts {
+
+namespace {
+
+using DevIno = std::pair<dev_t, ino_t>;
+
+// Filesystems whose dentries revalidate (remote): the kernel demands d_type,
+// RENAME_WHITEOUT and xattrs from them as upper, which they do not give.
+struct RemoteFs {
+    unsigned long magic;
+    const char *name;
+};
+constexpr RemoteFs kRemoteFs[] = {
+    {NFS_SUPER_MAGIC, "NFS"},   {0xFF534D42, "CIFS"},     {0xFE534D42, "SMB2"},
+    {SMB_SUPER_MAGIC, "SMB"},   {0x65735546, "FUSE"},     {V9FS_MAGIC, "9p"},
+    {CEPH_SUPER_MAGIC, "Ceph"}, {AFS_SUPER_MAGIC, "AFS"}, {0x6B414653, "kAFS"},
+};
+
+struct Probe {
+    LayerRole role;
+    size_t index;
+    std::string path;
+    UniqueFd fd;
+    DevIno self {};
+    uint64_t mntId = 0;
+    unsigned long fsType = 0;
+    bool readOnly = false;
+    std::optional<bool> casefold;
+    std::vector<DevIno> ancestors; // self first, then parents on the same filesystem
+};
+
+const char *roleName(LayerRole r)
+{
+    switch (r) {
+    case LayerRole::Lower:
+        return "lowerdir";
+    case LayerRole::Data:
+        return "datadir";
+    case LayerRole::Upper:
+        return "upperdir";
+    case LayerRole::Work:
+        return "workdir";
+    case LayerRole::Stack:
+        break;
+    }
+    return "stack";
+}
+
+std::string layerLabel(LayerRole role, size_t index, const std::string &path)
+{
+    std::string n = roleName(role);
+    if (role == LayerRole::Lower || role == LayerRole::Data)
+        n += " " + std::to_string(index + 1);
+    return n + " " + displayName(path);
+}
+
+std::string nameOf(const Probe &p)
+{
+    return layerLabel(p.role, p.index, p.path);
+}
+
+// The kernel checks overlaps on dentry ancestry within one filesystem; walking ".."
+// while the device stays the same is the closest view userspace has of that.
+std::vector<DevIno> ancestorsOf(int fd, DevIno self)
+{
+    std::vector<DevIno> out {self};
+    UniqueFd cur(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    for (int depth = 0; cur && depth < 4096; ++depth) {
+        UniqueFd parent(::openat(cur.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        struct stat st;
+        if (!parent || ::fstat(parent.get(), &st) != 0)
+            break;
+        const DevIno id {st.st_dev, st.st_ino};
+        if (id == out.back() || st.st_dev != self.first)
+            break;
+        out.push_back(id);
+        cur = std::move(parent);
+    }
+    return out;
+}
+
+bool contains(const std::vector<DevIno> &chain, DevIno id)
+{
+    for (const auto &a : chain)
+        if (a == id)
+            return true;
+    return false;
+}
+
+class Checker {
+public:
+    explicit Checker(const OverlayOptions &spec)
+        : m_spec(spec)
+    { }
+
+    std::vector<LayerFinding> run()
+    {
+        checkStack();
+        // Probes are referred to by pointer (m_upper, m_work): no reallocation.
+        m_probes.reserve(m_spec.lowers.size() + m_spec.dataLayers.size() + 2);
+        for (size_t i = 0; i < m_spec.lowers.size(); ++i)
+            probe(LayerRole::Lower, i, m_spec.lowers[i]);
+        for (size_t i = 0; i < m_spec.dataLayers.size(); ++i)
+            probe(LayerRole::Data, i, m_spec.dataLayers[i]);
+        if (m_spec.upper)
+            m_upper = probe(LayerRole::Upper, 0, *m_spec.upper);
+        if (m_spec.work)
+            m_work = probe(LayerRole::Work, 0, *m_spec.work);
+        checkOverlaps();
+        checkCasefold();
+        if (m_upper)
+            checkUpper(*m_upper);
+        if (m_work)
+            checkWork(*m_work);
+        checkInUse();
+        return std::move(m_out);
+    }
+
+private:
+    void add(LayerRole role, size_t index, std::string layer, Severity s, std::string reason)
+    {
+        m_out.push_back(LayerFinding {role, index, std::move(layer), s, std::move(reason)});
+    }
+    void add(const Probe &p, Severity s, std::string reason) { add(p.role, p.index, p.path, s, std::move(reason)); }
+
+    void checkStack()
+    {
+        if (m_spec.lowers.empty())
+            add(LayerRole::Stack, 0, {}, Severity::Error,
+                m_spec.dataLayers.empty() ? "no lower layer: an overlay needs at least one"
+                                          : "data-only layers need at least one regular lower layer above them");
+        if (m_spec.lowers.size() + m_spec.dataLayers.size() > kMaxLowerLayers)
+            add(LayerRole::Stack, 0, {}, Severity::Error,
+                "too many lower directories (" + std::to_string(m_spec.lowers.size() + m_spec.dataLayers.size())
+                    + "): the kernel's limit is 500");
+        if (m_spec.upper && !m_spec.work)
+            add(LayerRole::Upper, 0, *m_spec.upper, Severity::Error, "an upperdir needs a workdir on the same mount");
+        if (m_spec.work && !m_spec.upper)
+            add(LayerRole::Work, 0, *m_spec.work, Severity::Warning,
+                "a workdir without upperdir is ignored: the overlay is read-only");
+        for (const auto &o : m_spec.others)
+            if (auto ok = checkOverlayOption(o); !ok)
+                add(LayerRole::Stack, 0, {}, Severity::Error, "option " + o.key + ": " + ok.error().reason);
+    }
+
+    Probe *probe(LayerRole role, size_t index, const std::string &path)
+    {
+        Probe p {role, index, path, {}, {}, 0, 0, false, std::nullopt, {}};
+        struct statx stx;
+        // Layers are looked up following symlinks (kern_path LOOKUP_FOLLOW).
+        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE | STATX_INO | STATX_MNT_ID, &stx) != 0) {
+            add(p, Severity::Error,
+                errno == ENOENT ? std::string("does not exist")
+                                : std::string("cannot be looked up: ") + std::strerror(errno));
+            return nullptr;
+        }
+        if (!S_ISDIR(stx.stx_mode)) {
+            add(p, Severity::Error, "is not a directory");
+            return nullptr;
+        }
+        p.fd.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        struct stat st;
+        struct statfs sfs;
+        struct statvfs svfs;
+        if (!p.fd || ::fstat(p.fd.get(), &st) != 0 || ::fstatfs(p.fd.get(), &sfs) != 0
+            || ::fstatvfs(p.fd.get(), &svfs) != 0) {
+            add(p, Severity::Error, std::string("cannot be opened: ") + std::strerror(errno));
+            return nullptr;
+        }
+        p.self = {st.st_dev, st.st_ino};
+        p.mntId = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+        p.fsType = static_cast<unsigned long>(sfs.f_type);
+        p.readOnly = svfs.f_flag & ST_RDONLY;
+        if (int flags = 0; ::ioctl(p.fd.get(), FS_IOC_GETFLAGS, &flags) == 0)
+            p.casefold = (flags & FS_CASEFOLD_FL) != 0;
+        p.ancestors = ancestorsOf(p.fd.get(), p.self);
+
+        if (p.fsType == AUTOFS_SUPER_MAGIC)
+            add(p, Severity::Error, "is on autofs: the kernel does not support automount points as layers");
+        if ((role == LayerRole::Lower || role == LayerRole::Data) && p.fsType == OVERLAYFS_SUPER_MAGIC)
+            add(p, Severity::Info,
+                "is on an overlay: the kernel stacks filesystems at most two deep, so this overlay cannot itself be "
+                "used as a lower layer again");
+        m_probes.push_back(std::move(p));
+        return &m_probes.back();
+    }
+
+    void checkOverlaps()
+    {
+        for (size_t i = 0; i < m_probes.size(); ++i) {
+            for (size_t j = i + 1; j < m_probes.size(); ++j) {
+                const Probe &a = m_probes[i], &b = m_probes[j];
+                const bool aInB = contains(a.ancestors, b.self), bInA = contains(b.ancestors, a.self);
+                if (!aInB && !bInA)
+                    continue;
+                const bool workAndUpper = (a.role == LayerRole::Upper && b.role == LayerRole::Work)
+                    || (a.role == LayerRole::Work && b.role == LayerRole::Upper);
+                if (workAndUpper) {
+                    add(b, Severity::Error, "workdir and upperdir must be separate subtrees; they overlap");
+                    continue;
+                }
+                // The kernel makes every layer root a trap, then walks the ancestors
+                // of lowers and of the workdir looking for traps; the upper's walk
+                // looks only for other overlays. Same directory twice is always refused.
+                const bool same = aInB && bInA;
+                const Probe &inner = aInB && !bInA ? a : b, &outer = &inner == &a ? b : a;
+                const bool outerIsLower = outer.role == LayerRole::Lower || outer.role == LayerRole::Data;
+                if (!same && outerIsLower && (inner.role == LayerRole::Upper || inner.role == LayerRole::Work)) {
+                    add(inner, Severity::Warning,
+                        "lies inside " + nameOf(outer)
+                            + ": the kernel accepts it, but the overlay then changes that lower layer while "
+                              "mounted, which overlayfs leaves undefined");
+                    continue;
+                }
+                add(inner, Severity::Error,
+                    (same ? "is the same directory as " : "lies inside ") + nameOf(outer)
+                        + ": the kernel refuses overlapping layers (ELOOP)");
+            }
+        }
+    }
+
+    void checkCasefold()
+    {
+        std::optional<bool> first;
+        for (const auto &p : m_probes) {
+            if (!p.casefold)
+                continue;
+            if (!first)
+                first = p.casefold;
+            else if (*first != *p.casefold)
+                add(p, Severity::Error,
+                    std::string("is case-") + (*p.casefold ? "in" : "")
+                        + "sensitive unlike the layers before it: the kernel needs all layers to agree");
+        }
+    }
+
+    void checkUpper(const Probe &up)
+    {
+        for (const auto &fs : kRemoteFs)
+            if (up.fsType == fs.magic)
+                add(up, Severity::Error,
+                    std::string("is on ") + fs.name
+                        + ": the kernel refuses remote filesystems as upper (revalidating dentries, no "
+                          "RENAME_WHITEOUT or trusted xattrs); mount with the Strata engine instead");
+        if (up.fsType == OVERLAYFS_SUPER_MAGIC)
+            add(up, Severity::Error,
+                "is on an overlay: the kernel does not support an overlay as upperdir; use a directory on the "
+                "overlay's own upper filesystem, or the Strata engine");
+        if (up.readOnly)
+            add(up, Severity::Error, "is on a read-only mount: the kernel needs a writable upper");
+
+        // d_type: without it whiteouts cannot be told from files. Read "." and "..".
+        if (UniqueFd dfd(::openat(up.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) {
+            if (DIR *d = ::fdopendir(dfd.release())) {
+                bool unknown = false;
+                while (const dirent *e = ::readdir(d))
+                    if (e->d_type == DT_UNKNOWN)
+                        unknown = true;
+                ::closedir(d);
+                if (unknown)
+                    add(up, Severity::Warning,
+                        "its filesystem does not report d_type: the kernel mounts, but whiteouts would show as "
+                        "character devices (xfs: mkfs with ftype=1)");
+            }
+        }
+        const bool user = m_spec.has("userxattr");
+        const char *probeName = user ? "user.overlay.opaque" : "trusted.overlay.opaque";
+        if (::fgetxattr(up.fd.get(), probeName, nullptr, 0) < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
+            add(up, Severity::Warning,
+                std::string("its filesystem does not support ") + (user ? "user" : "trusted")
+                    + " xattrs: the kernel mounts with redirect_dir=nofollow, metacopy=off, index=off, xino=off, "
+                      "and opaque directories and redirects cannot be recorded");
+    }
+
+    void checkWork(const Probe &work)
+    {
+        if (work.readOnly && !(m_upper && m_upper->readOnly))
+            add(work, Severity::Error, "is on a read-only mount: the kernel needs a writable workdir");
+        if (m_upper && work.mntId && m_upper->mntId && work.mntId != m_upper->mntId)
+            add(work, Severity::Error,
+                "is on another mount than upperdir (mount id " + std::to_string(work.mntId) + " vs "
+                    + std::to_string(m_upper->mntId) + "): the kernel needs both on the same mount");
+        struct stat st;
+        if (::fstatat(work.fd.get(), "work/incompat/volatile", &st, AT_SYMLINK_NOFOLLOW) == 0)
+            add(work, Severity::Error,
+                "holds work/incompat/volatile: a volatile mount did not end cleanly, so the kernel refuses to "
+                "reuse it; the upper may be inconsistent. Remove that directory only if the upper is known good");
+    }
+
+    // An upper or workdir already used by a mounted overlay: EBUSY with index=on,
+    // otherwise a kernel warning and two overlays changing one upper.
+    void checkInUse()
+    {
+        if (!m_upper && !m_work)
+            return;
+        auto mounts = readUnionMounts();
+        if (!mounts)
+            return;
+        for (const auto &m : *mounts) {
+            if (m.fstype != "overlay")
+                continue;
+            auto opts = parseOverlayOptions(m.fsOptions);
+            if (!opts)
+                continue;
+            for (const Probe *mine : {m_upper, m_work}) {
+                if (!mine)
+                    continue;
+                for (const auto &theirs : {opts->upper, opts->work}) {
+                    struct stat st;
+                    if (theirs && ::stat(theirs->c_str(), &st) == 0 && DevIno {st.st_dev, st.st_ino} == mine->self)
+                        add(*mine, Severity::Warning,
+                            "is already in use by the overlay mounted at " + displayName(m.target)
+                                + ": the kernel refuses it with index=on (EBUSY) and otherwise only warns");
+                }
+            }
+        }
+    }
+
+    const OverlayOptions &m_spec;
+    std::vector<Probe> m_probes;
+    Probe *m_upper = nullptr;
+    Probe *m_work = nullptr;
+    std::vector<LayerFinding> m_out;
+};
+
+} // namespace
+
+std::string LayerFinding::describe() const
+{
+    if (role == LayerRole::Stack)
+        return reason;
+    return layerLabel(role, index, layer) + ": " + reason;
+}
+
+std::vector<LayerFinding> checkLayers(const OverlayOptions &spec)
+{
+    return Checker(spec).run();
+}
+
+bool hasErrors(const std::vector<LayerFinding> &findings)
+{
+    for (const auto &f : findings)
+        if (f.severity == Severity::Error)
+            return true;
+    return false;
+}
+
+} // namespace strata::mounts
