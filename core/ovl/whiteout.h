@@ -16,9 +16,13 @@ inline bool isWhiteoutStat(const struct stat &st)
     return S_ISCHR(st.st_mode) && st.st_rdev == 0;
 }
 
-// An xattr whiteout candidate: a zero-size regular file. It is a whiteout only when
-// it carries overlay.whiteout AND its parent is marked opaque=x, and the kernel does
-// not honour it on the upper or the last lower layer (v6.7 fix); see isXattrWhiteout.
+// An xattr whiteout candidate: a zero-size regular file carrying overlay.whiteout
+// (util.c ovl_path_check_xwhiteout_xattr). The kernel is not consistent about it:
+// lookup (namei.c ovl_lookup_single -> ovl_path_is_whiteout) treats such a file as a
+// whiteout on any layer, whatever its parent's opaque value, while readdir hides it
+// only in a dir marked opaque=x on a lower layer other than the last one (the last
+// layer's opaque xattr is never read). Verified on 6.18 by test_ovl_kernel: on the
+// last lower layer the name is listed but stat() fails with ENOENT.
 inline bool couldBeXattrWhiteout(const struct stat &st)
 {
     return S_ISREG(st.st_mode) && st.st_size == 0;
