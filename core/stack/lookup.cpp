@@ -33,6 +33,16 @@ Lookup::Lookup(const LayerStack &stack, int topLayer)
         if (l.role != Role::Upper && l.index >= topLayer)
             m_roots.push_back(OpenDir {l.index, "", false});
     }
+    // super.c ovl_get_root(): "Look for xwhiteouts marker except in the lowermost
+    // layer": a lower root with opaque=x makes the root an xwhiteouts dir.
+    if (stack.canReadOverlayXattrs()) {
+        for (size_t i = 0; i + 1 < m_roots.size(); ++i) {
+            const ovl::XattrReader xr(stack.layers()[static_cast<size_t>(m_roots[i].layer)].fd.get(), ".",
+                                      stack.xattrNamespace());
+            const auto op = xr.opaque();
+            m_roots[i].xwhiteouts = op && *op && **op == ovl::Opaque::XWhiteouts;
+        }
+    }
 }
 
 std::vector<OpenDir> Lookup::rootDir() const
