@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <fcntl.h>
 #include <queue>
 
 namespace strata::stack {
@@ -31,6 +34,149 @@ std::string baseOf(const std::string &path)
 {
     const size_t slash = path.rfind('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool optionOn(const LayerStack &stack, std::string_view key)
+{
+    const auto *v = stack.spec().option(key);
+    return v && v->has_value() && **v == "on";
+}
+
+// A path in the upper layer of the inode `st` (an upper alias of an index entry).
+std::optional<std::string> findUpperAlias(const Layer &upper, const struct stat &st)
+{
+    std::vector<std::string> todo {""};
+    while (!todo.empty()) {
+        const std::string dir = std::move(todo.back());
+        todo.pop_back();
+        auto fd = openLayerDir(upper.fd.get(), dir, true);
+        if (!fd)
+            continue;
+        auto entries = readLayerDir(fd->get(), dir);
+        if (!entries)
+            continue;
+        for (const RawEntry &e : *entries) {
+            const std::string path = dir.empty() ? e.name : dir + "/" + e.name;
+            if (e.st.st_ino == st.st_ino && e.st.st_dev == st.st_dev)
+                return path;
+            if (S_ISDIR(e.st.st_mode))
+                todo.push_back(path);
+        }
+    }
+    return std::nullopt;
+}
+
+// `target` as a path relative to the directory `from` ("../work/index/..."), both
+// resolved first.
+std::string relativeTo(const std::string &from, const std::string &target)
+{
+    auto real = [](const std::string &p) {
+        char buf[PATH_MAX];
+        return ::realpath(p.c_str(), buf) ? std::string(buf) : p;
+    };
+    auto split = [](const std::string &p) {
+        std::vector<std::string> out;
+        for (size_t i = 0; i < p.size();) {
+            const size_t j = std::min(p.find('/', i), p.size());
+            if (j > i)
+                out.push_back(p.substr(i, j - i));
+            i = j + 1;
+        }
+        return out;
+    };
+    const auto a = split(real(from));
+    const auto b = split(real(target));
+    size_t common = 0;
+    while (common < a.size() && common < b.size() && a[common] == b[common])
+        ++common;
+    std::string out;
+    for (size_t i = common; i < a.size(); ++i)
+        out += "../";
+    for (size_t i = common; i < b.size(); ++i)
+        out += (i > common ? "/" : "") + b[i];
+    return out;
+}
+
+// namei.c ovl_lookup(): "Always lookup index if there is no-upperdentry": with
+// index=on, a lower non-dir whose inode was copied up through another hard-link
+// alias is found in workdir/index by the file handle of its top lower inode
+// (ovl_lookup_index, ovl_get_index_name), and the index entry becomes the entry's
+// upper inode. Index entries exist for lower hard links only (ovl_need_index),
+// unless nfs_export indexes everything.
+struct IndexHit {
+    std::string name; // index entry name (hex of the lower file handle)
+    struct stat st {};
+    UniqueFd indexFd; // workdir/index
+};
+
+std::optional<IndexHit> lookupIndex(const LayerStack &stack, const Found &lowerTop)
+{
+    if (!stack.hasUpper() || !stack.workdir() || lowerTop.layer == 0 || S_ISDIR(lowerTop.st.st_mode))
+        return std::nullopt;
+    if (!optionOn(stack, "index") && !optionOn(stack, "nfs_export"))
+        return std::nullopt;
+    if (lowerTop.st.st_nlink <= 1 && !optionOn(stack, "nfs_export"))
+        return std::nullopt;
+    const Layer &layer = stack.layers()[static_cast<size_t>(lowerTop.layer)];
+    UniqueFd fd(::openat(layer.fd.get(), lowerTop.path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd)
+        return std::nullopt;
+    auto fh = ovl::handleOfFd(fd.get());
+    if (!fh)
+        return std::nullopt;
+    if (const auto *uuid = stack.spec().option("uuid"); uuid && uuid->has_value() && **uuid == "off")
+        fh->uuid = {}; // ovl_origin_uuid(): uuid=off encodes the null uuid
+    IndexHit hit;
+    hit.name = ovl::indexName(*fh);
+    UniqueFd index(::open((*stack.workdir() + "/index").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!index || ::fstatat(index.get(), hit.name.c_str(), &hit.st, AT_SYMLINK_NOFOLLOW) != 0)
+        return std::nullopt;
+    // A whiteout or a wrong type makes the kernel's lookup fail ("bad index found").
+    if (ovl::isWhiteoutStat(hit.st) || (hit.st.st_mode & S_IFMT) != (lowerTop.st.st_mode & S_IFMT))
+        return std::nullopt;
+    hit.indexFd = std::move(index);
+    return hit;
+}
+
+// The entry's visible inode is the index entry (an upper inode): its attributes and,
+// unless it is metacopy, its data. It is shown as an upper alias that links to it,
+// or, when none is left, as the index entry itself (a path relative to the upper
+// root that leads into workdir/index).
+void applyIndexHit(MergedEntry &e, const IndexHit &hit, const Resolution &r, const LayerStack &stack,
+                   const ListOptions &opts)
+{
+    const Found &lower = r.chain.front();
+    const std::string indexPath = *stack.workdir() + "/index/" + hit.name;
+    e.shadowed.insert(e.shadowed.begin(),
+                      ShadowedVersion {lower.layer, lower.path, ShadowKind::Hidden, Attrs::fromStat(lower.st)});
+    e.attrs = Attrs::fromStat(hit.st);
+    e.state |= StateCopiedUp;
+    e.layer = 0;
+    if (auto alias = findUpperAlias(stack.layers().front(), hit.st))
+        e.layerPath = *alias;
+    else // every upper alias is gone (unlinked, or only the nlink was tracked): the index entry itself
+        e.layerPath = relativeTo(stack.layers().front().path, indexPath);
+    const ovl::XattrReader xr(hit.indexFd.get(), hit.name, stack.xattrNamespace());
+    if (auto mc = xr.metacopy(); mc && *mc) {
+        e.state |= StateMetacopy;
+        DataInfo data;
+        data.metacopy = **mc;
+        const Found &src = r.dataLayer ? r.chain[static_cast<size_t>(*r.dataLayer)] : lower;
+        data.layer = src.layer;
+        data.path = src.path;
+        e.data = std::move(data);
+    } else {
+        e.state &= ~StateMetacopy;
+        e.data.reset();
+    }
+    if (opts.readOrigins) {
+        if (auto raw = xr.raw(ovl::Attr::Origin); raw && *raw) {
+            std::vector<OriginCandidate> candidates;
+            for (const Found &f : r.chain)
+                candidates.push_back({f.layer, f.path, f.st});
+            e.origin = resolveOrigin(stack, **raw, candidates);
+        }
+    }
 }
 
 } // namespace
@@ -76,6 +222,18 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
         return absent;
     };
 
+    // inode.c ovl_get_inode(), "Check for non-merge dir that may have whiteouts": only
+    // a dir merged from several layers, one whose real dir carries overlay.origin,
+    // and the root (super.c ovl_get_root) get OVL_WHITEOUTS. Readdir of any other dir
+    // is the real dir's (readdir.c ovl_dir_is_real): whiteouts are listed, and only
+    // the lookup of such a name finds the whiteout (ENOENT).
+    bool filtersWhiteouts = m_table.dirs.size() > 1 || (!m_table.dirs.empty() && m_table.dirs.front().path.empty());
+    if (!filtersWhiteouts && !m_table.dirs.empty() && m_table.fds[0] && m_stack.canReadOverlayXattrs()) {
+        const ovl::XattrReader xr(m_table.fds[0].get(), ".", m_stack.xattrNamespace());
+        const auto origin = xr.raw(ovl::Attr::Origin);
+        filtersWhiteouts = origin && origin->has_value();
+    }
+
     std::vector<Occurrence> occ;
     while (!heap.empty()) {
         const std::string name = *heap.top().first;
@@ -91,9 +249,10 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
 
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = occ.front();
-        bool whiteout = ovl::isWhiteoutStat(top.raw->st);
+        bool whiteout = filtersWhiteouts && ovl::isWhiteoutStat(top.raw->st);
         bool xattrWhiteout = false;
-        if (!whiteout && m_table.dirs[top.pos].xwhiteouts && ovl::couldBeXattrWhiteout(top.raw->st)) {
+        if (filtersWhiteouts && !whiteout && m_table.dirs[top.pos].xwhiteouts
+            && ovl::couldBeXattrWhiteout(top.raw->st)) {
             auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[top.pos].get(), name, m_stack.xattrNamespace());
             xattrWhiteout = whiteout = marker && *marker;
         }
@@ -197,6 +356,8 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
               [](const ShadowedVersion &a, const ShadowedVersion &b) { return a.layer < b.layer; });
 
     readObjectXattrs(e, top, occ, r);
+    if (auto hit = lookupIndex(m_stack, top))
+        applyIndexHit(e, *hit, r, m_stack, m_opts);
     if (m_stack.hasUpper() && e.layer == 0 && e.shadowed.empty() && !(e.state & StateCopiedUp))
         e.state |= StateUpperOnly;
     return e;
