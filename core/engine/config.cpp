@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <charconv>
+#include <cstring>
+#include <unistd.h>
+
+namespace strata::engine {
+
+namespace {
+
+// Options mount(8) and mount.fuse3 add for every filesystem: libfuse understands
+// these, so they are passed through. Options that only matter to mount(8) itself
+// (fstab bookkeeping) are accepted and dropped.
+constexpr const char *kPassThrough[]
+    = {"rw",    "ro",   "dev",   "nodev",   "suid",    "nosuid",     "exec",        "noexec",
+       "async", "sync", "atime", "noatime", "dirsync", "allow_root", "auto_unmount"};
+constexpr const char *kIgnored[]
+    = {"defaults", "auto",       "noauto",     "user",        "nouser",        "users",    "_netdev",
+       "nofail",   "relatime",   "norelatime", "strictatime", "nostrictatime", "lazytime", "nolazytime",
+       "diratime", "nodiratime", "loud",       "silent",      "nonempty"};
+
+bool listed(const auto &list, const std::string &opt)
+{
+    for (const char *o : list)
+        if (opt == o)
+            return true;
+    return false;
+}
+
+std::vector<std::string> splitCommas(const std::string &s)
+{
+    // A backslash escapes a comma inside a path ("lowerdir=/a\,b").
+    std::vector<std::string> out;
+    std::string cur;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == ',') {
+            cur += ',';
+            ++i;
+        } else if (s[i] == ',') {
+            out.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur += s[i];
+        }
+    }
+    out.push_back(std::move(cur));
+    return out;
+}
+
+Result<void> applyOption(Config &c, const std::string &opt)
+{
+    if (opt.empty())
+        return {};
+    const size_t eq = opt.find('=');
+    const std::string key = opt.substr(0, eq);
+    const bool hasValue = eq != std::string::npos;
+    const std::string value = hasValue ? opt.substr(eq + 1) : std::string();
+    auto needValue = [&]() -> Result<void> {
+        if (!hasValue || value.empty())
+            return fail(makeError("-o " + key, "needs a value (" + key + "=...)", EINVAL));
+        return {};
+    };
+    auto noValue = [&]() -> Result<void> {
+        if (hasValue)
+            return fail(makeError("-o " + opt, "takes no value", EINVAL));
+        return {};
+    };
+
+    if (key == "lowerdir") {
+        if (auto r = needValue(); !r)
+            return r;
+        auto dirs = splitLowerdirs(value);
+        if (!dirs)
+            return fail(dirs.error());
+        c.lowerdirs = std::move(*dirs);
+    } else if (key == "upperdir") {
+        if (auto r = needValue(); !r)
+            return r;
+        c.upperdir = value;
+    } else if (key == "workdir") {
+        if (auto r = needValue(); !r)
+            return r;
+        c.workdir = value;
+    } else if (key == "fsname") {
+        if (auto r = needValue(); !r)
+            return r;
+        c.fsname = value;
+    } else if (key == "passthrough") {
+        if (value == "auto")
+            c.passthrough = PassthroughMode::Auto;
+        else if (value == "on")
+            c.passthrough = PassthroughMode::On;
+        else if (value == "off")
+            c.passthrough = PassthroughMode::Off;
+        else
+            return fail(makeError("-o " + opt, "passthrough takes auto, on or off", EINVAL));
+    } else if (key == "threads") {
+        unsigned n = 0;
+        const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc() || p != value.data() + value.size() || n == 0 || n > 1024)
+            return fail(makeError("-o " + opt, "threads takes a number from 1 to 1024", EINVAL));
+        c.threads = n;
+    } else if (key == "timeout") {
+        char *end = nullptr;
+        const double t = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end || t < 0)
+            return fail(makeError("-o " + opt, "timeout takes seconds (0 or more)", EINVAL));
+        c.timeout = t;
+    } else if (key == "userxattr" || key == "volatile" || key == "debug" || key == "allow_other"
+               || key == "default_permissions") {
+        if (auto r = noValue(); !r)
+            return r;
+        if (key == "userxattr")
+            c.userxattr = true;
+        else if (key == "volatile")
+            c.volatileMode = true;
+        else if (key == "debug")
+            c.debug = true;
+        else if (key == "allow_other")
+            c.allowOther = true;
+        else
+            c.defaultPermissions = true;
+    } else if (key == "redirect_dir") {
+        // The engine always behaves as redirect_dir=on; accept the kernel's spelling
+        // so one option string can mount either.
+        if (value != "on" && value != "follow")
+            return fail(makeError("-o " + opt, "strata-fuse always works as redirect_dir=on", EINVAL));
+    } else if (key == "index" || key == "metacopy" || key == "xino" || key == "nfs_export") {
+        if (value != "off")
+            return fail(makeError("-o " + opt, "not supported by strata-fuse yet (only " + key + "=off)", EINVAL));
+    } else if (listed(kPassThrough, opt)) {
+        c.fuseOptions.push_back(opt);
+    } else if (listed(kIgnored, opt) || opt.starts_with("x-") || opt.starts_with("comment=")) {
+        // mount(8) bookkeeping: nothing to do.
+    } else {
+        return fail(makeError("-o " + opt, "unknown option (see strata-fuse --help)", EINVAL));
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::vector<std::string>> splitLowerdirs(const std::string &value)
+{
+    std::vector<std::string> out;
+    std::string cur;
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) {
+            cur += value[++i];
+        } else if (value[i] == ':') {
+            if (i + 1 < value.size() && value[i + 1] == ':')
+                return fail(makeError("lowerdir=" + value,
+                                      "data-only lower layers (\"::\") are not supported by strata-fuse yet", EINVAL));
+            if (cur.empty())
+                return fail(makeError("lowerdir=" + value, "empty layer path", EINVAL));
+            out.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur += value[i];
+        }
+    }
+    if (cur.empty())
+        return fail(makeError("lowerdir=" + value, "empty layer path", EINVAL));
+    out.push_back(std::move(cur));
+    if (out.size() > 500)
+        return fail(makeError("lowerdir=", "too many lower directories, limit is 500", EINVAL));
+    return out;
+}
+
+Result<Config> parseArgs(int argc, char **argv)
+{
+    Config c;
+    std::vector<std::string> positional;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        std::string opts;
+        if (a == "-o") {
+            if (i + 1 >= argc)
+                return fail(makeError("-o", "needs an option list", EINVAL));
+            opts = argv[++i];
+        } else if (a.starts_with("-o") && a.size() > 2) {
+            opts = a.substr(2);
+        } else if (a == "-f" || a == "--foreground") {
+            c.foreground = true;
+            continue;
+        } else if (a == "-d" || a == "--debug") {
+            c.debug = true;
+            c.foreground = true;
+            continue;
+        } else if (a == "-h" || a == "--help") {
+            c.help = true;
+            return c;
+        } else if (a == "-V" || a == "--version") {
+            c.version = true;
+            return c;
+        } else if (a == "-s") {
+            c.threads = 1;
+            continue;
+        } else if (a.starts_with("-") && a.size() > 1) {
+            return fail(makeError(a, "unknown command-line flag (see strata-fuse --help)", EINVAL));
+        } else {
+            positional.push_back(a);
+            continue;
+        }
+        for (const auto &opt : splitCommas(opts))
+            if (auto r = applyOption(c, opt); !r)
+                return fail(r.error());
+    }
+    if (positional.size() == 1) {
+        c.mountpoint = positional[0];
+    } else if (positional.size() == 2) {
+        c.source = positional[0];
+        c.mountpoint = positional[1];
+    } else if (positional.empty()) {
+        return fail(makeError("strata-fuse", "no mount point given", EINVAL));
+    } else {
+        return fail(makeError(positional[2], "unexpected argument: one mount point expected", EINVAL));
+    }
+    if (c.lowerdirs.empty())
+        return fail(makeError("lowerdir=", "missing: at least one lower directory is needed", EINVAL));
+    if (c.upperdir.empty() != c.workdir.empty())
+        return fail(makeError(c.upperdir.empty() ? "workdir=" : "upperdir=",
+                              c.upperdir.empty() ? "workdir needs upperdir" : "upperdir needs workdir", EINVAL));
+    if (::geteuid() == 0) {
+        // As root (started by the helper or by mount(8)) the union is shared and
+        // the kernel checks permissions against the merged modes, as overlayfs does.
+        c.allowOther = true;
+        c.defaultPermissions = true;
+    }
+    return c;
+}
+
+std::string usage(const char *argv0)
+{
+    return std::string("usage: ") + argv0
+        + " -o lowerdir=L1[:L2...][,upperdir=U,workdir=W][,options] [-f] MOUNTPOINT\n"
+          "       mount -t fuse.strata-fuse strata MOUNTPOINT -o lowerdir=...\n"
+          "options:\n"
+          "  lowerdir=L1:L2     lower layers, top first (\\: escapes a colon)\n"
+          "  upperdir=U         writable layer; without it the union is read-only\n"
+          "  workdir=W          staging dir on the same filesystem as U\n"
+          "  passthrough=auto|on|off  FUSE passthrough (needs CAP_SYS_ADMIN)\n"
+          "  threads=N          worker threads\n"
+          "  userxattr          keep overlay metadata in user.overlay.*\n"
+          "  volatile           skip fsync of copy-ups\n"
+          "  fsname=NAME, allow_other, default_permissions, debug, timeout=SECONDS\n"
+          "  -f                 stay in the foreground\n";
+}
+
+} // namespace strata::engine

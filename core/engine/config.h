@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The command line of strata-fuse, in both forms it is started with:
+//   strata-fuse -o lowerdir=L1:L2,upperdir=U,workdir=W [-o ...] [-f] MOUNTPOINT
+//   strata-fuse SOURCE MOUNTPOINT -o rw,nosuid,...,lowerdir=...   (mount.fuse3)
+// Parsing only checks the syntax; validate() then checks the directories.
+
+#include "util/error.h"
+
+#include <string>
+#include <vector>
+
+namespace strata::engine {
+
+enum class PassthroughMode { Auto, On, Off };
+
+struct Config {
+    std::vector<std::string> lowerdirs; // top first, as in lowerdir=
+    std::string upperdir;
+    std::string workdir;
+    std::string mountpoint;
+    std::string source; // mount.fuse3's device argument, default fsname
+    std::string fsname;
+    PassthroughMode passthrough = PassthroughMode::Auto;
+    unsigned threads = 0; // 0: libfuse's default
+    bool userxattr = false;
+    bool volatileMode = false;
+    bool debug = false;
+    bool foreground = false;
+    bool allowOther = false;
+    bool defaultPermissions = false;
+    bool help = false;
+    bool version = false;
+    double timeout = 86400.0; // entry/attr cache: every change goes through us
+    // Generic mount options handed to libfuse unchanged (nosuid, nodev, ro, ...).
+    std::vector<std::string> fuseOptions;
+
+    bool readOnly() const { return upperdir.empty(); }
+};
+
+// Syntax only: unknown options, missing values and a missing mount point fail here.
+Result<Config> parseArgs(int argc, char **argv);
+
+// Splits a lowerdir= value on unescaped ':' ("\:" keeps a colon in a name).
+Result<std::vector<std::string>> splitLowerdirs(const std::string &value);
+
+std::string usage(const char *argv0);
+
+} // namespace strata::engine

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "copyup.h"
+
+#include "ovl/filehandle.h"
+#include "ovl/whiteout.h"
+#include "ovl/xattrs.h"
+#include "resolve.h"
+#include "util/xattrio.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <vector>
+
+namespace strata::engine {
+
+namespace {
+
+Error errnoError(int err, const std::string &what, const std::string &name)
+{
+    return sysError(err, name, what);
+}
+
+// Data between holes, as the kernel does (ovl_copy_up_file skips holes with
+// SEEK_DATA); copy_file_range lets the filesystem reflink or copy in-kernel.
+Result<void> copyData(int src, int dst, off_t size)
+{
+    off_t off = 0;
+    while (off < size) {
+        off_t data = ::lseek(src, off, SEEK_DATA);
+        if (data < 0) {
+            if (errno == ENXIO)
+                break;
+            data = off; // no SEEK_DATA: copy everything
+        }
+        off_t hole = ::lseek(src, data, SEEK_HOLE);
+        if (hole < 0 || hole > size)
+            hole = size;
+        off_t in = data, out = data;
+        while (in < hole) {
+            ssize_t n = ::copy_file_range(src, &in, dst, &out, static_cast<size_t>(hole - in), 0);
+            if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+                char buf[1 << 16];
+                const ssize_t r = ::pread(src, buf, std::min<off_t>(sizeof(buf), hole - in), in);
+                if (r < 0)
+                    return fail(sysError(errno, "copy-up", "read from lower"));
+                if (r == 0)
+                    break;
+                for (ssize_t done = 0; done < r;) {
+                    const ssize_t w = ::pwrite(dst, buf + done, r - done, out);
+                    if (w < 0)
+                        return fail(sysError(errno, "copy-up", "write to upper"));
+                    done += w;
+                    out += w;
+                }
+                in += r;
+                continue;
+            }
+            if (n < 0)
+                return fail(sysError(errno, "copy-up", "copy_file_range"));
+            if (n == 0)
+                break;
+        }
+        off = hole;
+    }
+    if (::ftruncate(dst, size) != 0)
+        return fail(sysError(errno, "copy-up", "set size"));
+    return {};
+}
+
+// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr).
+// Symlinks are skipped: no path reaches a symlink's xattrs through an O_PATH fd
+// without following it, and user.* xattrs cannot exist on symlinks.
+Result<void> copyXattrs(Fs &f, int lowerFd, mode_t type, const std::string &tmp)
+{
+    if (S_ISLNK(type))
+        return {};
+    const std::string path = procPath(lowerFd);
+    ssize_t len = ::listxattr(path.c_str(), nullptr, 0);
+    if (len <= 0)
+        return {};
+    std::vector<char> names(static_cast<size_t>(len));
+    len = ::listxattr(path.c_str(), names.data(), names.size());
+    if (len < 0)
+        return fail(sysError(errno, "copy-up", "list lower xattrs"));
+    for (const char *n = names.data(); n < names.data() + len; n += std::strlen(n) + 1) {
+        const std::string name = n;
+        if (auto p = ovl::parseName(name); p && p->ns == f.layers.ns && p->escapeDepth == 0)
+            continue;
+        ssize_t vlen = ::getxattr(path.c_str(), n, nullptr, 0);
+        if (vlen < 0)
+            continue;
+        std::string value(static_cast<size_t>(vlen), '\0');
+        vlen = ::getxattr(path.c_str(), n, value.data(), value.size());
+        if (vlen < 0)
+            continue;
+        value.resize(static_cast<size_t>(vlen));
+        if (auto r = setXattrAt(f.workFd(), tmp, name, value); !r) {
+            const bool must = name.starts_with("security.") || name.starts_with("system.posix_acl");
+            if (r.error().code != EOPNOTSUPP || must)
+                return fail(r.error());
+        }
+    }
+    return {};
+}
+
+void cleanupTemp(Fs &f, const std::string &tmp, bool dir)
+{
+    if (dir) {
+        const int fd = ::openat(f.workFd(), tmp.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            removeBelow(fd);
+            ::close(fd);
+        }
+    }
+    ::unlinkat(f.workFd(), tmp.c_str(), dir ? AT_REMOVEDIR : 0);
+}
+
+Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::string &tmp, bool truncate)
+{
+    const int work = f.workFd();
+    const int lower = i.lowers.front().fd.get();
+    switch (lst.st_mode & S_IFMT) {
+    case S_IFREG: {
+        UniqueFd dst(::openat(work, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
+        if (!dst)
+            return fail(errnoError(errno, "create copy-up file", tmp));
+        if (!truncate && lst.st_size > 0) {
+            UniqueFd src(::open(procPath(lower).c_str(), O_RDONLY | O_CLOEXEC));
+            if (!src)
+                return fail(errnoError(errno, "open lower file", i.name));
+            if (auto r = copyData(src.get(), dst.get(), lst.st_size); !r)
+                return r;
+        }
+        if (!f.config.volatileMode && ::fsync(dst.get()) != 0)
+            return fail(errnoError(errno, "fsync copy-up", tmp));
+        return {};
+    }
+    case S_IFDIR:
+        if (::mkdirat(work, tmp.c_str(), 0) != 0)
+            return fail(errnoError(errno, "create copy-up dir", tmp));
+        return {};
+    case S_IFLNK: {
+        char target[PATH_MAX + 1];
+        const ssize_t n = ::readlinkat(lower, "", target, PATH_MAX);
+        if (n < 0)
+            return fail(errnoError(errno, "read lower symlink", i.name));
+        target[n] = '\0';
+        if (::symlinkat(target, work, tmp.c_str()) != 0)
+            return fail(errnoError(errno, "create copy-up symlink", tmp));
+        return {};
+    }
+    default:
+        if (::mknodat(work, tmp.c_str(), lst.st_mode & S_IFMT, lst.st_rdev) != 0)
+            return fail(errnoError(errno, "create copy-up node", tmp));
+        return {};
+    }
+}
+
+Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::string &tmp)
+{
+    const int work = f.workFd();
+    const int lower = i.lowers.front().fd.get();
+    // chown first: it clears set-id bits, which the chmod then restores.
+    if (::fchownat(work, tmp.c_str(), lst.st_uid, lst.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+        return fail(errnoError(errno, "chown copy-up", tmp));
+    if (!S_ISLNK(lst.st_mode) && ::fchmodat(work, tmp.c_str(), lst.st_mode & 07777, 0) != 0)
+        return fail(errnoError(errno, "chmod copy-up", tmp));
+    if (auto r = copyXattrs(f, lower, lst.st_mode, tmp); !r)
+        return r;
+    // The kernel records the origin of directories and of files with one link
+    // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
+    // origin, "copied up, origin unknown".
+    if (S_ISDIR(lst.st_mode) || lst.st_nlink == 1) {
+        auto fh = ovl::handleOfFd(lower);
+        auto r = ovl::setOrigin(work, tmp, f.layers.ns, fh ? &*fh : nullptr);
+        if (!r && r.error().code != EPERM)
+            return fail(r.error());
+        i.hasOrigin = static_cast<bool>(r);
+    }
+    const struct timespec times[2] = {lst.st_atim, lst.st_mtim};
+    if (::utimensat(work, tmp.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+        return fail(errnoError(errno, "set times on copy-up", tmp));
+    return {};
+}
+
+} // namespace
+
+std::string tempName(Fs &f)
+{
+    char buf[20];
+    std::snprintf(buf, sizeof(buf), "#%x", ++f.tempCounter);
+    return buf;
+}
+
+void ensureImpure(Fs &f, Inode &dir)
+{
+    if (dir.impure || !dir.upper.valid())
+        return;
+    if (ovl::setImpure(dir.upper.get(), ".", f.layers.ns))
+        dir.impure = true;
+}
+
+Result<void> copyUp(Fs &f, Inode &i, bool truncate)
+{
+    if (i.upper.valid())
+        return {};
+    if (f.readOnly())
+        return fail(makeError(i.name, "read-only union", EROFS));
+    if (!i.parent || i.lowers.empty())
+        return fail(makeError(i.name, "copy-up without a parent or a lower object", EIO));
+    Inode &parent = *i.parent;
+    if (auto r = copyUp(f, parent); !r)
+        return r;
+    const int pdir = parent.upper.get();
+    const int lower = i.lowers.front().fd.get();
+    struct stat lst {}, pst {};
+    if (::fstatat(lower, "", &lst, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+        return fail(errnoError(errno, "stat lower", i.name));
+    ::fstatat(pdir, "", &pst, AT_EMPTY_PATH);
+    const bool isDir = S_ISDIR(lst.st_mode);
+
+    // The parent may now hold non-pure upper objects (copy_up.c: set before the copy).
+    ensureImpure(f, parent);
+
+    const std::string tmp = tempName(f);
+    auto staged = stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
+    if (staged)
+        staged = stageMetadata(f, i, lst, tmp);
+    if (staged && isDir && !f.config.volatileMode) {
+        UniqueFd d(::openat(f.workFd(), tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (d)
+            ::fsync(d.get());
+    }
+    if (staged && ::renameat2(f.workFd(), tmp.c_str(), pdir, i.name.c_str(), RENAME_NOREPLACE) != 0)
+        staged = fail(errnoError(errno, "move copy-up into place", i.name));
+    if (!staged) {
+        cleanupTemp(f, tmp, isDir);
+        return staged;
+    }
+    // Copy-up leaves the parent's times as they were (best effort, as the kernel).
+    const struct timespec ptimes[2] = {pst.st_atim, pst.st_mtim};
+    ::utimensat(pdir, ".", ptimes, 0);
+
+    UniqueFd up(::openat(pdir, i.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!up)
+        return fail(errnoError(errno, "open copied-up object", i.name));
+    struct stat ust {};
+    ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+    i.upper = std::move(up);
+    if (isDir)
+        i.opaque = false;
+    if (!i.hasOrigin && !isDir) {
+        // No origin (a lower hard link): the union object is now the upper file.
+        i.stIno = ust.st_ino;
+        rekeyInode(f, i, ust.st_dev, ust.st_ino);
+    }
+    return {};
+}
+
+Result<void> whiteoutAt(Fs &f, int dirfd, const std::string &name, bool replaceDir)
+{
+    const std::string tmp = tempName(f);
+    if (auto r = ovl::makeWhiteout(f.workFd(), tmp); !r)
+        return r;
+    struct stat st {};
+    const bool exists = ::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    int rc = 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        if (!replaceDir) {
+            ::unlinkat(f.workFd(), tmp.c_str(), 0);
+            return fail(makeError(name, "is a directory", EISDIR));
+        }
+        rc = ::renameat2(f.workFd(), tmp.c_str(), dirfd, name.c_str(), RENAME_EXCHANGE);
+        if (rc == 0) {
+            cleanupTemp(f, tmp, true); // the old directory, holding whiteouts at most
+            return {};
+        }
+    } else {
+        rc = ::renameat2(f.workFd(), tmp.c_str(), dirfd, name.c_str(), exists ? 0 : RENAME_NOREPLACE);
+    }
+    if (rc != 0) {
+        const int err = errno;
+        ::unlinkat(f.workFd(), tmp.c_str(), 0);
+        return fail(errnoError(err, "place whiteout", name));
+    }
+    return {};
+}
+
+} // namespace strata::engine

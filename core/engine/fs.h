@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "config.h"
+#include "inode.h"
+#include "layers.h"
+
+#include <atomic>
+#include <fuse_lowlevel.h>
+#include <memory>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace strata::engine {
+
+struct KeyHash {
+    size_t operator()(const std::pair<dev_t, ino_t> &k) const
+    {
+        return std::hash<uint64_t> {}(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
+    }
+};
+
+// The engine's state. Locking, in order of acquisition:
+//   tree     shared by lookups, readdir, getattr; exclusive for every change of
+//            the union's shape (create, remove, rename, copy-up). Reads and
+//            writes through open files take no lock at all.
+//   table    the inode map and lookup counts.
+//   Inode::openMutex  open count and passthrough backing id.
+struct Fs {
+    Config config;
+    Layers layers;
+    Inode root;
+    std::shared_mutex tree;
+    std::mutex table;
+    std::unordered_map<std::pair<dev_t, ino_t>, std::unique_ptr<Inode>, KeyHash> inodes;
+    std::atomic<bool> passthrough {false}; // negotiated and still working
+    std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
+    std::atomic<unsigned> tempCounter {0};
+    fuse_session *session = nullptr;
+
+    Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }
+    fuse_ino_t nodeId(Inode &i) { return &i == &root ? FUSE_ROOT_ID : reinterpret_cast<fuse_ino_t>(&i); }
+    int workFd() const { return layers.work.get(); }
+    bool readOnly() const { return layers.readOnly(); }
+};
+
+Fs &fs(fuse_req_t req);
+
+// Inode table (inodetable.cpp).
+// Registers a freshly resolved object, or returns the inode already known under
+// the same identity; either way one lookup reference is taken for the kernel.
+Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh);
+void forgetInode(Fs &f, Inode &i, uint64_t n);
+// Takes `i` out of the table (its name is gone); it lives on until forgotten.
+void unhashInode(Fs &f, Inode &i);
+// Moves `i` under a new identity (copy-up without origin).
+void rekeyInode(Fs &f, Inode &i, dev_t dev, ino_t ino);
+void setParent(Fs &f, Inode &child, Inode *parent, const std::string &name);
+// The inode the kernel knows under this identity, if any.
+Inode *findInode(Fs &f, dev_t dev, ino_t ino);
+
+} // namespace strata::engine

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// One union object as the kernel's FUSE side knows it. The fuse_ino_t handed to
+// the kernel is the Inode's address (as in libfuse's passthrough_hp.cc); the
+// st_ino reported is the real file's, or its copy-up origin's, so inode numbers
+// are those kernel overlayfs reports for layers on one filesystem.
+
+#include "util/uniquefd.h"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <vector>
+
+namespace strata::engine {
+
+struct LowerDir {
+    int layer = 0; // index into Layers::lowers
+    UniqueFd fd; // O_PATH
+    bool xwhiteouts = false; // opaque=x in a middle lower layer: children may be xattr whiteouts
+};
+
+struct Inode {
+    // Identity: the table key. For a copied-up object with an origin it stays the
+    // lower's, so copy-up changes nothing the kernel has cached.
+    dev_t keyDev = 0;
+    ino_t keyIno = 0;
+    ino_t stIno = 0;
+    mode_t type = 0; // S_IFMT bits
+
+    // Layer state; changed only under Fs::tree held exclusively.
+    UniqueFd upper; // O_PATH of the upper object, invalid when lower only
+    std::vector<LowerDir> lowers; // dirs: merge stack below the upper; non-dirs: the data source
+    bool opaque = false; // upper dir hides everything below (opaque=y)
+    bool impure = false; // overlay.impure known to be set on the upper dir
+    bool hasOrigin = false;
+    Inode *parent = nullptr; // last known union parent (holds a ref); null for the root
+    std::string name; // last known name in parent
+    bool hashed = false; // in the table (set by internInode); false once unlinked or replaced
+
+    // Lookup counting (kernel nlookup plus children holding a parent ref).
+    uint64_t nlookup = 0;
+    uint64_t childRefs = 0;
+
+    // Open files: one passthrough backing id per inode, shared by its opens.
+    std::mutex openMutex;
+    unsigned nopen = 0;
+    int backingId = 0;
+    bool backingUpper = false; // the backing file is the upper (else the lower)
+
+    bool isDir() const { return (type & S_IFMT) == S_IFDIR; }
+    bool merged() const { return isDir() && (upper.valid() ? !lowers.empty() : lowers.size() > 1); }
+    int realFd() const { return upper.valid() ? upper.get() : (lowers.empty() ? -1 : lowers.front().fd.get()); }
+};
+
+} // namespace strata::engine

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fs.h"
+
+namespace strata::engine {
+
+namespace {
+
+// Drops one internal reference; frees the inode (and walks up to its parent)
+// when nothing refers to it any more. Called with f.table held.
+void releaseLocked(Fs &f, Inode *i)
+{
+    while (i && i != &f.root && i->nlookup == 0 && i->childRefs == 0) {
+        Inode *parent = i->parent;
+        if (i->hashed) {
+            auto it = f.inodes.find({i->keyDev, i->keyIno});
+            if (it != f.inodes.end() && it->second.get() == i) {
+                f.inodes.erase(it); // destroys *i
+            }
+        } else {
+            delete i;
+        }
+        if (!parent)
+            break;
+        --parent->childRefs;
+        i = parent;
+    }
+}
+
+} // namespace
+
+Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh)
+{
+    std::lock_guard g(f.table);
+    auto key = std::make_pair(fresh->keyDev, fresh->keyIno);
+    auto it = f.inodes.find(key);
+    if (it != f.inodes.end()) {
+        Inode &known = *it->second;
+        ++known.nlookup;
+        // The latest name is the one a copy-up will use.
+        if (fresh->parent && fresh->parent != known.parent) {
+            ++fresh->parent->childRefs;
+            Inode *old = known.parent;
+            known.parent = fresh->parent;
+            if (old) {
+                --old->childRefs;
+                releaseLocked(f, old);
+            }
+        }
+        known.name = fresh->name;
+        return known;
+    }
+    Inode &i = *fresh;
+    i.nlookup = 1;
+    i.hashed = true;
+    if (i.parent)
+        ++i.parent->childRefs;
+    f.inodes.emplace(key, std::move(fresh));
+    return i;
+}
+
+void forgetInode(Fs &f, Inode &i, uint64_t n)
+{
+    if (&i == &f.root)
+        return;
+    std::lock_guard g(f.table);
+    i.nlookup = n > i.nlookup ? 0 : i.nlookup - n;
+    releaseLocked(f, &i);
+}
+
+void unhashInode(Fs &f, Inode &i)
+{
+    if (&i == &f.root)
+        return;
+    std::lock_guard g(f.table);
+    if (!i.hashed)
+        return;
+    auto it = f.inodes.find({i.keyDev, i.keyIno});
+    if (it != f.inodes.end() && it->second.get() == &i)
+        (void)it->second.release(); // ownership moves to the inode itself until forgotten
+    if (it != f.inodes.end() && !it->second)
+        f.inodes.erase(it);
+    i.hashed = false;
+}
+
+void rekeyInode(Fs &f, Inode &i, dev_t dev, ino_t ino)
+{
+    if (&i == &f.root)
+        return;
+    std::lock_guard g(f.table);
+    if (i.hashed) {
+        auto it = f.inodes.find({i.keyDev, i.keyIno});
+        if (it != f.inodes.end() && it->second.get() == &i) {
+            std::unique_ptr<Inode> own = std::move(it->second);
+            f.inodes.erase(it);
+            i.keyDev = dev;
+            i.keyIno = ino;
+            if (!f.inodes.contains({dev, ino})) {
+                f.inodes.emplace(std::make_pair(dev, ino), std::move(own));
+                return;
+            }
+            i.hashed = false;
+            (void)own.release();
+            return;
+        }
+    }
+    i.keyDev = dev;
+    i.keyIno = ino;
+}
+
+Inode *findInode(Fs &f, dev_t dev, ino_t ino)
+{
+    std::lock_guard g(f.table);
+    auto it = f.inodes.find({dev, ino});
+    return it == f.inodes.end() ? nullptr : it->second.get();
+}
+
+void setParent(Fs &f, Inode &child, Inode *parent, const std::string &name)
+{
+    std::lock_guard g(f.table);
+    child.name = name;
+    if (child.parent == parent)
+        return;
+    if (parent)
+        ++parent->childRefs;
+    Inode *old = child.parent;
+    child.parent = parent;
+    if (old) {
+        --old->childRefs;
+        releaseLocked(f, old);
+    }
+}
+
+} // namespace strata::engine

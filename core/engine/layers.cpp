@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "layers.h"
+
+#include "ovl/workdir.h"
+#include "util/xattrio.h"
+#include "validate.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace strata::engine {
+
+namespace {
+
+Result<UniqueFd> openDir(const std::string &path, int flags = O_PATH)
+{
+    UniqueFd fd(::open(path.c_str(), flags | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        return fail(sysError(errno, path, "cannot open"));
+    return fd;
+}
+
+} // namespace
+
+void removeBelow(int dirfd)
+{
+    const int rfd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0)
+        return;
+    DIR *d = ::fdopendir(rfd);
+    if (!d) {
+        ::close(rfd);
+        return;
+    }
+    std::vector<std::pair<std::string, bool>> names;
+    while (dirent *e = ::readdir(d)) {
+        const std::string n = e->d_name;
+        if (n == "." || n == "..")
+            continue;
+        names.emplace_back(n, e->d_type == DT_DIR);
+    }
+    for (const auto &[n, isDir] : names) {
+        if (isDir) {
+            const int sub = ::openat(dirfd, n.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                removeBelow(sub);
+                ::close(sub);
+            }
+            ::unlinkat(dirfd, n.c_str(), AT_REMOVEDIR);
+        } else {
+            ::unlinkat(dirfd, n.c_str(), 0);
+        }
+    }
+    ::closedir(d);
+}
+
+Result<Layers> openLayers(const Config &c)
+{
+    Layers l;
+    for (const auto &p : c.lowerdirs) {
+        auto fd = openDir(p);
+        if (!fd)
+            return fail(fd.error());
+        l.lowers.push_back(std::move(*fd));
+    }
+    l.ns = c.userxattr || !hasSysAdmin() ? ovl::Namespace::User : ovl::Namespace::Trusted;
+    if (c.readOnly())
+        return l;
+
+    auto upper = openDir(c.upperdir);
+    if (!upper)
+        return fail(upper.error());
+    l.upper = std::move(*upper);
+
+    auto layout = ovl::inspectWorkdir(c.workdir);
+    if (layout && layout->volatileDirty)
+        return fail(makeError(c.workdir + "/work/incompat/volatile",
+                              "left by a volatile mount: the upper may be inconsistent after a crash; remove this "
+                              "directory if you know the upper is intact",
+                              EINVAL));
+    if (layout && !layout->incompat.empty())
+        return fail(makeError(c.workdir + "/work/incompat/" + layout->incompat.front(),
+                              "overlay with an incompatible feature cannot be mounted", EINVAL));
+
+    auto wroot = openDir(c.workdir);
+    if (!wroot)
+        return fail(wroot.error());
+    if (::mkdirat(wroot->get(), "work", 0) != 0 && errno != EEXIST)
+        return fail(sysError(errno, c.workdir + "/work", "cannot create the staging directory"));
+    auto work = openDir(c.workdir + "/work");
+    if (!work)
+        return fail(work.error());
+    removeBelow(work->get());
+    l.work = std::move(*work);
+
+    // The kernel probes xattr support on work/ the same way (ovl_make_workdir).
+    const std::string probe = std::string(ovl::prefix(l.ns)) + "opaque";
+    if (auto r = setXattrAt(l.work.get(), ".", probe, "0"); !r)
+        return fail(makeError(c.upperdir,
+                              "the upper filesystem refuses " + probe + " xattrs (" + r.error().message() + ")"
+                                  + (l.ns == ovl::Namespace::Trusted ? ": try -o userxattr" : ""),
+                              r.error().code));
+    (void)removeXattrAt(l.work.get(), ".", probe);
+    return l;
+}
+
+} // namespace strata::engine

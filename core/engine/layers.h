@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "config.h"
+#include "ovl/xattrnames.h"
+#include "util/uniquefd.h"
+
+#include <sys/types.h>
+#include <vector>
+
+namespace strata::engine {
+
+// The layer roots, held open for the whole mount: every later access is relative
+// to these fds, never to a path that could be swapped underneath.
+struct Layers {
+    std::vector<UniqueFd> lowers; // O_PATH roots, top first
+    UniqueFd upper; // O_PATH root; invalid when read-only
+    UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
+    ovl::Namespace ns = ovl::Namespace::Trusted;
+
+    bool readOnly() const { return !upper.valid(); }
+};
+
+// Opens the layers and prepares workdir/work the way the kernel does at mount
+// (super.c ovl_workdir_create): a leftover work/ is emptied, a volatile mount's
+// incompat marker refuses the mount, and the xattr namespace is probed on it.
+Result<Layers> openLayers(const Config &c);
+
+// Removes everything below a directory the engine owns (work/ entries, a
+// replaced directory holding only whiteouts). Stays on one filesystem.
+void removeBelow(int dirfd);
+
+} // namespace strata::engine

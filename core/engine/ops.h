@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The FUSE low-level operations, one family per file (mergerfs style):
+// ops_lookup.cpp (names, attributes, directories), ops_file.cpp (open files),
+// ops_dir.cpp (namespace changes), ops_attr.cpp (setattr), ops_xattr.cpp.
+
+#include "fs.h"
+
+namespace strata::engine {
+
+// Replies for the kernel, with the engine's timeouts; takes one lookup reference.
+int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param &e);
+void fillEntry(Fs &f, Inode &i, const struct stat &st, fuse_entry_param &e);
+// Resolves a name to the inode the kernel knows, or a fresh one (owned by `hold`).
+Inode *childFor(Fs &f, Inode &parent, const std::string &name, std::unique_ptr<Inode> &hold, bool *upperWhiteout);
+
+void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void opForgetMulti(fuse_req_t req, size_t count, fuse_forget_data *forgets);
+void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opReadlink(fuse_req_t req, fuse_ino_t ino);
+void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi);
+void opReaddirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi);
+void opReleasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opStatfs(fuse_req_t req, fuse_ino_t ino);
+
+void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi);
+void opWriteBuf(fuse_req_t req, fuse_ino_t ino, fuse_bufvec *buf, off_t off, fuse_file_info *fi);
+void opFlush(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
+void opFsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info *fi);
+void opFallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len, fuse_file_info *fi);
+void opLseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, fuse_file_info *fi);
+void opFlock(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi, int op);
+// Sets up passthrough (or the fallback) for a freshly opened real file.
+void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_info *fi);
+
+void opCreate(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, fuse_file_info *fi);
+void opMknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev);
+void opMkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
+void opSymlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name);
+void opUnlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void opRmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void opRename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent, const char *newname,
+              unsigned int flags);
+
+void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fuse_file_info *fi);
+
+void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);
+void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void opSetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags);
+void opRemovexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+
+} // namespace strata::engine

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ops.h"
+
+#include "copyup.h"
+#include "resolve.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace strata::engine {
+
+void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_info *fi)
+{
+    fi->fh = static_cast<uint64_t>(fd);
+    fi->parallel_direct_writes = 1;
+    std::lock_guard g(i.openMutex);
+    ++i.nopen;
+    if (i.backingId && i.backingUpper == upper) {
+        fi->backing_id = i.backingId; // one backing file per inode, shared by its opens
+    } else if (i.backingId) {
+        // The inode still passes through to its lower file (an open from before
+        // the copy-up) and the kernel allows one backing file per inode: this
+        // open goes through the daemon until the old opens are closed.
+        fi->direct_io = 1;
+    } else if (f.passthrough) {
+        const int id = fuse_passthrough_open(req, fd);
+        if (id > 0) {
+            i.backingId = id;
+            i.backingUpper = upper;
+            fi->backing_id = id;
+            if (!f.passthroughUsed.exchange(true) && f.config.foreground)
+                std::fprintf(stderr, "strata-fuse: FUSE passthrough active (backing id %d)\n", id);
+        } else {
+            // Mixing cached and passthrough opens on one inode makes the kernel
+            // refuse the second kind, so give up passthrough for the whole mount.
+            const int err = errno;
+            f.passthrough = false;
+            std::fprintf(stderr,
+                         "strata-fuse: fuse_passthrough_open failed (%s); reads and writes go through the "
+                         "daemon\n",
+                         std::strerror(err));
+        }
+    }
+    if (fi->backing_id)
+        fi->keep_cache = 0; // a passthrough open must drop the page cache (EIO otherwise)
+    else if (!fi->direct_io)
+        fi->keep_cache = 1; // every change goes through this mount
+}
+
+void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
+{
+    Fs &f = fs(req);
+    Inode &i = f.inode(ino);
+    const int acc = fi->flags & O_ACCMODE;
+    const bool writes = acc != O_RDONLY || (fi->flags & O_TRUNC);
+    if (writes && f.readOnly()) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    if (writes) {
+        std::unique_lock g(f.tree);
+        if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
+            fuse_reply_err(req, r.error().code ? r.error().code : EIO);
+            return;
+        }
+    }
+    std::shared_lock g(f.tree);
+    const int flags = fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW);
+    const int fd = ::open(procPath(i.realFd()).c_str(), flags | O_CLOEXEC);
+    if (fd < 0) {
+        fuse_reply_err(req, errno);
+        return;
+    }
+    setupOpen(req, f, i, fd, i.upper.valid(), fi);
+    fuse_reply_open(req, fi);
+}
+
+void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info *fi)
+{
+    fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+    buf.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+    buf.buf[0].fd = static_cast<int>(fi->fh);
+    buf.buf[0].pos = off;
+    fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+}
+
+void opWriteBuf(fuse_req_t req, fuse_ino_t, fuse_bufvec *in, off_t off, fuse_file_info *fi)
+{
+    fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in));
+    out.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+    out.buf[0].fd = static_cast<int>(fi->fh);
+    out.buf[0].pos = off;
+    const ssize_t n = fuse_buf_copy(&out, in, static_cast<fuse_buf_copy_flags>(0));
+    if (n < 0)
+        fuse_reply_err(req, static_cast<int>(-n));
+    else
+        fuse_reply_write(req, static_cast<size_t>(n));
+}
+
+void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
+{
+    const int rc = ::close(::dup(static_cast<int>(fi->fh)));
+    fuse_reply_err(req, rc == -1 ? errno : 0);
+}
+
+void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
+{
+    Fs &f = fs(req);
+    Inode &i = f.inode(ino);
+    {
+        std::lock_guard g(i.openMutex);
+        if (i.nopen > 0)
+            --i.nopen;
+        if (i.nopen == 0 && i.backingId) {
+            fuse_passthrough_close(req, i.backingId);
+            i.backingId = 0;
+        }
+    }
+    ::close(static_cast<int>(fi->fh));
+    fuse_reply_err(req, 0);
+}
+
+void opFsync(fuse_req_t req, fuse_ino_t, int datasync, fuse_file_info *fi)
+{
+    Fs &f = fs(req);
+    if (f.config.volatileMode) {
+        fuse_reply_err(req, 0);
+        return;
+    }
+    const int fd = static_cast<int>(fi->fh);
+    const int rc = datasync ? ::fdatasync(fd) : ::fsync(fd);
+    fuse_reply_err(req, rc == -1 ? errno : 0);
+}
+
+void opFallocate(fuse_req_t req, fuse_ino_t, int mode, off_t off, off_t len, fuse_file_info *fi)
+{
+    const int rc = ::fallocate(static_cast<int>(fi->fh), mode, off, len);
+    fuse_reply_err(req, rc == -1 ? errno : 0);
+}
+
+void opLseek(fuse_req_t req, fuse_ino_t, off_t off, int whence, fuse_file_info *fi)
+{
+    const off_t r = ::lseek(static_cast<int>(fi->fh), off, whence);
+    if (r < 0)
+        fuse_reply_err(req, errno);
+    else
+        fuse_reply_lseek(req, r);
+}
+
+void opFlock(fuse_req_t req, fuse_ino_t, fuse_file_info *fi, int op)
+{
+    const int rc = ::flock(static_cast<int>(fi->fh), op);
+    fuse_reply_err(req, rc == -1 ? errno : 0);
+}
+
+} // namespace strata::engine

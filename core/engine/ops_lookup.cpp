@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ops.h"
+
+#include "resolve.h"
+
+#include <climits>
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+namespace strata::engine {
+
+namespace {
+
+struct DirHandle {
+    std::vector<DirEntry> entries;
+};
+
+} // namespace
+
+void fillEntry(Fs &f, Inode &i, const struct stat &st, fuse_entry_param &e)
+{
+    e = {};
+    e.ino = f.nodeId(i);
+    e.attr = st;
+    e.attr_timeout = f.config.timeout;
+    e.entry_timeout = f.config.timeout;
+}
+
+int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param &e)
+{
+    auto r = resolveChild(f, parent, name);
+    if (!r)
+        return r.error().code ? r.error().code : EIO;
+    if (!r->inode)
+        return ENOENT;
+    Inode &i = internInode(f, std::move(r->inode));
+    auto st = inodeStat(f, i);
+    if (!st) {
+        forgetInode(f, i, 1);
+        return st.error().code ? st.error().code : EIO;
+    }
+    fillEntry(f, i, *st, e);
+    return 0;
+}
+
+Inode *childFor(Fs &f, Inode &parent, const std::string &name, std::unique_ptr<Inode> &hold, bool *upperWhiteout)
+{
+    auto r = resolveChild(f, parent, name);
+    if (upperWhiteout)
+        *upperWhiteout = r && r->upperWhiteout;
+    if (!r || !r->inode)
+        return nullptr;
+    if (Inode *known = findInode(f, r->inode->keyDev, r->inode->keyIno))
+        return known;
+    hold = std::move(r->inode);
+    return hold.get();
+}
+
+void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    Fs &f = fs(req);
+    fuse_entry_param e {};
+    int err;
+    {
+        std::shared_lock g(f.tree);
+        err = lookupEntry(f, f.inode(parent), name, e);
+    }
+    if (err == ENOENT) {
+        e = {};
+        e.entry_timeout = f.config.timeout;
+        fuse_reply_entry(req, &e);
+    } else if (err) {
+        fuse_reply_err(req, err);
+    } else {
+        fuse_reply_entry(req, &e);
+    }
+}
+
+void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+    Fs &f = fs(req);
+    forgetInode(f, f.inode(ino), nlookup);
+    fuse_reply_none(req);
+}
+
+void opForgetMulti(fuse_req_t req, size_t count, fuse_forget_data *forgets)
+{
+    Fs &f = fs(req);
+    for (size_t k = 0; k < count; ++k)
+        forgetInode(f, f.inode(forgets[k].ino), forgets[k].nlookup);
+    fuse_reply_none(req);
+}
+
+void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *)
+{
+    Fs &f = fs(req);
+    std::shared_lock g(f.tree);
+    auto st = inodeStat(f, f.inode(ino));
+    if (!st)
+        fuse_reply_err(req, st.error().code ? st.error().code : EIO);
+    else
+        fuse_reply_attr(req, &*st, f.config.timeout);
+}
+
+void opReadlink(fuse_req_t req, fuse_ino_t ino)
+{
+    Fs &f = fs(req);
+    std::shared_lock g(f.tree);
+    char buf[PATH_MAX + 1];
+    const ssize_t n = ::readlinkat(f.inode(ino).realFd(), "", buf, sizeof(buf) - 1);
+    if (n < 0) {
+        fuse_reply_err(req, errno);
+        return;
+    }
+    buf[n] = '\0';
+    fuse_reply_readlink(req, buf);
+}
+
+void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
+{
+    Fs &f = fs(req);
+    auto d = std::make_unique<DirHandle>();
+    {
+        std::shared_lock g(f.tree);
+        auto entries = mergedEntries(f, f.inode(ino), true);
+        if (!entries) {
+            fuse_reply_err(req, entries.error().code ? entries.error().code : EIO);
+            return;
+        }
+        d->entries = std::move(*entries);
+    }
+    fi->fh = reinterpret_cast<uint64_t>(d.release());
+    fuse_reply_open(req, fi);
+}
+
+static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi, bool plus)
+{
+    Fs &f = fs(req);
+    auto *d = reinterpret_cast<DirHandle *>(fi->fh);
+    std::vector<char> buf(size);
+    size_t used = 0;
+    for (size_t k = static_cast<size_t>(off); k < d->entries.size(); ++k) {
+        const DirEntry &de = d->entries[k];
+        size_t len;
+        if (plus) {
+            fuse_entry_param e {};
+            bool looked = false;
+            if (de.name == "." || de.name == "..") {
+                e.attr.st_ino = de.ino;
+                e.attr.st_mode = DTTOIF(de.type);
+            } else {
+                std::shared_lock g(f.tree);
+                if (lookupEntry(f, f.inode(ino), de.name, e) != 0)
+                    continue; // gone since opendir
+                looked = true;
+            }
+            len = fuse_add_direntry_plus(req, buf.data() + used, size - used, de.name.c_str(), &e,
+                                         static_cast<off_t>(k + 1));
+            if (len > size - used) {
+                if (looked)
+                    forgetInode(f, f.inode(e.ino), 1);
+                break;
+            }
+        } else {
+            struct stat st {};
+            st.st_ino = de.ino;
+            st.st_mode = DTTOIF(de.type);
+            len = fuse_add_direntry(req, buf.data() + used, size - used, de.name.c_str(), &st,
+                                    static_cast<off_t>(k + 1));
+            if (len > size - used)
+                break;
+        }
+        used += len;
+    }
+    fuse_reply_buf(req, buf.data(), used);
+}
+
+void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi)
+{
+    doReaddir(req, ino, size, off, fi, false);
+}
+
+void opReaddirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi)
+{
+    doReaddir(req, ino, size, off, fi, true);
+}
+
+void opReleasedir(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
+{
+    delete reinterpret_cast<DirHandle *>(fi->fh);
+    fuse_reply_err(req, 0);
+}
+
+void opStatfs(fuse_req_t req, fuse_ino_t)
+{
+    Fs &f = fs(req);
+    struct statvfs sv {};
+    if (::fstatvfs(f.root.realFd(), &sv) != 0)
+        fuse_reply_err(req, errno);
+    else
+        fuse_reply_statfs(req, &sv);
+}
+
+} // namespace strata::engine

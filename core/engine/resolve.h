@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// Name resolution with the kernel's merge rules (fs/overlayfs/namei.c ovl_lookup):
+// the upper first, then the parent's lower stack; a 0/0 whiteout ends the search
+// (and hides the name), so does a non-directory; directories merge until one is
+// opaque=y; a redirect (absolute or relative) changes the path looked up in the
+// layers below; a zero-size file carrying overlay.whiteout is a whiteout only in a
+// middle lower directory marked opaque=x.
+
+#include "fs.h"
+
+#include <dirent.h>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+
+namespace strata::engine {
+
+struct Resolved {
+    std::unique_ptr<Inode> inode; // null: the name does not exist in the union
+    bool upperWhiteout = false; // the upper holds a whiteout under this name
+};
+
+Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name);
+
+// Sets up the root inode from the layer roots.
+Result<void> initRoot(Fs &f);
+
+// The union's stat of an inode: the real object's, with the kernel's st_ino and
+// nlink (1 for merged directories).
+Result<struct stat> inodeStat(Fs &f, const Inode &i);
+
+struct DirEntry {
+    std::string name;
+    unsigned char type = DT_UNKNOWN;
+    ino_t ino = 0;
+};
+// The merged listing (readdir.c): upper first, duplicates dropped, whiteouts hide.
+// `withDots` adds "." and "..". `sawWhiteouts` reports whiteouts in the upper dir.
+Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts = nullptr);
+
+// Does a lower layer show `name` under `parent` (overlayfs ovl_lower_positive)?
+bool lowerPositive(Fs &f, const Inode &parent, const std::string &name);
+
+// fd of /proc/self/fd/N, for syscalls that take no fd of an O_PATH file.
+std::string procPath(int fd);
+
+} // namespace strata::engine

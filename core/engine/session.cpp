@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "session.h"
+
+#include "fs.h"
+#include "ops.h"
+#include "resolve.h"
+#include "validate.h"
+
+#include <cstdio>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+namespace strata::engine {
+
+Fs &fs(fuse_req_t req)
+{
+    return *static_cast<Fs *>(fuse_req_userdata(req));
+}
+
+namespace {
+
+void opInit(void *userdata, fuse_conn_info *conn)
+{
+    Fs &f = *static_cast<Fs *>(userdata);
+    const bool wanted = f.config.passthrough != PassthroughMode::Off;
+    if (wanted && fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH)) {
+        f.passthrough = true;
+    } else {
+        f.passthrough = false;
+        if (f.config.passthrough == PassthroughMode::On || (wanted && f.config.foreground && f.config.debug))
+            std::fprintf(stderr,
+                         "strata-fuse: the kernel does not offer FUSE passthrough; reads and writes go "
+                         "through the daemon\n");
+    }
+    // The kernel hands O_TRUNC to open, so a truncating open copies up no data.
+    fuse_set_feature_flag(conn, FUSE_CAP_ATOMIC_O_TRUNC);
+    // A fallback open (FOPEN_DIRECT_IO) must still be mmap-able.
+    fuse_set_feature_flag(conn, FUSE_CAP_DIRECT_IO_ALLOW_MMAP);
+    // Writeback caching would switch passthrough off; never ask for it.
+    fuse_unset_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
+    conn->max_write = 1 << 20;
+}
+
+fuse_lowlevel_ops operations()
+{
+    fuse_lowlevel_ops o {};
+    o.init = opInit;
+    o.lookup = opLookup;
+    o.forget = opForget;
+    o.forget_multi = opForgetMulti;
+    o.getattr = opGetattr;
+    o.setattr = opSetattr;
+    o.readlink = opReadlink;
+    o.opendir = opOpendir;
+    o.readdir = opReaddir;
+    o.readdirplus = opReaddirplus;
+    o.releasedir = opReleasedir;
+    o.statfs = opStatfs;
+    o.open = opOpen;
+    o.read = opRead;
+    o.write_buf = opWriteBuf;
+    o.flush = opFlush;
+    o.release = opRelease;
+    o.fsync = opFsync;
+    o.fallocate = opFallocate;
+    o.lseek = opLseek;
+    o.create = opCreate;
+    o.mknod = opMknod;
+    o.mkdir = opMkdir;
+    o.symlink = opSymlink;
+    o.unlink = opUnlink;
+    o.rmdir = opRmdir;
+    o.rename = opRename;
+    o.getxattr = opGetxattr;
+    o.listxattr = opListxattr;
+    o.setxattr = opSetxattr;
+    o.removexattr = opRemovexattr;
+    return o;
+}
+
+int failBeforeMount(const Error &e)
+{
+    std::fprintf(stderr, "strata-fuse: %s\n", e.message().c_str());
+    return 1;
+}
+
+void raiseFdLimit()
+{
+    // One O_PATH fd per layer per known inode: far above the usual soft limit.
+    rlimit lim {};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+} // namespace
+
+int run(Config config)
+{
+    if (auto r = validate(config); !r)
+        return failBeforeMount(r.error());
+    auto f = std::make_unique<Fs>();
+    f->config = std::move(config);
+    auto layers = openLayers(f->config);
+    if (!layers)
+        return failBeforeMount(layers.error());
+    f->layers = std::move(*layers);
+    if (auto r = initRoot(*f); !r)
+        return failBeforeMount(r.error());
+    raiseFdLimit();
+    ::umask(0); // modes arrive already masked by the kernel
+
+    const Config &c = f->config;
+    std::string opts
+        = "fsname=" + (c.fsname.empty() ? (c.source.empty() ? std::string("strata") : c.source) : c.fsname);
+    opts += ",subtype=strata-fuse";
+    if (c.allowOther)
+        opts += ",allow_other";
+    if (c.defaultPermissions)
+        opts += ",default_permissions";
+    if (c.readOnly())
+        opts += ",ro";
+    for (const auto &o : c.fuseOptions)
+        opts += "," + o;
+    std::vector<std::string> argvStore = {"strata-fuse", "-o", opts};
+    if (c.debug)
+        argvStore.push_back("-d");
+    std::vector<char *> argv;
+    for (auto &a : argvStore)
+        argv.push_back(a.data());
+    fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
+
+    const fuse_lowlevel_ops ops = operations();
+    fuse_session *se = fuse_session_new(&args, &ops, sizeof(ops), f.get());
+    if (!se)
+        return failBeforeMount(makeError(c.mountpoint, "libfuse refused the session options: " + opts, EINVAL));
+    f->session = se;
+    if (fuse_set_signal_handlers(se) != 0) {
+        fuse_session_destroy(se);
+        return failBeforeMount(makeError(c.mountpoint, "cannot install signal handlers"));
+    }
+    if (fuse_session_mount(se, c.mountpoint.c_str()) != 0) {
+        fuse_remove_signal_handlers(se);
+        fuse_session_destroy(se);
+        return failBeforeMount(makeError(c.mountpoint, "mounting the FUSE filesystem failed (see above)"));
+    }
+    // The mount is live: only now does the caller get its exit status 0.
+    if (fuse_daemonize(c.foreground ? 1 : 0) != 0) {
+        fuse_session_unmount(se);
+        fuse_remove_signal_handlers(se);
+        fuse_session_destroy(se);
+        return 1;
+    }
+    fuse_loop_config *loop = fuse_loop_cfg_create();
+    if (c.threads)
+        fuse_loop_cfg_set_max_threads(loop, c.threads);
+    fuse_loop_cfg_set_clone_fd(loop, 1);
+    const int ret = c.threads == 1 ? fuse_session_loop(se) : fuse_session_loop_mt(se, loop);
+    fuse_loop_cfg_destroy(loop);
+    fuse_session_unmount(se);
+    fuse_remove_signal_handlers(se);
+    fuse_session_destroy(se);
+    return ret == 0 ? 0 : 1;
+}
+
+} // namespace strata::engine

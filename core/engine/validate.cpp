@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "validate.h"
+
+#include <climits>
+#include <cstdlib>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace strata::engine {
+
+namespace {
+
+Result<std::string> canonicalDir(const std::string &path, const std::string &what)
+{
+    char buf[PATH_MAX];
+    if (!::realpath(path.c_str(), buf))
+        return fail(sysError(errno, path, what + " cannot be used"));
+    struct stat st {};
+    if (::stat(buf, &st) != 0)
+        return fail(sysError(errno, path, what + " cannot be used"));
+    if (!S_ISDIR(st.st_mode))
+        return fail(makeError(path, what + " is not a directory", ENOTDIR));
+    return std::string(buf);
+}
+
+// Is `inner` equal to or below `outer`? Compared by (dev, ino) walking up from
+// `inner`, so bind mounts and symlinked spellings are seen through.
+bool nests(const std::string &inner, const std::string &outer)
+{
+    struct stat o {};
+    if (::stat(outer.c_str(), &o) != 0)
+        return false;
+    std::string p = inner;
+    for (int depth = 0; depth < 4096; ++depth) {
+        struct stat s {};
+        if (::stat(p.c_str(), &s) != 0)
+            return false;
+        if (s.st_dev == o.st_dev && s.st_ino == o.st_ino)
+            return true;
+        struct stat up {};
+        const std::string parent = p + "/..";
+        if (::stat(parent.c_str(), &up) != 0 || (up.st_dev == s.st_dev && up.st_ino == s.st_ino))
+            return false; // reached "/"
+        p = parent;
+    }
+    return false;
+}
+
+struct Named {
+    std::string path;
+    std::string role;
+};
+
+} // namespace
+
+bool hasSysAdmin()
+{
+    __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] {};
+    if (::syscall(SYS_capget, &hdr, data) != 0)
+        return false;
+    return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
+}
+
+Result<void> validate(Config &c)
+{
+    auto mp = canonicalDir(c.mountpoint, "mount point");
+    if (!mp)
+        return fail(mp.error());
+    c.mountpoint = *mp;
+
+    std::vector<Named> layers;
+    for (size_t i = 0; i < c.lowerdirs.size(); ++i) {
+        auto d = canonicalDir(c.lowerdirs[i], "lowerdir");
+        if (!d)
+            return fail(d.error());
+        c.lowerdirs[i] = *d;
+        layers.push_back({*d, "lowerdir " + *d});
+    }
+    if (!c.readOnly()) {
+        auto u = canonicalDir(c.upperdir, "upperdir");
+        if (!u)
+            return fail(u.error());
+        c.upperdir = *u;
+        auto w = canonicalDir(c.workdir, "workdir");
+        if (!w)
+            return fail(w.error());
+        c.workdir = *w;
+        struct stat us {}, ws {};
+        ::stat(c.upperdir.c_str(), &us);
+        ::stat(c.workdir.c_str(), &ws);
+        if (us.st_dev != ws.st_dev)
+            return fail(makeError(c.workdir,
+                                  "workdir is on another filesystem than upperdir " + c.upperdir
+                                      + ": copy-up renames from one into the other, so both must be on one filesystem",
+                                  EXDEV));
+        struct statvfs sv {};
+        if (::statvfs(c.upperdir.c_str(), &sv) == 0 && (sv.f_flag & ST_RDONLY))
+            return fail(makeError(c.upperdir,
+                                  "upperdir is on a read-only filesystem: mount without upperdir/workdir for a "
+                                  "read-only union",
+                                  EROFS));
+        if (::access(c.upperdir.c_str(), W_OK) != 0)
+            return fail(sysError(errno, c.upperdir, "upperdir is not writable"));
+        if (::access(c.workdir.c_str(), W_OK) != 0)
+            return fail(sysError(errno, c.workdir, "workdir is not writable"));
+        layers.push_back({c.upperdir, "upperdir " + c.upperdir});
+        layers.push_back({c.workdir, "workdir " + c.workdir});
+    }
+    // Layers that overlap would show a union inside itself (the kernel: "conflicting
+    // lowerdir path", "workdir and upperdir must be separate subtrees").
+    for (size_t i = 0; i < layers.size(); ++i)
+        for (size_t j = 0; j < layers.size(); ++j) {
+            if (i == j)
+                continue;
+            if (nests(layers[i].path, layers[j].path)) {
+                const bool same = nests(layers[j].path, layers[i].path);
+                return fail(makeError(layers[i].path,
+                                      same ? layers[i].role + " is the same directory as " + layers[j].role
+                                           : layers[i].role + " is inside " + layers[j].role
+                                              + ": layers must be separate subtrees",
+                                      ELOOP));
+            }
+        }
+    if (c.passthrough == PassthroughMode::On && !hasSysAdmin())
+        return fail(makeError("passthrough=on",
+                              "FUSE passthrough needs CAP_SYS_ADMIN, which this process lacks; use passthrough=auto",
+                              EPERM));
+    return {};
+}
+
+} // namespace strata::engine

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "unionfixture.h"
+
+#include "testenv.h"
+
+#include <QDeadlineTimer>
+#include <QThread>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace strata::test {
+
+bool isMountPoint(const std::string &path)
+{
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string id, parent, devno, root, mp;
+        ls >> id >> parent >> devno >> root >> mp;
+        if (mp == path)
+            return true;
+    }
+    return false;
+}
+
+std::string fuseBinary()
+{
+    return binaryDir() + "/strata-fuse";
+}
+
+void writeFile(const std::string &path, const std::string &content, mode_t mode)
+{
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    ::chmod(path.c_str(), mode);
+}
+
+std::string readFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+UnionFixture::UnionFixture(int lowers)
+    : m_dir("strata-engine")
+    , m_lowers(lowers)
+{
+    for (int i = 0; i < lowers; ++i)
+        std::filesystem::create_directories(lower(i));
+    std::filesystem::create_directories(upper());
+    std::filesystem::create_directories(work());
+    std::filesystem::create_directories(mnt());
+}
+
+UnionFixture::~UnionFixture()
+{
+    unmount();
+}
+
+std::string UnionFixture::lower(int i) const
+{
+    return m_dir / ("lower" + std::to_string(i));
+}
+
+std::string UnionFixture::lowerdirOption() const
+{
+    std::string s;
+    for (int i = 0; i < m_lowers; ++i)
+        s += (i ? ":" : "") + lower(i);
+    return s;
+}
+
+bool UnionFixture::mountFuse(const std::vector<std::string> &extraOptions, bool readOnly)
+{
+    std::string opts = "lowerdir=" + lowerdirOption();
+    if (!readOnly)
+        opts += ",upperdir=" + upper() + ",workdir=" + work();
+    for (const auto &o : extraOptions)
+        opts += "," + o;
+    m_daemon = std::make_unique<QProcess>();
+    m_daemon->setProcessChannelMode(QProcess::SeparateChannels);
+    m_daemon->start(
+        QString::fromStdString(fuseBinary()),
+        {QStringLiteral("-f"), QStringLiteral("-o"), QString::fromStdString(opts), QString::fromStdString(mnt())});
+    if (!m_daemon->waitForStarted(10000))
+        return false;
+    QDeadlineTimer deadline(15000);
+    while (!isMountPoint(mnt())) {
+        if (m_daemon->state() == QProcess::NotRunning || deadline.hasExpired()) {
+            m_log += m_daemon->readAllStandardError().toStdString();
+            return false;
+        }
+        m_daemon->waitForFinished(20); // returns early only if it died
+    }
+    return true;
+}
+
+bool UnionFixture::mountKernel(bool readOnly)
+{
+    std::string opts = "lowerdir=" + lowerdirOption() + ",redirect_dir=on";
+    if (!readOnly)
+        opts += ",upperdir=" + upper() + ",workdir=" + work();
+    return ::mount("overlay", mnt().c_str(), "overlay", 0, opts.c_str()) == 0;
+}
+
+bool UnionFixture::unmount()
+{
+    bool ok = true;
+    if (isMountPoint(mnt())) {
+        QDeadlineTimer deadline(10000);
+        while (::umount2(mnt().c_str(), 0) != 0) {
+            if (errno != EBUSY || deadline.hasExpired()) {
+                ::umount2(mnt().c_str(), MNT_DETACH);
+                ok = false;
+                break;
+            }
+            QThread::msleep(20);
+        }
+    }
+    if (m_daemon) {
+        if (!m_daemon->waitForFinished(15000)) {
+            m_daemon->kill();
+            m_daemon->waitForFinished(5000);
+            ok = false;
+        }
+        m_log += m_daemon->readAllStandardError().toStdString();
+        ok = ok && m_daemon->exitStatus() == QProcess::NormalExit && m_daemon->exitCode() == 0;
+        m_daemon.reset();
+    }
+    return ok;
+}
+
+int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutMs)
+{
+    QProcess p;
+    QStringList a;
+    for (const auto &s : args)
+        a << QString::fromStdString(s);
+    p.start(QString::fromStdString(fuseBinary()), a);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    if (err)
+        *err = p.readAllStandardError().toStdString();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+} // namespace strata::test

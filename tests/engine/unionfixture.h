@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// A layer stack in a TempDir, mounted by strata-fuse (the built binary, started
+// in the foreground and stopped by unmounting) or by kernel overlayfs.
+
+#include "tempdir.h"
+
+#include <QProcess>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata::test {
+
+bool isMountPoint(const std::string &path);
+std::string fuseBinary();
+
+// Writes a file (parents created), for building layers.
+void writeFile(const std::string &path, const std::string &content, mode_t mode = 0644);
+std::string readFile(const std::string &path);
+
+class UnionFixture {
+public:
+    explicit UnionFixture(int lowers = 2);
+    ~UnionFixture();
+
+    std::string lower(int i) const; // 0 = top
+    std::string upper() const { return m_dir / "upper"; }
+    std::string work() const { return m_dir / "work"; }
+    std::string mnt() const { return m_dir / "mnt"; }
+    std::string path(const std::string &rel) const { return mnt() + "/" + rel; }
+    std::string lowerdirOption() const;
+    const TempDir &dir() const { return m_dir; }
+
+    // Starts strata-fuse -f on mnt(); true once the mount is live.
+    bool mountFuse(const std::vector<std::string> &extraOptions = {}, bool readOnly = false);
+    // Kernel overlayfs, redirect_dir=on, over the same directories.
+    bool mountKernel(bool readOnly = false);
+    // Unmounts and reaps the daemon; true when it exited cleanly.
+    bool unmount();
+    std::string daemonLog() const { return m_log; }
+
+private:
+    TempDir m_dir;
+    int m_lowers;
+    std::unique_ptr<QProcess> m_daemon;
+    std::string m_log;
+};
+
+// Runs strata-fuse with arguments, returns exit code; stderr into `err`.
+int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutMs = 20000);
+
+} // namespace strata::test
