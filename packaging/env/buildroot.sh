@@ -6,16 +6,39 @@
 # The root is cached outside the checkout, keyed by a hash of packages.txt and of
 # this script, so editing either rebuilds it and every other run reuses it.
 set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+# Bump when the way the root is built changes (not for edits elsewhere in this file):
+# the cache key is this number plus the package list.
+root_format=1
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${STRATA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/strata}
-key=$(cat "$here/packages.txt" "$here/buildroot.sh" | sha256sum | cut -c1-16)
+# Outside the checkout, so fresh clones (CI) reuse it; /var/cache when HOME is unset.
+if [[ -n "${STRATA_CACHE:-}" ]]; then
+    cache=$STRATA_CACHE
+elif [[ -n "${XDG_CACHE_HOME:-}" ]]; then
+    cache=$XDG_CACHE_HOME/strata
+elif [[ -n "${HOME:-}" ]]; then
+    cache=$HOME/.cache/strata
+else
+    cache=/var/cache/strata
+fi
+key=$( (echo "format=$root_format"; cat "$here/packages.txt") | sha256sum | cut -c1-16)
 root="$cache/buildroot-trixie-$key"
 mirror=${STRATA_MIRROR:-http://deb.debian.org/debian}
 
 log() { echo "strata-env: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+if [[ -f "$root/.strata-ready" ]]; then
+    echo "$root"
+    exit 0
+fi
+
+mkdir -p "$cache"
+# One creator at a time: a second command waits for the first one's root.
+exec {lock}>"$cache/.create.lock"
+flock "$lock"
 if [[ -f "$root/.strata-ready" ]]; then
     echo "$root"
     exit 0
@@ -29,13 +52,17 @@ if ! command -v debootstrap >/dev/null; then
 fi
 [[ -e /usr/share/debootstrap/scripts/trixie ]] || die "this debootstrap does not know Debian 13 (trixie); upgrade debootstrap"
 
-mkdir -p "$cache"
-# Old roots of other package lists are dead weight: remove them (never a live one:
-# a root in use is bind-mounted only inside a private namespace, not here).
+# Old roots of other package lists are dead weight: remove them, but never one in
+# use (enter.sh holds a shared lock on ROOT.inuse while a command runs in it).
 for old in "$cache"/buildroot-trixie-*; do
-    [[ -e "$old" && "$old" != "$root" ]] || continue
-    log "removing outdated build root $old"
-    rm -rf --one-file-system "$old"
+    [[ -d "$old" && "$old" != "$root" && "$old" != *.partial ]] || continue
+    exec {inuse}>"$old.inuse"
+    if flock -xn "$inuse"; then
+        log "removing outdated build root $old"
+        rm -rf --one-file-system "$old"
+        rm -f "$old.inuse"
+    fi
+    exec {inuse}>&-
 done
 
 tmp="$root.partial"
@@ -71,6 +98,8 @@ chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin bash -c '
 apt_clean() { rm -rf "$tmp/var/cache/apt/archives/"*.deb; }
 apt_clean
 touch "$tmp/.strata-ready"
-mv "$tmp" "$root"
+# A root dir without the ready marker is debris of an interrupted run: replace it.
+[[ -e "$root" ]] && rm -rf --one-file-system "$root"
+mv -T "$tmp" "$root"
 log "build root ready"
 echo "$root"

@@ -4,10 +4,14 @@
 # at /src, in private mount + PID namespaces: every mount, daemon and FUSE process
 # the command starts dies with it, and nothing leaks onto the host.
 set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 root=$("$here/buildroot.sh")
+# Held for as long as this command runs, so no other command removes this root.
+exec {inuse}>"$root.inuse"
+flock -s "$inuse"
 
 # Pass through only what the build inside needs; the host's environment stays out.
 envs=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
