@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "helpermounter.h"
+
+#include "helper/codes.h"
+
+#include <KAuth/Action>
+#include <KAuth/ExecuteJob>
+
+#include <QRandomGenerator>
+
+namespace strata::app {
+
+namespace {
+
+QString makeNonce()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    QString out;
+    for (quint32 w : words)
+        out += QStringLiteral("%1").arg(w, 8, 16, QLatin1Char('0'));
+    return out;
+}
+
+QString fromBytes(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+void putLayers(QVariantMap &args, const stack::StackSpec &spec)
+{
+    QStringList lower;
+    for (const auto &l : spec.lower)
+        lower << fromBytes(l);
+    args.insert(QStringLiteral("lower"), lower);
+    if (spec.upper)
+        args.insert(QStringLiteral("upper"), fromBytes(*spec.upper));
+    if (spec.work)
+        args.insert(QStringLiteral("work"), fromBytes(*spec.work));
+}
+
+} // namespace
+
+HelperMounter::HelperMounter(QObject *parent)
+    : Mounter(parent)
+{
+    m_watchdog.setSingleShot(true);
+    connect(&m_watchdog, &QTimer::timeout, this, &HelperMounter::onWatchdog);
+}
+
+HelperMounter::~HelperMounter()
+{
+    if (m_job)
+        m_job->kill(KJob::Quietly);
+}
+
+QString HelperMounter::helperId()
+{
+    return QStringLiteral("io.github.strata");
+}
+
+QString HelperMounter::name() const
+{
+    return tr("privileged helper");
+}
+
+bool HelperMounter::supports(Backend) const
+{
+    return true;
+}
+
+quint64 HelperMounter::mount(const MountRequest &request)
+{
+    QVariantMap args;
+    putLayers(args, request.spec);
+    QStringList options;
+    for (const auto &[key, value] : request.spec.options)
+        options << fromBytes(value ? key + "=" + *value : key);
+    args.insert(QStringLiteral("options"), options);
+    args.insert(QStringLiteral("mountpoint"), request.mountpoint);
+    args.insert(QStringLiteral("backend"),
+                request.backend == Backend::Kernel ? QStringLiteral("kernel") : QStringLiteral("strata-fuse"));
+    if (!request.spec.name.empty())
+        args.insert(QStringLiteral("name"), fromBytes(request.spec.name));
+    return enqueue(QStringLiteral("mount"), args, request.mountpoint);
+}
+
+quint64 HelperMounter::unmount(const QString &mountpoint)
+{
+    return enqueue(QStringLiteral("unmount"), {{QStringLiteral("mountpoint"), mountpoint}}, mountpoint);
+}
+
+quint64 HelperMounter::readPrivileged(const stack::StackSpec &spec)
+{
+    QVariantMap args;
+    putLayers(args, spec);
+    return enqueue(QStringLiteral("readprivileged"), args, {});
+}
+
+quint64 HelperMounter::enqueue(const QString &action, QVariantMap args, const QString &mountpoint)
+{
+    Pending p;
+    p.id = m_nextId++;
+    p.action = action;
+    p.nonce = makeNonce();
+    args.insert(QStringLiteral("nonce"), p.nonce);
+    p.args = std::move(args);
+    p.mountpoint = mountpoint;
+    m_queue.enqueue(std::move(p));
+    // Started from the event loop, so the caller has its id before any signal.
+    QTimer::singleShot(0, this, &HelperMounter::startNext);
+    return m_queue.back().id;
+}
+
+void HelperMounter::startNext()
+{
+    if (m_current || m_queue.isEmpty())
+        return;
+    m_current = m_queue.dequeue();
+    KAuth::Action action(helperId() + QLatin1Char('.') + m_current->action);
+    action.setHelperId(helperId());
+    action.setArguments(m_current->args);
+    action.setTimeout(m_timeoutMs);
+    KAuth::ExecuteJob *job = action.execute();
+    m_job = job;
+    connect(job, &KJob::result, this, &HelperMounter::onResult);
+    m_watchdog.start(m_timeoutMs + 2000);
+    job->start();
+}
+
+void HelperMounter::onResult(KJob *kjob)
+{
+    if (kjob != m_job || !m_current)
+        return;
+    m_watchdog.stop();
+    m_job = nullptr;
+    auto *job = static_cast<KAuth::ExecuteJob *>(kjob);
+    MountResult r;
+    r.mountpoint = m_current->mountpoint;
+    QString json;
+    const int code = job->error();
+    if (code == 0) {
+        const QVariantMap data = job->data();
+        if (data.value(QStringLiteral("nonce")).toString() != m_current->nonce) {
+            r.code = helper::ReplyMismatch;
+            r.message = messageForCode(r.code);
+        } else {
+            r.ok = true;
+            json = data.value(QStringLiteral("json")).toString();
+        }
+    } else if (code >= 100) {
+        // "NONCE\nmessage": without our nonce it is some other request's answer.
+        const QString text = job->errorText();
+        const qsizetype nl = text.indexOf(QLatin1Char('\n'));
+        if (nl < 0 || text.left(nl) != m_current->nonce) {
+            r.code = helper::ReplyMismatch;
+            r.message = messageForCode(r.code);
+        } else {
+            r.code = code;
+            r.message = messageForCode(code, text.mid(nl + 1));
+        }
+    } else {
+        // KAuth's own codes carry no data of ours; a crossed one can only be a
+        // failure that is not ours, never someone else's result.
+        r.code = code;
+        r.message = messageForCode(code, job->errorText());
+    }
+    finish(r, json);
+}
+
+void HelperMounter::onWatchdog()
+{
+    if (!m_current)
+        return;
+    if (m_job)
+        m_job->kill(KJob::Quietly); // no result signal follows
+    m_job = nullptr;
+    MountResult r;
+    r.code = helper::Timeout;
+    r.message = messageForCode(r.code);
+    r.mountpoint = m_current->mountpoint;
+    finish(r);
+}
+
+void HelperMounter::finish(const MountResult &result, const QString &json)
+{
+    const Pending done = *m_current;
+    m_current.reset();
+    if (done.action == QLatin1String("readprivileged"))
+        Q_EMIT readFinished(done.id, result, json);
+    else
+        Q_EMIT finished(done.id, result);
+    QTimer::singleShot(0, this, &HelperMounter::startNext);
+}
+
+QString HelperMounter::messageForCode(int code, const QString &detail)
+{
+    using namespace helper;
+    QString text;
+    switch (code) {
+    case 0:
+        text = tr("Done.");
+        break;
+    case 1:
+        text = tr("The privileged helper is not installed or could not be started.");
+        break;
+    case 2:
+        text = tr("The system does not know this action; the helper's polkit policy is not installed.");
+        break;
+    case 3:
+        text = tr("The action is not valid.");
+        break;
+    case 4:
+        text = tr("Not authorized: the system's policy does not allow you to do this.");
+        break;
+    case 5:
+        text = tr("Authorization was cancelled.");
+        break;
+    case 6:
+        text = tr("The helper is busy with another request; try again.");
+        break;
+    case 7:
+        text = tr("The request was already started.");
+        break;
+    case 8:
+        text = tr("Could not contact the privileged helper (D-Bus).");
+        break;
+    case 9:
+        text = tr("The authorization system failed.");
+        break;
+    case BadRequest:
+        text = tr("The request is malformed.");
+        break;
+    case NotAbsolute:
+        text = tr("A path is not absolute.");
+        break;
+    case NotCanonical:
+        text = tr("A path is not canonical (it contains \".\", \"..\", \"//\" or a trailing slash).");
+        break;
+    case ControlCharacter:
+        text = tr("A path contains a control character such as a newline.");
+        break;
+    case Separator:
+        text = tr("A path contains ',', ':' or '\\', which separate mount options.");
+        break;
+    case PathTooLong:
+        text = tr("A path is empty or too long.");
+        break;
+    case SymlinkComponent:
+        text = tr("A path is or passes through a symbolic link.");
+        break;
+    case NotFound:
+        text = tr("A directory does not exist.");
+        break;
+    case NotDirectory:
+        text = tr("A path is not a directory.");
+        break;
+    case NotReadable:
+        text = tr("You cannot read a layer directory.");
+        break;
+    case NotOwner:
+        text = tr("The upper directory, work directory and mount point must be your own.");
+        break;
+    case SystemDirectory:
+        text = tr("The mount point is a system directory or inside one.");
+        break;
+    case OptionNotAllowed:
+        text = tr("A mount option is not allowed.");
+        break;
+    case TooManyLayers:
+        text = tr("The stack has more lower layers than allowed.");
+        break;
+    case NoLowerLayer:
+        text = tr("The stack has too few lower layers.");
+        break;
+    case UpperInsideLower:
+        text = tr("The upper or work directory is inside a lower layer.");
+        break;
+    case DifferentFilesystems:
+        text = tr("The work directory must be on the same file system as the upper directory.");
+        break;
+    case OverlappingLayers:
+        text = tr("Two layers overlap.");
+        break;
+    case UpperWithoutWork:
+        text = tr("An upper directory needs a work directory, and the other way round.");
+        break;
+    case BadName:
+        text = tr("The stack name may hold only letters, digits, '.', '_' and '-'.");
+        break;
+    case NotUtf8:
+        text = tr("A path is not valid UTF-8.");
+        break;
+    case MountpointBusy:
+        text = tr("The mount point cannot be used: it is inside a writable layer.");
+        break;
+    case KernelRefused:
+        text = tr("The kernel refused the overlay mount.");
+        break;
+    case EngineMissing:
+        text = tr("The Strata engine (strata-fuse) is not installed.");
+        break;
+    case EngineFailed:
+        text = tr("The Strata engine could not mount the stack.");
+        break;
+    case EngineTimeout:
+        text = tr("The Strata engine did not start in time.");
+        break;
+    case NotMounted:
+        text = tr("Nothing is mounted there.");
+        break;
+    case NotAStrataMount:
+        text = tr("That mount was not made by Strata's helper.");
+        break;
+    case NotMountOwner:
+        text = tr("That mount belongs to another user.");
+        break;
+    case UnmountFailed:
+        text = tr("The kernel refused to unmount (is it busy?).");
+        break;
+    case StateError:
+        text = tr("The helper's record of mounts is damaged.");
+        break;
+    case InspectFailed:
+        text = tr("The stack could not be read.");
+        break;
+    case ReplyMismatch:
+        text = tr("The helper's answer belonged to another request and was discarded; try again.");
+        break;
+    case Timeout:
+        text = tr("The privileged helper did not answer in time.");
+        break;
+    default:
+        text = tr("The privileged helper failed (code %1).").arg(code);
+        break;
+    }
+    return detail.isEmpty() ? text : text + QLatin1Char(' ') + detail;
+}
+
+} // namespace strata::app

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fdmount.h"
+
+#include "../codes.h"
+#include "pathrules.h"
+
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace strata::helper {
+
+namespace {
+
+std::string drainMessages(int fsfd, std::vector<std::string> *lines = nullptr)
+{
+    std::string all;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fsfd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        std::string line(buf, static_cast<size_t>(n));
+        while (!line.empty() && line.back() == '\n')
+            line.pop_back();
+        all += (all.empty() ? "" : "; ") + line;
+        if (lines)
+            lines->push_back(line);
+    }
+    return all;
+}
+
+std::unexpected<Refusal> kernelRefused(int err, int fsfd, const std::string &subject, const std::string &step)
+{
+    std::string why = step + ": " + std::strerror(err);
+    if (const auto m = drainMessages(fsfd); !m.empty())
+        why += " (" + m + ")";
+    return refuse(KernelRefused, subject, why);
+}
+
+constexpr long kFuseSuperMagic = 0x65735546;
+
+} // namespace
+
+Checked<MountDone> mountKernelByFd(const ValidatedMount &v)
+{
+    const std::string target = v.mountpoint.subject();
+    UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
+    if (!fs)
+        return refuse(KernelRefused, target, std::string("fsopen(overlay): ") + std::strerror(errno));
+    for (const auto &l : v.lowers)
+        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "lowerdir+", nullptr, l.fd.get()) != 0)
+            return kernelRefused(errno, fs.get(), l.subject(), "the kernel refused the layer");
+    if (v.upper) {
+        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "upperdir", nullptr, v.upper->fd.get()) != 0)
+            return kernelRefused(errno, fs.get(), v.upper->subject(), "the kernel refused the layer");
+        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "workdir", nullptr, v.work->fd.get()) != 0)
+            return kernelRefused(errno, fs.get(), v.work->subject(), "the kernel refused the layer");
+    }
+    for (const auto &o : v.options) {
+        const int rc = o.value ? ::fsconfig(fs.get(), FSCONFIG_SET_STRING, o.key.c_str(), o.value->c_str(), 0)
+                               : ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, o.key.c_str(), nullptr, 0);
+        if (rc != 0)
+            return kernelRefused(errno, fs.get(), "option " + o.key, "the kernel refused the option");
+    }
+    if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+        return kernelRefused(errno, fs.get(), target, "the kernel refused to create the overlay");
+    MountDone done;
+    drainMessages(fs.get(), &done.kernelMessages);
+    UniqueFd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+    if (!mnt)
+        return refuse(KernelRefused, target, std::string("fsmount: ") + std::strerror(errno));
+    if (::move_mount(mnt.get(), "", v.mountpoint.fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+        return refuse(KernelRefused, target, std::string("cannot attach the overlay here: ") + std::strerror(errno));
+    done.mountId = mountIdOf(mnt.get());
+    return done;
+}
+
+Checked<std::string> findEngine(const std::string &installed)
+{
+    std::string candidates[2];
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        std::string dir(self, static_cast<size_t>(n));
+        dir.resize(dir.rfind('/'));
+        candidates[0] = dir + "/strata-fuse";
+    }
+    candidates[1] = installed;
+    for (const auto &c : candidates) {
+        struct stat st {}, dst {};
+        if (c.empty() || ::stat(c.c_str(), &st) != 0)
+            continue;
+        const std::string dir = c.substr(0, c.rfind('/'));
+        if (::stat(dir.c_str(), &dst) != 0)
+            continue;
+        if (st.st_uid != 0 || (st.st_mode & 022) || dst.st_uid != 0 || (dst.st_mode & 022) || !(st.st_mode & S_IXUSR))
+            return refuse(EngineMissing, shownPath(c),
+                          "is not owned by root or is writable by others; it will not be run as root");
+        return c;
+    }
+    return refuse(EngineMissing, "strata-fuse",
+                  "is not installed (looked next to the helper and at " + installed + ")");
+}
+
+Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &enginePath, int timeoutMs)
+{
+    // Everything the child needs is built before fork: after it, only syscalls.
+    std::vector<int> fds;
+    auto proc = [&fds](const ResolvedDir &d) {
+        fds.push_back(d.fd.get());
+        return "/proc/self/fd/" + std::to_string(d.fd.get());
+    };
+    std::string opts = "lowerdir=";
+    for (size_t i = 0; i < v.lowers.size(); ++i)
+        opts += (i ? ":" : "") + proc(v.lowers[i]);
+    if (v.upper)
+        opts += ",upperdir=" + proc(*v.upper) + ",workdir=" + proc(*v.work);
+    opts += ",allow_other,default_permissions,nosuid,nodev,fsname=strata:" + (v.name.empty() ? "stack" : v.name);
+    for (const auto &o : v.options)
+        opts += "," + o.key + (o.value ? "=" + *o.value : "");
+    const std::string mp = proc(v.mountpoint);
+    std::vector<std::string> argStore = {enginePath, "-o", opts, mp};
+    std::vector<char *> argv;
+    for (auto &a : argStore)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    char envPath[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    char envLang[] = "LANG=C.UTF-8";
+    char *envp[] = {envPath, envLang, nullptr};
+
+    int errPipe[2];
+    if (::pipe2(errPipe, O_CLOEXEC) != 0)
+        return refuse(EngineFailed, "strata-fuse", std::string("pipe: ") + std::strerror(errno));
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(errPipe[0]);
+        ::close(errPipe[1]);
+        return refuse(EngineFailed, "strata-fuse", std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        // Its own session: the helper exits after 10 s idle, the engine must not.
+        ::setsid();
+        const int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        ::dup2(devnull, 0);
+        ::dup2(errPipe[1], 1);
+        ::dup2(errPipe[1], 2);
+        ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        for (int fd : fds)
+            ::fcntl(fd, F_SETFD, 0);
+        ::signal(SIGPIPE, SIG_DFL);
+        ::execve(enginePath.c_str(), argv.data(), envp);
+        ::_exit(127);
+    }
+    ::close(errPipe[1]);
+    UniqueFd errRead(errPipe[0]);
+    std::string output;
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            return refuse(EngineTimeout, v.mountpoint.subject(),
+                          "strata-fuse did not report a live mount within " + std::to_string(timeoutMs / 1000) + " s");
+        }
+        pollfd p {errRead.get(), POLLIN, 0};
+        if (::poll(&p, 1, 50) > 0) {
+            char buf[1024];
+            const ssize_t n = ::read(errRead.get(), buf, sizeof buf);
+            if (n > 0 && output.size() < 8192)
+                output.append(buf, static_cast<size_t>(n));
+        }
+    }
+    ::fcntl(errRead.get(), F_SETFL, O_NONBLOCK);
+    char buf[1024];
+    for (ssize_t n; (n = ::read(errRead.get(), buf, sizeof buf)) > 0 && output.size() < 8192;)
+        output.append(buf, static_cast<size_t>(n));
+    while (!output.empty() && output.back() == '\n')
+        output.pop_back();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return refuse(EngineFailed, v.mountpoint.subject(),
+                      "strata-fuse did not mount" + (output.empty() ? std::string() : ": " + output));
+
+    // The mount now sits on top of the mount point's dentry; the held fd still
+    // names the dentry underneath. Look the name up again in the same parent (fd),
+    // which crosses onto the new mount, and accept only a FUSE mount root there.
+    // A rename in between can only lead to another mount in a directory the caller
+    // owns, so it can only be recorded as theirs if they could reach it anyway.
+    char real[4096];
+    const ssize_t len = ::readlink(mp.c_str(), real, sizeof real - 1);
+    UniqueFd parent(::openat(v.mountpoint.fd.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (len <= 0 || !parent)
+        return refuse(EngineFailed, v.mountpoint.subject(), "the mount point vanished");
+    const std::string real_(real, static_cast<size_t>(len));
+    const std::string base = real_.substr(real_.rfind('/') + 1);
+    UniqueFd top(
+        ::openat(parent.get(), base.empty() ? "." : base.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    struct statfs sfs {};
+    bool isRoot = false;
+    MountDone done;
+    if (top)
+        done.mountId = mountIdOf(top.get(), &isRoot);
+    if (!top || ::fstatfs(top.get(), &sfs) != 0 || sfs.f_type != kFuseSuperMagic || !isRoot
+        || done.mountId == v.mountpoint.mountId)
+        return refuse(EngineFailed, v.mountpoint.subject(), "strata-fuse exited 0 but no FUSE mount is there");
+    if (!output.empty())
+        done.kernelMessages.push_back(output);
+    return done;
+}
+
+Checked<void> unmountByFd(const ResolvedDir &root)
+{
+    // The magic link leads to exactly the mount that was checked; a path lookup
+    // could meet something swapped in since.
+    const std::string proc = "/proc/self/fd/" + std::to_string(root.fd.get());
+    if (::umount2(proc.c_str(), 0) != 0)
+        return refuse(UnmountFailed, root.subject(), std::string("the kernel refused: ") + std::strerror(errno));
+    return {};
+}
+
+} // namespace strata::helper

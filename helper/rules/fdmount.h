@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// Acting on a validated request: only file descriptors, never the paths again.
+
+#include "validation.h"
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace strata::helper {
+
+struct MountDone {
+    uint64_t mountId = 0;
+    std::vector<std::string> kernelMessages; // "w overlay: ..." lines of a mount that worked
+};
+
+// Kernel overlayfs through the new mount API with FSCONFIG_SET_FD for every layer
+// (Linux 6.13+: mountinfo then shows the layers' real paths) and move_mount onto
+// the held mount point fd. Always nosuid and nodev: the layers are a user's.
+// TODO(core): belongs beside mounts::mountOverlay as an fd variant; asked for.
+Checked<MountDone> mountKernelByFd(const ValidatedMount &v);
+
+// strata-fuse as root in its own session, acting for the caller: the layers and the
+// mount point are handed over as inherited fds (/proc/self/fd/N), plus allow_other,
+// default_permissions (the kernel checks every access against the caller's own
+// permissions), nosuid, nodev and fsname=strata:NAME. Returns once the engine's
+// first process exits: 0 means the mount is live (it daemonizes only then).
+Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &enginePath, int timeoutMs = 15000);
+
+// Where strata-fuse is: next to this executable (build tree), else `installed`.
+// Refused unless owned by root and writable by no one else (it will run as root).
+Checked<std::string> findEngine(const std::string &installed);
+
+// Unmounts the mount whose root `root` is (by fd: nothing is looked up again).
+Checked<void> unmountByFd(const ResolvedDir &root);
+
+} // namespace strata::helper
