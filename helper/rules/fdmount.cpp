@@ -228,9 +228,11 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
 Checked<void> unmountByFd(const ResolvedDir &root)
 {
     // The magic link leads to exactly the mount that was checked; a path lookup
-    // could meet something swapped in since.
+    // could meet something swapped in since. Holding that fd pins the mount, so a
+    // plain umount would always be EBUSY: detach it (MNT_DETACH). Processes still
+    // inside keep what they have open; the mount leaves the tree now.
     const std::string proc = "/proc/self/fd/" + std::to_string(root.fd.get());
-    if (::umount2(proc.c_str(), 0) != 0)
+    if (::umount2(proc.c_str(), MNT_DETACH) != 0)
         return refuse(UnmountFailed, root.subject(), std::string("the kernel refused: ") + std::strerror(errno));
     return {};
 }

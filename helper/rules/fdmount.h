@@ -33,7 +33,7 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
 // Refused unless owned by root and writable by no one else (it will run as root).
 Checked<std::string> findEngine(const std::string &installed);
 
-// Unmounts the mount whose root `root` is (by fd: nothing is looked up again).
+// Detaches the mount whose root `root` is (by fd: nothing is looked up again).
 Checked<void> unmountByFd(const ResolvedDir &root);
 
 } // namespace strata::helper
