@@ -18,15 +18,15 @@ namespace strata::app {
 enum class Backend { Kernel, StrataFuse };
 
 struct MountRequest {
-    stack::StackSpec spec;   // layers, upper, work, options
+    stack::StackSpec spec; // layers, upper, work, options
     QString mountpoint;
     Backend backend = Backend::StrataFuse;
 };
 
 struct MountResult {
     bool ok = false;
-    int code = 0;       // 0, a KAuth error, or a helper refusal code >= 100
-    QString message;    // translated, names the path and the rule
+    int code = 0; // 0, a KAuth error, or a helper refusal code >= 100
+    QString message; // translated, names the path and the rule
     QString mountpoint;
 };
 
