@@ -79,32 +79,45 @@ DirStack toDirStack(const std::vector<OpenDir> &dirs)
     return out;
 }
 
+// A merged path split and resolved to its per-layer dirs.
+struct ResolvedPath {
+    std::vector<std::string> comps;
+    std::vector<OpenDir> dirs;
+};
+
+Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path)
+{
+    auto comps = splitMergedPath(path);
+    if (!comps)
+        return fail(comps.error());
+    auto dirs = resolveDirs(lookup, *comps);
+    if (!dirs)
+        return fail(dirs.error());
+    return ResolvedPath {std::move(*comps), std::move(*dirs)};
+}
+
 } // namespace
 
 Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 {
-    auto comps = splitMergedPath(path);
-    if (!comps)
-        return fail(comps.error());
     const Lookup lookup(*m_stack, m_top);
-    auto dirs = resolveDirs(lookup, *comps);
-    if (!dirs)
-        return fail(dirs.error());
-    return toDirStack(*dirs);
+    auto resolved = resolvePath(lookup, path);
+    if (!resolved)
+        return fail(resolved.error());
+    return toDirStack(resolved->dirs);
 }
 
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts) const
 {
-    auto comps = splitMergedPath(path);
-    if (!comps)
-        return fail(comps.error());
     const Lookup lookup(*m_stack, m_top);
-    auto dirs = resolveDirs(lookup, *comps);
-    if (!dirs)
-        return fail(dirs.error());
+    auto resolved = resolvePath(lookup, path);
+    if (!resolved)
+        return fail(resolved.error());
+    const std::vector<std::string> &comps = resolved->comps;
+    const std::vector<OpenDir> *dirs = &resolved->dirs;
 
     Listing listing;
-    listing.path = joinMerged(*comps, comps->size());
+    listing.path = joinMerged(comps, comps.size());
     listing.stack = toDirStack(*dirs);
 
     // Read every layer's directory once; lookups then use what was read.
