@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// stratactl inspect: the stack, its layers, and per-layer and wasted-space figures.
+#include "commands.h"
+#include "report.h"
+#include "stack/summary.h"
+#include "stackjson.h"
+#include "table.h"
+#include "textformat.h"
+#include "util/displayname.h"
+
+#include <array>
+
+namespace strata::cli {
+
+using namespace strata::stack;
+
+namespace {
+
+constexpr std::array kInspectOptions = {
+    OptionSpec {"no-summary"},
+    OptionSpec {"top", true},
+};
+
+Json layerSummaryJson(const LayerSummary &s)
+{
+    Json j;
+    j["layer"] = s.layer;
+    j["entries"] = s.entries;
+    j["dirs"] = s.dirs;
+    j["files"] = s.files;
+    j["bytes"] = s.bytes;
+    j["xattrs_read"] = s.xattrsRead;
+    // Counts that need the overlay xattrs are unknown (null) when they could not be read.
+    auto known = [&](uint64_t v) { return s.xattrsRead ? Json(v) : Json(nullptr); };
+    j["whiteouts"] = known(s.whiteouts);
+    j["opaque_dirs"] = known(s.opaqueDirs);
+    j["redirects"] = known(s.redirects);
+    j["metacopy"] = known(s.metacopy);
+    j["copied_up"] = known(s.copiedUp);
+    j["problems"] = errorsJson(s.problems);
+    return j;
+}
+
+Json summaryJson(const StackSummary &s)
+{
+    Json j;
+    j["merged_entries"] = s.mergedEntries;
+    j["merged_bytes"] = s.mergedBytes;
+    j["wasted_bytes"] = s.wastedBytes;
+    j["wasted_entries"] = s.wastedEntries;
+    Json top = Json::array();
+    for (const auto &w : s.topWasted)
+        top.push_back(Json {{"path", pathJson(w.path)}, {"layer", w.layer}, {"bytes", w.bytes}, {"why", w.why}});
+    j["top_wasted"] = std::move(top);
+    Json layers = Json::array();
+    for (const auto &l : s.layers)
+        layers.push_back(layerSummaryJson(l));
+    j["layers"] = std::move(layers);
+    return j;
+}
+
+std::string flagsText(const Layer &l)
+{
+    std::string out;
+    auto add = [&](std::string_view f) {
+        if (!out.empty())
+            out += ',';
+        out += f;
+    };
+    if (l.fs.readOnly)
+        add("ro");
+    if (l.fs.remote)
+        add("remote");
+    return out.empty() ? "-" : out;
+}
+
+void printStackText(const LayerStack &stack, const StackSummary *summary, const OutputOptions &out)
+{
+    const StackSpec &spec = stack.spec();
+    std::string source = spec.sourceKind;
+    if (!spec.mountpoint.empty())
+        source += " " + displayName(spec.mountpoint) + " (" + spec.fstype + ")";
+    std::printf("Stack:           %s\n", source.c_str());
+    if (!spec.name.empty())
+        std::printf("Name:            %s\n", displayName(spec.name).c_str());
+    std::printf("Xattr namespace: %s.overlay.* (%s)\n",
+                std::string(ovl::namespaceLabel(stack.xattrNamespace())).c_str(),
+                stack.canReadOverlayXattrs() ? "readable" : "NOT readable: needs CAP_SYS_ADMIN");
+    std::printf("Work dir:        %s\n", stack.workdir() ? displayName(*stack.workdir()).c_str() : "-");
+    std::string options;
+    for (const auto &[key, value] : spec.options)
+        options += (options.empty() ? "" : ",") + key + (value ? "=" + displayName(*value) : "");
+    std::printf("Options:         %s\n", options.empty() ? "-" : options.c_str());
+    std::printf("Redirects:       %s; metacopy: %s\n\n", stack.redirectFollow() ? "followed" : "not followed",
+                stack.metacopyEnabled() ? "on" : "off");
+
+    using A = Table::Align;
+    std::vector<Table::Column> cols = {{"LAYER", A::Right}, {"ROLE"}, {"FS"}, {"DEVICE"}, {"UUID"}, {"FLAGS"}};
+    if (summary) {
+        for (const char *c : {"ENTRIES", "FILES", "SIZE", "WHITEOUTS", "OPAQUE"})
+            cols.push_back({c, A::Right});
+    }
+    cols.push_back({"PATH"});
+    Table table(std::move(cols));
+    for (const auto &l : stack.layers()) {
+        std::vector<Table::Cell> row = {
+            {std::to_string(l.index), layerColor(l.index)},  {std::string(roleName(l.role))},
+            {l.fs.fsType.empty() ? "?" : l.fs.fsType},       {deviceJson(l.fs.dev).get<std::string>()},
+            {l.fs.uuid ? ovl::formatUuid(*l.fs.uuid) : "-"}, {flagsText(l)},
+        };
+        if (summary) {
+            const LayerSummary *s = nullptr;
+            for (const auto &ls : summary->layers)
+                if (ls.layer == l.index)
+                    s = &ls;
+            auto num = [&](uint64_t v, bool needsXattrs = false) -> Table::Cell {
+                if (!s || (needsXattrs && !s->xattrsRead))
+                    return {"?"};
+                return {std::to_string(v)};
+            };
+            row.push_back(num(s ? s->entries : 0));
+            row.push_back(num(s ? s->files : 0));
+            row.push_back(s ? Table::Cell {formatSize(s->bytes, out.exactBytes)} : Table::Cell {"?"});
+            row.push_back(num(s ? s->whiteouts : 0, true));
+            row.push_back(num(s ? s->opaqueDirs : 0, true));
+        }
+        row.push_back({displayName(l.path), layerColor(l.index)});
+        table.addRow(std::move(row));
+    }
+    table.print(stdout, out.color);
+    if (!summary)
+        return;
+    std::printf("\nMerged view:     %llu entries, %s\n", static_cast<unsigned long long>(summary->mergedEntries),
+                formatSize(summary->mergedBytes, out.exactBytes).c_str());
+    std::printf("Wasted space:    %s in %llu entries (stored in a layer, hidden by a higher one)\n",
+                formatSize(summary->wastedBytes, out.exactBytes).c_str(),
+                static_cast<unsigned long long>(summary->wastedEntries));
+    if (summary->topWasted.empty())
+        return;
+    std::printf("\n");
+    Table wasted({{"SIZE", A::Right}, {"LAYER", A::Right}, {"WHY"}, {"PATH"}});
+    for (const auto &w : summary->topWasted)
+        wasted.addRow({{formatSize(w.bytes, out.exactBytes)},
+                       {std::to_string(w.layer), layerColor(w.layer)},
+                       {w.why},
+                       {displayName(w.path)}});
+    wasted.print(stdout, out.color);
+}
+
+} // namespace
+
+const CommandInfo kInspectCommand {
+    "inspect",
+    "inspect TARGET [--no-summary] [--top N] [--json]",
+    "The stack: its layers top to bottom (role, path, filesystem, device, uuid,\n"
+    "read-only and remote flags), xattr namespace and options, and per layer the\n"
+    "entries, files, bytes, whiteouts and opaque dirs, plus the wasted space: bytes a\n"
+    "layer stores that a higher layer replaced or deleted.",
+    "Options:\n"
+    "  --no-summary             the stack only, without scanning the layers\n"
+    "  --top N                  how many of the most wasteful paths to list (default 10)\n",
+    kInspectOptions,
+};
+
+int runInspect(std::span<const std::string> argv)
+{
+    const CommandInfo &info = kInspectCommand;
+    auto inv = parseInvocation(info, argv);
+    if (!inv)
+        return inv.error();
+    ScanControl ctl;
+    ctl.topWasted = 10;
+    if (const std::string *t = inv->args.last("top")) {
+        const auto n = parseCount(*t);
+        if (!n)
+            return usageError(info, makeError("--top", "'" + *t + "' is not a number"));
+        ctl.topWasted = static_cast<size_t>(*n);
+    }
+    auto stack = openStack(info, *inv, 0);
+    if (!stack)
+        return stack.error();
+    const LayerStack &st = **stack;
+
+    Report report(std::string(info.name));
+    report.addStackProblems(st);
+    std::optional<StackSummary> summary;
+    if (!inv->args.has("no-summary")) {
+        auto s = summarizeStack(st, ctl);
+        if (!s)
+            return commandFailed(info, inv->out, s.error());
+        report.add(s->problems);
+        for (const auto &l : s->layers)
+            report.addEntryProblems(l.problems);
+        summary = std::move(*s);
+    }
+
+    Json payload;
+    payload["stack"] = stackJson(st);
+    payload["summary"] = summary ? summaryJson(*summary) : Json(nullptr);
+    return report.print(inv->out.json, payload, [&] { printStackText(st, summary ? &*summary : nullptr, inv->out); });
+}
+
+} // namespace strata::cli

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "target.h"
+
+#include "lowerlist.h"
+
+#include <cerrno>
+#include <sys/stat.h>
+
+namespace strata::cli {
+
+using stack::LayerStack;
+using stack::StackSpec;
+
+const char *const kTargetHelp = R"(TARGET is one of
+  MOUNTPOINT               a mounted kernel overlay
+  STACKFILE                a stack file (written by `stratactl save`)
+  --lower A:B              lower layers, top first; write \: for a colon in a path,
+                           or repeat --lower once per layer (each value verbatim)
+  --upper DIR              the upper layer
+  --work DIR               the work directory (needs --upper)
+  --data D1:D2             data-only layers (reached only through metacopy redirects)
+  --userxattr              as if mounted with userxattr: user.overlay.* xattrs, and
+                           redirects and metacopy off as the kernel then has them
+  --xattr-namespace NS     read overlay xattrs from NS (user or trusted) without the
+                           implications of --userxattr; default: detect from the layers
+  -o, --option KEY[=VAL]   a mount option the stack is meant for (redirect_dir=on, ...)
+)";
+
+namespace {
+
+Result<std::optional<ovl::Namespace>> namespaceOption(const ParsedArgs &args)
+{
+    const std::string *ns = args.last("xattr-namespace");
+    if (!ns)
+        return std::nullopt;
+    if (*ns == "user")
+        return ovl::Namespace::User;
+    if (*ns == "trusted")
+        return ovl::Namespace::Trusted;
+    return fail(makeError("--xattr-namespace", "'" + *ns + "' is not a namespace (user or trusted)"));
+}
+
+// --xattr-namespace, --userxattr and --option: they describe how the stack is meant
+// to be mounted, for layer options and stack files alike.
+Result<void> applyStackOptions(const ParsedArgs &args, StackSpec &spec)
+{
+    auto ns = namespaceOption(args);
+    if (!ns)
+        return fail(ns.error());
+    if (*ns)
+        spec.xattrNamespace = *ns;
+    for (const auto &o : args.all("option")) {
+        const size_t eq = o.find('=');
+        const std::string key = o.substr(0, eq);
+        if (key.empty())
+            return fail(makeError("--option", "'" + o + "' has no option name"));
+        if (key == "lowerdir" || key == "upperdir" || key == "workdir" || key == "lowerdir+" || key == "datadir+")
+            return fail(makeError("--option", "give layers with --lower, --upper, --work and --data, not " + key));
+        spec.options.emplace_back(key, eq == std::string::npos ? std::nullopt : std::optional(o.substr(eq + 1)));
+    }
+    if (args.has("userxattr")) {
+        if (*ns == ovl::Namespace::Trusted)
+            return fail(makeError("--userxattr", "contradicts --xattr-namespace trusted"));
+        spec.options.emplace_back("userxattr", std::nullopt);
+        spec.xattrNamespace = ovl::Namespace::User;
+    }
+    return {};
+}
+
+CommandError usage(Error e)
+{
+    return CommandError {ExitUsage, std::move(e)};
+}
+
+} // namespace
+
+bool hasLayerOptions(const ParsedArgs &args)
+{
+    return args.has("lower") || args.has("upper") || args.has("work") || args.has("data");
+}
+
+Result<StackSpec> specFromOptions(const ParsedArgs &args)
+{
+    StackSpec spec;
+    spec.sourceKind = "directories";
+    if (args.has("lower")) {
+        auto lowers = layerPaths(args.all("lower"), "lower");
+        if (!lowers)
+            return fail(lowers.error());
+        spec.lower = std::move(*lowers);
+    }
+    if (args.has("data")) {
+        auto data = layerPaths(args.all("data"), "data");
+        if (!data)
+            return fail(data.error());
+        spec.data = std::move(*data);
+    }
+    for (const char *single : {"upper", "work"}) {
+        if (args.count(single) > 1)
+            return fail(makeError(std::string("--") + single, "given more than once"));
+        if (const std::string *v = args.last(single); v && v->empty())
+            return fail(makeError(std::string("--") + single, "empty path"));
+    }
+    if (const std::string *u = args.last("upper"))
+        spec.upper = *u;
+    if (const std::string *w = args.last("work"))
+        spec.work = *w;
+    if (spec.work && !spec.upper)
+        return fail(makeError("--work", "a work directory needs --upper"));
+    if (spec.lower.empty() && !spec.upper)
+        return fail(makeError("--lower", "no layers: give at least one --lower (or an --upper)"));
+    if (!spec.data.empty() && spec.lower.empty())
+        return fail(makeError("--data", "data-only layers need at least one --lower"));
+
+    if (auto r = applyStackOptions(args, spec); !r)
+        return fail(r.error());
+    return spec;
+}
+
+std::expected<std::shared_ptr<const LayerStack>, CommandError> openTarget(const ParsedArgs &args,
+                                                                          std::vector<std::string> &positionals)
+{
+    if (hasLayerOptions(args)) {
+        auto spec = specFromOptions(args);
+        if (!spec)
+            return std::unexpected(usage(spec.error()));
+        auto stack = LayerStack::fromSpec(*spec);
+        if (!stack)
+            return std::unexpected(CommandError {ExitFailed, stack.error()});
+        return *stack;
+    }
+    if (positionals.empty())
+        return std::unexpected(
+            usage(makeError("TARGET", "missing: give a mount point, a stack file, or the layers with --lower")));
+    const std::string target = positionals.front();
+    positionals.erase(positionals.begin());
+    if (target.empty())
+        return std::unexpected(usage(makeError("TARGET", "empty path")));
+
+    if (args.has("userxattr") || args.has("xattr-namespace") || args.has("option")) {
+        // A stack file may leave the namespace to detection; a mount records its own.
+        struct stat st {};
+        if (::stat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            return std::unexpected(usage(makeError(target,
+                                                   "--userxattr, --xattr-namespace and --option apply to "
+                                                   "--lower/--upper stacks and stack files, not to mounts")));
+        auto spec = stack::readStackFile(target);
+        if (!spec)
+            return std::unexpected(CommandError {ExitFailed, spec.error()});
+        if (auto r = applyStackOptions(args, *spec); !r)
+            return std::unexpected(usage(r.error()));
+        spec->sourceKind = "file";
+        auto stack = LayerStack::fromSpec(*spec);
+        if (!stack)
+            return std::unexpected(CommandError {ExitFailed, stack.error()});
+        return *stack;
+    }
+    auto stack = LayerStack::open(target);
+    if (!stack)
+        return std::unexpected(CommandError {ExitFailed, stack.error()});
+    return *stack;
+}
+
+} // namespace strata::cli

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// TARGET: a mount point, a stack file, or layers given as options
+//   --lower A:B [--upper U --work W] [--data D1:D2] [--userxattr]
+//   [--xattr-namespace user|trusted] [--option KEY[=VALUE]]...
+
+#include "args.h"
+#include "exitcode.h"
+#include "stack/layerstack.h"
+
+#include <array>
+#include <expected>
+#include <memory>
+
+namespace strata::cli {
+
+inline constexpr std::array kTargetOptions = {
+    OptionSpec {"lower", true},       OptionSpec {"upper", true}, OptionSpec {"work", true},
+    OptionSpec {"data", true},        OptionSpec {"userxattr"},   OptionSpec {"xattr-namespace", true},
+    OptionSpec {"option", true, 'o'},
+};
+
+// Help text for the options above, shared by every command's --help.
+extern const char *const kTargetHelp;
+
+struct CommandError {
+    int exitCode = ExitFailed; // ExitUsage or ExitFailed
+    Error error;
+};
+
+// Whether the layers were given as options (then no TARGET positional is taken).
+bool hasLayerOptions(const ParsedArgs &args);
+// The stack spec the layer options describe. Fails (a usage error) on an empty or
+// malformed layer list, --work without --upper, an unknown namespace, ...
+Result<stack::StackSpec> specFromOptions(const ParsedArgs &args);
+
+// Opens the target: from the layer options, or from the first positional (which is
+// then removed from `positionals`). Usage errors give ExitUsage, a target that cannot
+// be opened ExitFailed.
+std::expected<std::shared_ptr<const stack::LayerStack>, CommandError> openTarget(const ParsedArgs &args,
+                                                                                 std::vector<std::string> &positionals);
+
+} // namespace strata::cli
