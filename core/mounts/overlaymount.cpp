@@ -15,11 +15,9 @@
 
 namespace strata::mounts {
 
-namespace {
-
 // The fs_context keeps a queue of messages ("e overlay: ..."); each read() returns
 // one and ENODATA ends the queue.
-std::vector<std::string> drainMessages(int fsfd)
+std::vector<std::string> readFsContextMessages(int fsfd)
 {
     std::vector<std::string> out;
     char buf[4096];
@@ -35,6 +33,13 @@ std::vector<std::string> drainMessages(int fsfd)
         out.push_back(std::move(line));
     }
     return out;
+}
+
+namespace {
+
+std::vector<std::string> drainMessages(int fsfd)
+{
+    return readFsContextMessages(fsfd);
 }
 
 std::string joined(const std::vector<std::string> &lines)

@@ -32,4 +32,9 @@ Result<void> mountOverlayLegacy(const OverlayOptions &spec, const std::string &t
 // lets the kernel finish when the last user is gone (MNT_DETACH).
 Result<void> unmount(const std::string &target, bool lazy = false);
 
+// The kernel's messages queued on an fs_context fd (fsopen): "e overlay: ...", one
+// per line, oldest first. Empties the queue. For callers that drive fsconfig
+// themselves (the helper's fd-based mounts).
+std::vector<std::string> readFsContextMessages(int fsfd);
+
 } // namespace strata::mounts
