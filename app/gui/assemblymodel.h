@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The stack being assembled, as a list a person drops directories onto (text/uri-list
+// from a file manager) and reorders by dragging (our own mime type, rows). The rules
+// live in assembly.h; this adapts them to Qt's drag-and-drop model API.
+
+#include "assembly.h"
+
+#include <QAbstractListModel>
+
+namespace strata::gui {
+
+class AssemblyModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Roles { PathRole = Qt::UserRole + 1, SlotRoleRole };
+    static QString rowsMimeType() { return QStringLiteral("application/x-strata-layer-rows"); }
+
+    explicit AssemblyModel(QObject *parent = nullptr);
+
+    const assembly::Slots &slotList() const { return m_slots; }
+    void setSlots(const assembly::Slots &layers); // reset
+
+    // The same operations as dragging, for buttons and shortcuts.
+    assembly::DropPlan addDirectories(const QStringList &paths, int row = -1);
+    bool moveRowsTo(const QList<int> &rows, int destRow);
+    void setRole(int row, assembly::SlotRole role);
+    void removeSlots(const QList<int> &rows);
+
+    // The refusals of the last drop, for the message bar.
+    const QList<assembly::Refused> &lastRefused() const { return m_lastRefused; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    Qt::DropActions supportedDropActions() const override;
+    Qt::DropActions supportedDragActions() const override;
+    QStringList mimeTypes() const override;
+    QMimeData *mimeData(const QModelIndexList &indexes) const override;
+    bool canDropMimeData(const QMimeData *data, Qt::DropAction action, int row, int column,
+                         const QModelIndex &parent) const override;
+    bool dropMimeData(const QMimeData *data, Qt::DropAction action, int row, int column,
+                      const QModelIndex &parent) override;
+
+Q_SIGNALS:
+    void slotsChanged();
+    void dropRefused(const QList<strata::gui::assembly::Refused> &refused);
+
+private:
+    void replace(const assembly::Slots &layers);
+    static QList<int> decodeRows(const QMimeData *data);
+
+    assembly::Slots m_slots;
+    QList<assembly::Refused> m_lastRefused;
+};
+
+} // namespace strata::gui

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The main window: composition and the flow of a stack through the panels. Menus
+// and actions are in mainwindow_actions.cpp; each panel is its own class.
+
+#include "jobs.h"
+#include "mounter/mounter.h"
+#include "mounts/mounttable.h"
+#include "stack/layerstack.h"
+#include "stackpanel.h"
+
+#include <QMainWindow>
+#include <QTemporaryDir>
+#include <memory>
+#include <optional>
+
+class QMenu;
+class QStackedWidget;
+class QTabWidget;
+class QAction;
+
+namespace strata::gui {
+
+class AssemblyPanel;
+class DetailsPane;
+class MessageBar;
+class MountWatcher;
+class ReportViews;
+class TreePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(app::Mounter *mounter, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opening runs in a worker; stackOpened or openFailed follows.
+    void openTarget(const QString &target); // a mount point, a stack file or a stack directory
+    void openSpec(const stack::StackSpec &spec, const QString &title);
+    void openDemo(); // creates the demo stack in a temporary directory first
+    void showWelcome();
+    void showAssembly();
+
+    std::shared_ptr<const stack::LayerStack> currentStack() const { return m_stack; }
+    QString demoDir() const;
+    StackPanel *stackPanel() const { return m_stackPanel; }
+    TreePanel *treePanel() const { return m_treePanel; }
+    DetailsPane *detailsPane() const { return m_details; }
+    ReportViews *reportViews() const { return m_reports; }
+    AssemblyPanel *assemblyPanel() const { return m_assembly; }
+    QTabWidget *leftTabs() const { return m_leftTabs; }
+    MessageBar *messageBar() const { return m_messages; }
+    Job *summaryJob() const { return m_summaryJob; }
+    Job *changesJob() const { return m_changesJob; }
+
+Q_SIGNALS:
+    void stackOpened();
+    void openFailed(const QString &reason);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildLayout();
+    void createActions(); // mainwindow_actions.cpp
+    void updateRecentMenu();
+    void addRecent(const QString &target);
+    void openMountDialog();
+    void openStackFileDialog();
+    void openDirectoryDialog();
+    void saveStackDialog();
+
+    void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title,
+                  std::optional<mounts::MountEntry> mount);
+    void applyView(ViewMode mode, int layer);
+    void showDetailsFor(const QModelIndex &sourceIndex);
+
+    app::Mounter *m_mounter;
+    std::shared_ptr<const stack::LayerStack> m_stack;
+    std::unique_ptr<QTemporaryDir> m_demoDir;
+
+    QStackedWidget *m_pages = nullptr;
+    MessageBar *m_messages = nullptr;
+    QTabWidget *m_leftTabs = nullptr;
+    StackPanel *m_stackPanel = nullptr;
+    AssemblyPanel *m_assembly = nullptr;
+    TreePanel *m_treePanel = nullptr;
+    DetailsPane *m_details = nullptr;
+    ReportViews *m_reports = nullptr;
+    MountWatcher *m_watcher = nullptr;
+    Job *m_openJob = nullptr;
+    Job *m_summaryJob = nullptr;
+    Job *m_changesJob = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_saveAction = nullptr;
+};
+
+} // namespace strata::gui

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The main window's menus, shortcuts, dialogs and recent stacks.
+#include "mainwindow.h"
+
+#include "assemblypanel.h"
+#include "detailspane.h"
+#include "guitext.h"
+#include "messagebar.h"
+#include "mountsdialog.h"
+#include "reportviews.h"
+#include "treepanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTreeView>
+
+namespace strata::gui {
+
+static const auto kRecentKey = QStringLiteral("recent/stacks");
+static constexpr int kMaxRecent = 10;
+
+static QAction *menuAction(QMenu *menu, const QString &icon, const QString &text, const QKeySequence &key)
+{
+    QAction *a = menu->addAction(QIcon::fromTheme(icon), text);
+    if (!key.isEmpty())
+        a->setShortcut(key);
+    return a;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    connect(menuAction(file, QStringLiteral("drive-harddisk"), tr("Open &Mounted Stack…"),
+                       QKeySequence(Qt::CTRL | Qt::Key_M)),
+            &QAction::triggered, this, &MainWindow::openMountDialog);
+    connect(menuAction(file, QStringLiteral("document-open"), tr("&Open Stack File…"), QKeySequence::Open),
+            &QAction::triggered, this, &MainWindow::openStackFileDialog);
+    connect(menuAction(file, QStringLiteral("folder-open"), tr("Open Layer &Directory…"),
+                       QKeySequence(Qt::CTRL | Qt::Key_D)),
+            &QAction::triggered, this, &MainWindow::openDirectoryDialog);
+    m_recentMenu = file->addMenu(QIcon::fromTheme(QStringLiteral("document-open-recent")), tr("Open &Recent"));
+    connect(menuAction(file, QStringLiteral("applications-education"), tr("Open D&emo Stack"), {}), &QAction::triggered,
+            this, &MainWindow::openDemo);
+    file->addSeparator();
+    connect(menuAction(file, QStringLiteral("list-add"), tr("&Assemble New Stack"), QKeySequence::New),
+            &QAction::triggered, this, &MainWindow::showAssembly);
+    m_saveAction = menuAction(file, QStringLiteral("document-save-as"), tr("&Save Stack As…"), QKeySequence::Save);
+    m_saveAction->setEnabled(false);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveStackDialog);
+    file->addSeparator();
+    connect(menuAction(file, QStringLiteral("application-exit"), tr("&Quit"), QKeySequence::Quit), &QAction::triggered,
+            this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *whiteouts = view->addAction(tr("Show &Whiteouts"));
+    whiteouts->setCheckable(true);
+    whiteouts->setChecked(true);
+    whiteouts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    connect(whiteouts, &QAction::toggled, m_treePanel->whiteoutsToggle(), &QCheckBox::setChecked);
+    connect(m_treePanel->whiteoutsToggle(), &QCheckBox::toggled, whiteouts, &QAction::setChecked);
+    view->addSeparator();
+    const std::pair<QString, ViewMode> modes[] = {{tr("&Merged View"), ViewMode::Merged},
+                                                  {tr("Selected &Layer Only"), ViewMode::LayerOnly},
+                                                  {tr("&Cumulative up to Selected Layer"), ViewMode::Cumulative}};
+    int n = 1;
+    for (const auto &[text, mode] : modes) {
+        QAction *a = view->addAction(text);
+        a->setShortcut(QKeySequence(Qt::ALT | (Qt::Key_0 + n++)));
+        connect(a, &QAction::triggered, this, [this, mode]() { m_stackPanel->setViewMode(mode); });
+    }
+    view->addSeparator();
+    connect(menuAction(view, QStringLiteral("edit-find"), tr("&Find Path…"), QKeySequence::Find), &QAction::triggered,
+            this, [this]() {
+                m_treePanel->searchField()->setFocus();
+                m_treePanel->searchField()->selectAll();
+            });
+    // Keyboard users move between the panes directly.
+    const std::pair<QString, std::function<QWidget *()>> panes[] = {
+        {tr("Go to &Layers"), [this]() { return static_cast<QWidget *>(m_stackPanel->view()); }},
+        {tr("Go to &Tree"), [this]() { return static_cast<QWidget *>(m_treePanel->view()); }},
+        {tr("Go to &Details"), [this]() { return static_cast<QWidget *>(m_details); }},
+        {tr("Go to &Reports"), [this]() { return m_reports->currentWidget(); }},
+    };
+    n = 1;
+    for (const auto &[text, target] : panes) {
+        QAction *a = view->addAction(text);
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_0 + n++)));
+        connect(a, &QAction::triggered, this, [this, target]() {
+            QWidget *w = target();
+            if (w == m_stackPanel->view())
+                m_leftTabs->setCurrentWidget(m_stackPanel);
+            w->setFocus(Qt::ShortcutFocusReason);
+        });
+    }
+    connect(menuAction(view, QStringLiteral("view-refresh"), tr("&Reload"), QKeySequence::Refresh), &QAction::triggered,
+            this, [this]() {
+                if (m_stack)
+                    setStack(m_stack, windowTitle().section(QStringLiteral(" — "), 0, 0), std::nullopt);
+            });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,
+            this, [this]() {
+                QMessageBox::about(this, tr("About Strata"),
+                                   tr("<h3>Strata %1</h3><p>Inspect and manage layered (overlayfs) mounts.</p>")
+                                       .arg(QStringLiteral(STRATA_VERSION)));
+            });
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &target : recent)
+        connect(m_recentMenu->addAction(target), &QAction::triggered, this, [this, target]() { openTarget(target); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecent(const QString &target)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(target);
+    recent.prepend(target);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::openMountDialog()
+{
+    MountsDialog dialog(m_watcher, this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.selectedMountpoint().isEmpty())
+        openTarget(dialog.selectedMountpoint());
+}
+
+void MainWindow::openStackFileDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open stack file"), QString(),
+                                                      tr("Stack files (*.json);;All files (*)"));
+    if (!file.isEmpty())
+        openTarget(file);
+}
+
+void MainWindow::openDirectoryDialog()
+{
+    const QString dir
+        = QFileDialog::getExistingDirectory(this, tr("Open a directory holding upper/ and lower*/ layers"));
+    if (!dir.isEmpty())
+        openTarget(dir);
+}
+
+void MainWindow::saveStackDialog()
+{
+    if (!m_stack)
+        return;
+    const QString file
+        = QFileDialog::getSaveFileName(this, tr("Save stack file"), QString(), tr("Stack files (*.json)"));
+    if (file.isEmpty())
+        return;
+    auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), m_stack->spec());
+    if (written)
+        statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+    else
+        m_messages->showMessage(MessageBar::Kind::Error, errorText(written.error()));
+}
+
+} // namespace strata::gui

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The merged view as a lazy tree: a directory's children are read (MergedTree::list,
+// blocking I/O) in a worker when the view first asks (canFetchMore/fetchMore), and
+// arrive as one row insertion. Whiteouts are always listed; the filter proxy hides
+// them on request, so the toggle costs no rescan.
+
+#include "stack/mergedtree.h"
+#include "stack/summary.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+#include <QIcon>
+#include <memory>
+
+namespace strata::gui {
+
+class MergedTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Column { NameColumn, LayerColumn, StateColumn, SizeColumn, ModeColumn, OwnerColumn, MtimeColumn, ColumnCount };
+    enum Roles {
+        PathRole = Qt::UserRole + 1, // merged path as display text ("/a/b")
+        PathBytesRole, // merged path bytes (QByteArray, "a/b")
+        LayerRole, // int: the layer the visible version comes from
+        StateRole, // uint: stack::State bits
+        SizeRole, // qulonglong, 0 for dirs
+        IsDirRole,
+        IsWhiteoutRole,
+        ChangeRole, // int: stack::Change, -1 when unmarked
+        DirLayersRole, // QList<int>: for dirs, the layers merged here
+    };
+
+    explicit MergedTreeModel(QObject *parent = nullptr);
+    ~MergedTreeModel() override;
+
+    // Shows `tree` (nullptr: empty). Resets the model; pending listings are dropped.
+    void setTree(std::shared_ptr<const stack::MergedTree> tree);
+    const stack::MergedTree *tree() const { return m_tree.get(); }
+    bool isUpperLayer(int layer) const;
+
+    // dive's marking: what the shown layer added, modified, deleted. Empty clears.
+    void setChanges(const std::vector<stack::LayerChange> &changes);
+
+    const stack::MergedEntry *entry(const QModelIndex &index) const;
+    std::string mergedPath(const QModelIndex &index) const;
+    // The index of a loaded entry ("" is the invisible root); invalid when not loaded.
+    QModelIndex indexForPath(const std::string &path) const;
+    int pendingFetches() const { return m_pending; }
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    bool hasChildren(const QModelIndex &parent = {}) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+
+Q_SIGNALS:
+    void directoryLoaded(const QByteArray &path);
+    // A directory that could not be listed, or listed with problems (core's reasons).
+    void directoryProblem(const QByteArray &path, const QString &message);
+    void loadingChanged(bool loading);
+
+public:
+    struct Node;
+
+private:
+    struct FetchResult;
+    Node *nodeOf(const QModelIndex &index) const;
+    void applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result);
+    void notifyChanges(Node *node);
+
+    std::shared_ptr<const stack::MergedTree> m_tree;
+    std::unique_ptr<Node> m_root;
+    quint64 m_generation = 0;
+    int m_pending = 0;
+    QHash<QByteArray, stack::Change> m_changes;
+    QIcon m_dirIcon, m_fileIcon, m_linkIcon, m_otherIcon, m_whiteoutIcon;
+};
+
+} // namespace strata::gui

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "reportrows.h"
+
+#include "guitext.h"
+#include "layercolors.h"
+#include "optionmeaning.h"
+#include "ovl/values.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <sys/vfs.h>
+
+namespace strata::gui::rows {
+
+static QString tr(const char *s)
+{
+    return QCoreApplication::translate("strata::gui::rows", s);
+}
+
+static QString u8(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+QStringList whiteoutHeaders()
+{
+    return {tr("Path"), tr("Layer"), tr("Kind"), tr("Hides")};
+}
+
+QList<TableRow> whiteouts(const stack::MergedTree &tree, const std::atomic<bool> *cancel,
+                          std::atomic<quint64> *progress, QStringList *problems)
+{
+    QList<TableRow> out;
+    stack::WalkOptions opts;
+    opts.list.includeWhiteouts = true;
+    opts.list.readOrigins = false;
+    opts.cancel = cancel;
+    const bool upper = tree.stack().hasUpper();
+    auto walked = stack::walkMerged(tree, "", opts, [&](const std::string &parent, const stack::MergedEntry &e) {
+        if (progress)
+            ++*progress;
+        if (!e.isWhiteout())
+            return true;
+        const std::string path = parent.empty() ? e.name : parent + '/' + e.name;
+        QString kind = (e.state & stack::StateXattrWhiteout) ? tr("xattr whiteout") : tr("0/0 device");
+        if (e.state & stack::StateSharedWhiteout)
+            kind += tr(", shared inode");
+        QStringList hides;
+        for (const auto &v : e.shadowed)
+            hides << QStringLiteral("%1 %2").arg(layerLabel(v.layer, upper && v.layer == 0),
+                                                 u8(stack::fileTypeName(v.attrs.type)));
+        TableRow row;
+        row.cells = {pathText(path), layerLabel(e.layer, upper && e.layer == 0), kind,
+                     hides.isEmpty() ? tr("nothing (redundant)") : hides.join(QStringLiteral(", "))};
+        row.sortKeys = {QVariant(), e.layer};
+        row.layer = e.layer;
+        row.payload = QByteArray::fromStdString(path);
+        out.append(row);
+        return true;
+    });
+    if (!walked && problems)
+        *problems << errorText(walked.error());
+    return out;
+}
+
+QStringList indexHeaders()
+{
+    return {tr("Name"), tr("Kind"), tr("Status"), tr("Links"), tr("Origin in"), tr("Detail")};
+}
+
+QList<TableRow> indexEntries(const stack::LayerStack &stack, const stack::IndexReport &report)
+{
+    QList<TableRow> out;
+    for (const auto &e : report.entries) {
+        TableRow row;
+        QString links = QString::number(e.st.st_nlink);
+        if (e.unionNlink)
+            links += tr(" (union %1)").arg(*e.unionNlink);
+        QString origin;
+        if (e.lowerLayer >= 0) {
+            const auto &l = stack.layers()[size_t(e.lowerLayer)];
+            origin = QStringLiteral("%1 %2").arg(layerLabel(e.lowerLayer, l.role == stack::Role::Upper),
+                                                 pathText(e.lowerPath));
+            row.layer = e.lowerLayer;
+        }
+        row.cells = {displayText(e.name),
+                     u8(stack::indexKindName(e.kind)),
+                     u8(stack::indexStatusName(e.status)),
+                     links,
+                     origin,
+                     QString::fromStdString(e.detail)};
+        if (e.status == stack::IndexEntry::Status::Stale || e.status == stack::IndexEntry::Status::Invalid)
+            row.foreground = deletedColor();
+        out.append(row);
+    }
+    return out;
+}
+
+QStringList optionHeaders()
+{
+    return {tr("Option"), tr("Value"), tr("Meaning"), tr("Layer identity")};
+}
+
+static TableRow textRow(QStringList cells)
+{
+    TableRow row;
+    row.cells = std::move(cells);
+    return row;
+}
+
+static QString identity(const stack::Layer &l)
+{
+    QString s = QStringLiteral("%1, %2").arg(QString::fromStdString(l.fs.fsType), deviceText(l.fs.dev));
+    if (l.fs.uuid)
+        s += QStringLiteral(", ") + QString::fromStdString(ovl::formatUuid(*l.fs.uuid));
+    return s;
+}
+
+QList<TableRow> options(const stack::LayerStack &stack, const std::optional<mounts::MountEntry> &mount)
+{
+    QList<TableRow> out;
+    const bool upper = stack.hasUpper();
+    for (const auto &l : stack.layers()) {
+        TableRow row;
+        const char *key = l.role == stack::Role::Upper ? "upperdir"
+            : l.role == stack::Role::Lower             ? "lowerdir+"
+                                                       : "datadir+";
+        row.cells
+            = {QString::fromLatin1(key), displayText(l.path), overlayOptionMeaning(key, std::nullopt), identity(l)};
+        row.layer = l.index;
+        row.toolTip = layerLabel(l.index, upper && l.index == 0);
+        out.append(row);
+    }
+    if (stack.workdir())
+        out.append(textRow({QStringLiteral("workdir"),
+                            displayText(*stack.workdir()),
+                            overlayOptionMeaning("workdir", std::nullopt),
+                            {}}));
+
+    std::vector<std::pair<std::string, std::optional<std::string>>> others;
+    if (mount) {
+        if (auto parsed = mounts::parseOverlayOptions(mount->fsOptions)) {
+            for (const auto &o : parsed->others)
+                others.emplace_back(o.key, o.value);
+        } else {
+            out.append(
+                textRow({tr("(mountinfo)"), QString::fromStdString(mount->fsOptions), errorText(parsed.error()), {}}));
+        }
+        for (const auto &[k, v] : std::vector<std::pair<std::string, std::optional<std::string>>> {
+                 {"source", mount->source}, {"fstype", mount->fstype}, {"vfs options", mount->vfsOptions}})
+            out.append(textRow({QString::fromStdString(k), displayText(v.value_or("")), tr("from mountinfo"), {}}));
+    } else {
+        others = stack.spec().options;
+    }
+    for (const auto &[k, v] : others)
+        out.append(
+            textRow({QString::fromStdString(k), v ? displayText(*v) : QString(), overlayOptionMeaning(k, v), {}}));
+    return out;
+}
+
+QStringList summaryLayerHeaders()
+{
+    return {tr("Layer"),  tr("Bytes"),     tr("Files"),    tr("Dirs"),     tr("Whiteouts"),
+            tr("Opaque"), tr("Redirects"), tr("Metacopy"), tr("Copied up")};
+}
+
+QList<TableRow> summaryLayers(const stack::StackSummary &s)
+{
+    QList<TableRow> out;
+    for (const auto &l : s.layers) {
+        TableRow row;
+        auto n = [&](uint64_t v) { return l.xattrsRead ? QLocale().toString(qulonglong(v)) : tr("unknown"); };
+        row.cells
+            = {QStringLiteral("%1 %2").arg(layerLabel(l.layer, l.role == stack::Role::Upper), displayText(l.path)),
+               sizeText(l.bytes),
+               QLocale().toString(qulonglong(l.files)),
+               QLocale().toString(qulonglong(l.dirs)),
+               n(l.whiteouts),
+               n(l.opaqueDirs),
+               n(l.redirects),
+               n(l.metacopy),
+               n(l.copiedUp)};
+        row.sortKeys = {l.layer, qulonglong(l.bytes), qulonglong(l.files), qulonglong(l.dirs)};
+        row.layer = l.layer;
+        QStringList problems;
+        for (const Error &e : l.problems)
+            problems << errorText(e);
+        row.toolTip = problems.join(QLatin1Char('\n'));
+        out.append(row);
+    }
+    return out;
+}
+
+QStringList wastedHeaders()
+{
+    return {tr("Path"), tr("Layer"), tr("Wasted"), tr("Why")};
+}
+
+QList<TableRow> wastedPaths(const stack::StackSummary &s)
+{
+    QList<TableRow> out;
+    for (const auto &w : s.topWasted) {
+        TableRow row;
+        row.cells = {pathText(w.path), layerLabel(w.layer, false), sizeText(w.bytes), QString::fromStdString(w.why)};
+        row.sortKeys = {QVariant(), w.layer, qulonglong(w.bytes)};
+        row.layer = w.layer;
+        row.payload = QByteArray::fromStdString(w.path);
+        out.append(row);
+    }
+    return out;
+}
+
+QStringList preflightHeaders()
+{
+    return {tr("Layer"), tr("Kernel overlayfs"), tr("strata-fuse")};
+}
+
+static QString roleName(mounts::LayerRole r, size_t index)
+{
+    switch (r) {
+    case mounts::LayerRole::Stack:
+        return tr("stack");
+    case mounts::LayerRole::Lower:
+        return tr("lower %1").arg(index);
+    case mounts::LayerRole::Data:
+        return tr("data %1").arg(index);
+    case mounts::LayerRole::Upper:
+        return tr("upper");
+    case mounts::LayerRole::Work:
+        return tr("work");
+    }
+    return {};
+}
+
+// The filesystems the kernel refuses under an upper, which strata-fuse, writing
+// through the VFS like any process, takes: remote, FUSE and overlay itself.
+static bool isRemoteOrStacked(const std::string &path)
+{
+    struct statfs st {};
+    if (::statfs(path.c_str(), &st) != 0)
+        return false;
+    switch (static_cast<unsigned long>(st.f_type)) {
+    case 0x6969: // NFS
+    case 0xFF534D42: // CIFS
+    case 0xFE534D42: // SMB2
+    case 0x65735546: // FUSE
+    case 0x794c7630: // overlay
+    case 0x517B: // SMB
+    case 0x564c: // NCP
+    case 0x6B414653: // AFS
+    case 0x01021997: // 9p
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString fuseVerdict(const mounts::LayerFinding &f, const mounts::OverlayOptions &spec)
+{
+    if (f.severity != mounts::Severity::Error)
+        return tr("same");
+    if ((f.role == mounts::LayerRole::Upper || f.role == mounts::LayerRole::Work) && spec.upper
+        && isRemoteOrStacked(*spec.upper))
+        return tr("accepted: strata-fuse takes remote, FUSE and overlay uppers");
+    return tr("refused as well");
+}
+
+QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings, const mounts::OverlayOptions &spec)
+{
+    QList<TableRow> out;
+    for (const auto &f : findings) {
+        TableRow row;
+        const QString sev = f.severity == mounts::Severity::Error ? tr("refuses")
+            : f.severity == mounts::Severity::Warning             ? tr("warns")
+                                                                  : tr("note");
+        row.cells = {roleName(f.role, f.index), QStringLiteral("%1: %2").arg(sev, QString::fromStdString(f.reason)),
+                     fuseVerdict(f, spec)};
+        row.toolTip = QString::fromStdString(f.describe());
+        if (f.severity == mounts::Severity::Error)
+            row.foreground = deletedColor();
+        else if (f.severity == mounts::Severity::Warning)
+            row.foreground = modifiedColor();
+        out.append(row);
+    }
+    return out;
+}
+
+QStringList mountHeaders()
+{
+    return {tr("Mount point"), tr("Type"), tr("Source"), tr("ID")};
+}
+
+QList<TableRow> mounts(const std::vector<mounts::MountEntry> &entries)
+{
+    QList<TableRow> out;
+    for (const auto &m : entries) {
+        TableRow row;
+        row.cells
+            = {displayText(m.target), QString::fromStdString(m.fstype), displayText(m.source), QString::number(m.id)};
+        row.sortKeys = {QVariant(), QVariant(), QVariant(), m.id};
+        row.payload = QByteArray::fromStdString(m.target);
+        out.append(row);
+    }
+    return out;
+}
+
+} // namespace strata::gui::rows

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "treefilterproxy.h"
+
+#include "mergedtreemodel.h"
+
+namespace strata::gui {
+
+using M = MergedTreeModel;
+
+TreeFilterProxy::TreeFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setRecursiveFilteringEnabled(true);
+    setDynamicSortFilter(true);
+    setSortCaseSensitivity(Qt::CaseSensitive);
+}
+
+void TreeFilterProxy::setShowWhiteouts(bool show)
+{
+    if (show == m_showWhiteouts)
+        return;
+    m_showWhiteouts = show;
+    invalidateFilter();
+}
+
+void TreeFilterProxy::setStateMask(uint mask)
+{
+    if (mask == m_stateMask)
+        return;
+    m_stateMask = mask;
+    invalidateFilter();
+}
+
+void TreeFilterProxy::setLayerFilter(int layer)
+{
+    if (layer == m_layer)
+        return;
+    m_layer = layer;
+    invalidateFilter();
+}
+
+void TreeFilterProxy::setOnlyLayer(int layer)
+{
+    if (layer == m_onlyLayer)
+        return;
+    m_onlyLayer = layer;
+    invalidateFilter();
+}
+
+void TreeFilterProxy::setPathPattern(const QString &pattern)
+{
+    if (pattern == m_pattern.pattern())
+        return;
+    m_pattern = QRegularExpression(pattern);
+    invalidateFilter();
+}
+
+bool TreeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+    const bool whiteout = idx.data(M::IsWhiteoutRole).toBool();
+    if (whiteout && !m_showWhiteouts)
+        return false;
+    const bool dir = idx.data(M::IsDirRole).toBool();
+    const int layer = idx.data(M::LayerRole).toInt();
+    if (m_onlyLayer >= 0 && layer != m_onlyLayer)
+        return false;
+    // A directory not listed yet may hold matches: keep it so it can be opened.
+    const bool openable = dir && sourceModel()->canFetchMore(idx);
+    if (m_layer >= 0 && layer != m_layer) {
+        const auto dirLayers = idx.data(M::DirLayersRole).value<QList<int>>();
+        if (!(dir && dirLayers.contains(m_layer)))
+            return false;
+    }
+    if (m_stateMask && !(idx.data(M::StateRole).toUInt() & m_stateMask) && !dir)
+        return false;
+    if (!m_pattern.pattern().isEmpty() && m_pattern.isValid()) {
+        if (!m_pattern.match(idx.data(M::PathRole).toString()).hasMatch() && !openable)
+            return false; // recursive filtering still keeps it when a loaded child matches
+    }
+    return true;
+}
+
+bool TreeFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    switch (left.column()) {
+    case M::SizeColumn: {
+        const auto l = left.data(M::SizeRole).toULongLong(), r = right.data(M::SizeRole).toULongLong();
+        if (l != r)
+            return l < r;
+        break;
+    }
+    case M::LayerColumn: {
+        const int l = left.data(M::LayerRole).toInt(), r = right.data(M::LayerRole).toInt();
+        if (l != r)
+            return l < r;
+        break;
+    }
+    default:
+        break;
+    }
+    // Names are bytes: bytewise order, as core lists them.
+    return left.siblingAtColumn(0).data(M::PathBytesRole).toByteArray()
+        < right.siblingAtColumn(0).data(M::PathBytesRole).toByteArray();
+}
+
+} // namespace strata::gui

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "usermounter.h"
+
+#include "mounts/overlayoptions.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTimer>
+
+namespace strata::app {
+
+UserMounter::UserMounter(QObject *parent, QString enginePath)
+    : Mounter(parent)
+    , m_engine(enginePath.isEmpty() ? findEngine() : std::move(enginePath))
+{ }
+
+QString UserMounter::name() const
+{
+    return tr("user (strata-fuse through fusermount3)");
+}
+
+bool UserMounter::supports(Backend backend) const
+{
+    return backend == Backend::StrataFuse;
+}
+
+QString UserMounter::findEngine()
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/strata-fuse");
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    return QStandardPaths::findExecutable(QStringLiteral("strata-fuse"));
+}
+
+static QString enc(const std::string &bytes)
+{
+    return QFile::decodeName(QByteArray::fromStdString(bytes));
+}
+
+QStringList UserMounter::mountArguments(const MountRequest &request)
+{
+    const auto &spec = request.spec;
+    QStringList opts;
+    if (auto lower = mounts::formatLowerdir(spec.lower, spec.data))
+        opts << QStringLiteral("lowerdir=") + enc(*lower);
+    if (spec.upper)
+        opts << QStringLiteral("upperdir=") + enc(mounts::escapeLayerPath(*spec.upper));
+    if (spec.work)
+        opts << QStringLiteral("workdir=") + enc(mounts::escapeLayerPath(*spec.work));
+    if (spec.xattrNamespace == ovl::Namespace::User)
+        opts << QStringLiteral("userxattr");
+    return {QStringLiteral("-o"), opts.join(QLatin1Char(',')), request.mountpoint};
+}
+
+void UserMounter::finishLater(quint64 id, MountResult result)
+{
+    // Asynchronous even when refused at once: callers connect after calling.
+    QTimer::singleShot(0, this, [this, id, result]() { Q_EMIT finished(id, result); });
+}
+
+quint64 UserMounter::mount(const MountRequest &request)
+{
+    const quint64 id = m_next++;
+    if (request.backend != Backend::StrataFuse) {
+        finishLater(id,
+                    {false, 0,
+                     tr("Mounting with kernel overlayfs needs the privileged helper, which this build does not "
+                        "use; mount with strata-fuse instead."),
+                     request.mountpoint});
+        return id;
+    }
+    if (m_engine.isEmpty() || !QFileInfo(m_engine).isExecutable()) {
+        finishLater(id,
+                    {false, 0,
+                     tr("strata-fuse is not built or not installed (looked beside %1 and in PATH); build the "
+                        "strata-fuse target first.")
+                         .arg(QCoreApplication::applicationDirPath()),
+                     request.mountpoint});
+        return id;
+    }
+    if (request.spec.lower.empty()) {
+        finishLater(id, {false, 0, tr("A stack needs at least one lower layer."), request.mountpoint});
+        return id;
+    }
+    return run(m_engine, mountArguments(request), request.mountpoint, tr("mount"));
+}
+
+quint64 UserMounter::unmount(const QString &mountpoint)
+{
+    QString fusermount = QStandardPaths::findExecutable(QStringLiteral("fusermount3"));
+    if (fusermount.isEmpty()) {
+        const quint64 id = m_next++;
+        finishLater(id, {false, 0, tr("fusermount3 was not found in PATH (package fuse3)."), mountpoint});
+        return id;
+    }
+    return run(fusermount, {QStringLiteral("-u"), mountpoint}, mountpoint, tr("unmount"));
+}
+
+quint64 UserMounter::run(const QString &program, const QStringList &args, const QString &mountpoint,
+                         const QString &what)
+{
+    const quint64 id = m_next++;
+    auto *proc = new QProcess(this);
+    proc->setProcessChannelMode(QProcess::MergedChannels);
+    connect(proc, &QProcess::finished, this, [this, proc, id, mountpoint, what](int code, QProcess::ExitStatus status) {
+        proc->deleteLater();
+        const QString output = QString::fromLocal8Bit(proc->readAll()).trimmed();
+        MountResult r;
+        r.mountpoint = mountpoint;
+        r.ok = status == QProcess::NormalExit && code == 0;
+        r.code = code;
+        r.message = r.ok
+            ? tr("%1 of %2 done").arg(what, mountpoint)
+            : tr("%1 of %2 failed: %3").arg(what, mountpoint, output.isEmpty() ? tr("exit code %1").arg(code) : output);
+        Q_EMIT finished(id, r);
+    });
+    connect(proc, &QProcess::errorOccurred, this, [this, proc, id, mountpoint, program](QProcess::ProcessError err) {
+        if (err != QProcess::FailedToStart)
+            return;
+        proc->deleteLater();
+        Q_EMIT finished(id, {false, 0, tr("could not start %1: %2").arg(program, proc->errorString()), mountpoint});
+    });
+    proc->start(program, args);
+    return id;
+}
+
+} // namespace strata::app

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every model and proxy of the app under QAbstractItemModelTester, driven through
+// fetchMore, inserts, removes and resets.
+#include "assemblymodel.h"
+#include "guitesthelpers.h"
+#include "guitestmain.h"
+#include "layerstackmodel.h"
+#include "mergedtreemodel.h"
+#include "rowtablemodel.h"
+#include "testenv.h"
+#include "treedump.h"
+#include "treefilterproxy.h"
+
+#include <QAbstractItemModelTester>
+#include <QFont>
+
+using namespace strata;
+using namespace strata::gui;
+using Tester = QAbstractItemModelTester;
+
+class TestGuiModels : public QObject {
+    Q_OBJECT
+    std::unique_ptr<test::DemoStack> m_demo;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_demo = std::make_unique<test::DemoStack>();
+        QVERIFY2(m_demo->stack, m_demo->error.c_str());
+    }
+
+    void mergedTreeIsLazy()
+    {
+        MergedTreeModel model; // no tester here: it fetches on its own
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.canFetchMore({}));
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        QVERIFY(model.canFetchMore({}));
+        QSignalSpy loaded(&model, &MergedTreeModel::directoryLoaded);
+        model.fetchMore({});
+        QVERIFY(!model.canFetchMore({})); // running: asked once
+        QVERIFY(loaded.wait());
+        QCOMPARE(loaded.first().first().toByteArray(), QByteArray());
+        QVERIFY(model.rowCount() >= 8);
+
+        // A directory is listed only when asked, then once.
+        const QModelIndex cache = model.indexForPath("cache");
+        QVERIFY(cache.isValid());
+        QVERIFY(model.hasChildren(cache));
+        QCOMPARE(model.rowCount(cache), 0);
+        QVERIFY(model.canFetchMore(cache));
+        model.fetchMore(cache);
+        QVERIFY(loaded.wait());
+        QVERIFY(model.rowCount(cache) >= 2);
+        QVERIFY(!model.canFetchMore(cache));
+        QVERIFY(!model.indexForPath("data/meta.bin").isValid()); // data/ not listed
+
+        // A reset drops listings still in flight.
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        model.fetchMore({});
+        model.setTree(nullptr);
+        QCOMPARE(model.pendingFetches(), 0);
+        QVERIFY(!loaded.wait(200)); // the dropped listing never lands
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void mergedTreeUnderTester()
+    {
+        MergedTreeModel model;
+        Tester tester(&model, Tester::FailureReportingMode::QtTest);
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        QVERIFY(test::fetchAll(model, model));
+        QVERIFY(model.rowCount() >= 8);
+
+        // Whiteouts are listed and struck through.
+        const QModelIndex tmp1 = model.indexForPath("cache/tmp1");
+        QVERIFY(tmp1.isValid());
+        QVERIFY(tmp1.data(MergedTreeModel::IsWhiteoutRole).toBool());
+        QVERIFY(tmp1.data(Qt::FontRole).value<QFont>().strikeOut());
+        QCOMPARE(tmp1.data(MergedTreeModel::PathRole).toString(), QStringLiteral("/cache/tmp1"));
+
+        // Files never have children; the layer column carries a colour chip.
+        const QModelIndex meta = model.indexForPath("data/meta.bin");
+        QVERIFY(meta.isValid());
+        QVERIFY(!model.hasChildren(meta));
+        QVERIFY(meta.data(MergedTreeModel::StateRole).toUInt() & stack::StateMetacopy);
+        QVERIFY(
+            !model.index(meta.row(), MergedTreeModel::LayerColumn, meta.parent()).data(Qt::DecorationRole).isNull());
+
+        // Reset and load again, with the tester watching.
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        QVERIFY(test::fetchAll(model, model));
+        QVERIFY(model.indexForPath("data/meta.bin").isValid());
+        model.setTree(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void mergedTreeMarksChanges()
+    {
+        MergedTreeModel model;
+        Tester tester(&model, Tester::FailureReportingMode::QtTest);
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack, 1));
+        QVERIFY(test::fetchAll(model, model));
+        auto changes = stack::layerChanges(*m_demo->stack, 1);
+        QVERIFY(changes);
+        QVERIFY(!changes->empty());
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setChanges(*changes);
+        QVERIFY(changed.count() > 0);
+        int marked = 0;
+        for (const auto &c : *changes) {
+            const QModelIndex i = model.indexForPath(c.path);
+            if (!i.isValid())
+                continue;
+            QCOMPARE(i.data(MergedTreeModel::ChangeRole).toInt(), int(c.change));
+            QVERIFY(i.data(Qt::ForegroundRole).isValid());
+            ++marked;
+        }
+        QVERIFY(marked > 0);
+        model.setChanges({});
+        QCOMPARE(model.indexForPath(changes->front().path).data(MergedTreeModel::ChangeRole).toInt(), -1);
+    }
+
+    void filterProxy()
+    {
+        MergedTreeModel model;
+        TreeFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        Tester tester(&proxy, Tester::FailureReportingMode::QtTest);
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        QVERIFY(test::fetchAll(model, proxy));
+        const QString all = dumpModel(proxy, {0});
+        QVERIFY(all.contains(QStringLiteral("~tmp1")));
+
+        proxy.setShowWhiteouts(false);
+        QVERIFY(!dumpModel(proxy, {0}).contains(QStringLiteral("tmp1")));
+        proxy.setShowWhiteouts(true);
+        QCOMPARE(dumpModel(proxy, {0}), all);
+
+        proxy.setPathPattern(QStringLiteral("meta\\.bin$"));
+        QCOMPARE(dumpModel(proxy, {0}), QStringLiteral("data\n  meta.bin\n"));
+        proxy.setPathPattern(QStringLiteral("(")); // invalid: no filtering, says so
+        QVERIFY(!proxy.patternValid());
+        QCOMPARE(dumpModel(proxy, {0}), all);
+        proxy.setPathPattern({});
+
+        proxy.setStateMask(stack::StateMetacopy);
+        const QString meta = dumpModel(proxy, {0});
+        QVERIFY(meta.contains(QStringLiteral("meta.bin")));
+        QVERIFY(!meta.contains(QStringLiteral("hostname")));
+        proxy.setStateMask(0);
+
+        // Only layer 0 (the upper): nothing from the lowers.
+        proxy.setOnlyLayer(0);
+        const QString upperOnly = dumpModel(proxy, {0, MergedTreeModel::LayerColumn});
+        QVERIFY(!upperOnly.contains(QStringLiteral("| L1")));
+        QVERIFY(upperOnly.contains(QStringLiteral("notes.txt | upper")));
+        proxy.setOnlyLayer(-1);
+
+        // Sort by size, descending: the biggest file first among its siblings.
+        proxy.sort(MergedTreeModel::SizeColumn, Qt::DescendingOrder);
+        const QModelIndex data = proxy.mapFromSource(model.indexForPath("data"));
+        QVERIFY(proxy.rowCount(data) >= 2);
+        QVERIFY(proxy.index(0, 0, data).data(MergedTreeModel::SizeRole).toULongLong()
+                >= proxy.index(1, 0, data).data(MergedTreeModel::SizeRole).toULongLong());
+        model.setTree(nullptr); // reset through the proxy
+        QCOMPARE(proxy.rowCount(), 0);
+    }
+
+    void layerStackModel()
+    {
+        LayerStackModel model;
+        Tester tester(&model, Tester::FailureReportingMode::QtTest);
+        model.setStack(m_demo->stack);
+        QCOMPARE(model.rowCount(), int(m_demo->stack->layers().size()));
+        QCOMPARE(model.index(0, LayerStackModel::RoleColumn).data().toString(), QStringLiteral("upper"));
+        QVERIFY(
+            model.index(0, LayerStackModel::BadgesColumn).data().toString().contains(QStringLiteral("user.overlay")));
+        QVERIFY(model.index(0, LayerStackModel::EntriesColumn).data().isNull()); // not counted yet
+        auto summary = stack::summarizeStack(*m_demo->stack);
+        QVERIFY(summary);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setSummary(*summary);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.index(0, LayerStackModel::EntriesColumn).data(LayerStackModel::SortRole).toULongLong(),
+                 qulonglong(summary->layers[0].entries));
+        model.setLayerProblem(1, QStringLiteral("layer 1: permission denied"));
+        QVERIFY(model.badges(1).contains(QStringLiteral("unreadable")));
+        QCOMPARE(model.index(1, 0).data(Qt::ToolTipRole).toString(), QStringLiteral("layer 1: permission denied"));
+        model.setStack(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void rowTableModel()
+    {
+        RowTableModel model({QStringLiteral("A"), QStringLiteral("B")});
+        Tester tester(&model, Tester::FailureReportingMode::QtTest);
+        auto row = [](const char *a, int layer = -1) {
+            TableRow r;
+            r.cells = {QString::fromLatin1(a), QStringLiteral("x")};
+            r.layer = layer;
+            return r;
+        };
+        model.setRows({row("a"), row("b", 1)});
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(!model.index(1, 0).data(Qt::DecorationRole).isNull());
+        model.appendRows({row("c"), row("d")});
+        QCOMPARE(model.rowCount(), 4);
+        model.removeRowsAt(1, 2);
+        QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("d"));
+        model.removeRowsAt(5, 1); // out of range: ignored
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void assemblyModel()
+    {
+        test::TempDir dir;
+        for (const char *d : {"l1", "l2", "l3", "up", "wk"})
+            QVERIFY(QDir().mkpath(QString::fromStdString(dir / d)));
+        auto p = [&](const char *d) { return QString::fromStdString(dir / d); };
+        AssemblyModel model;
+        Tester tester(&model, Tester::FailureReportingMode::QtTest);
+        model.addDirectories({p("l1"), p("l2")});
+        model.addDirectories({p("l3")}, 0);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.slotList().first().path, p("l3"));
+        model.addDirectories({p("up"), p("wk")});
+        model.setRole(3, assembly::SlotRole::Upper);
+        model.setRole(4, assembly::SlotRole::Work);
+        QCOMPARE(model.slotList().at(0), (assembly::Slot {p("up"), assembly::SlotRole::Upper}));
+        QCOMPARE(model.slotList().at(1), (assembly::Slot {p("wk"), assembly::SlotRole::Work}));
+        QVERIFY(model.moveRowsTo({4}, 2));
+        QCOMPARE(model.slotList().at(2).path, p("l2"));
+        model.removeSlots({0, 1});
+        QCOMPARE(model.rowCount(), 3);
+        model.setSlots({});
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+STRATA_GUI_TEST_MAIN_REQUIRES(TestGuiModels, strata::test::requireNothing)
+#include "test_gui_models.moc"
