@@ -212,6 +212,11 @@ bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optiona
     out.reset();
     const int layerFd = m_stack.layers()[static_cast<size_t>(base.layer)].fd.get();
     if (d.name.empty() || d.name[0] != '/') {
+        std::optional<struct stat> known;
+        if (prefetch && !d.redirected)
+            known = prefetch(pos, d.name);
+        if (known && known->st_mode == 0)
+            return true; // known absent from the listing already read: no need to open the dir
         auto dir = openLayerDir(layerFd, base.path, false);
         if (!dir) {
             if (dir.error().code == ENOENT || dir.error().code == ENOTDIR)
@@ -219,9 +224,6 @@ bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optiona
             r.problems.push_back(dir.error());
             return false;
         }
-        std::optional<struct stat> known;
-        if (prefetch && !d.redirected)
-            known = prefetch(pos, d.name);
         return lookupSingle(dir->get(), base.layer, base.path, d.name, true, 0, "", d, out, r,
                             known ? &*known : nullptr);
     }
