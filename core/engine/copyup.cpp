@@ -255,6 +255,10 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     i.upper = std::move(up);
     if (isDir)
         i.opaque = false;
+    // What the kernel cached for it changed (a merged dir's link count, a broken
+    // hard link's); attributes only, so no inode lock is needed on the kernel side.
+    if (f.session && i.hashed && i.nlookup > 0)
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
     if (!i.hasOrigin && !isDir) {
         // No origin (a lower hard link): the union object is now the upper file.
         i.stIno = ust.st_ino;

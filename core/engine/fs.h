@@ -36,6 +36,9 @@ struct Fs {
     std::atomic<bool> passthrough {false}; // negotiated and still working
     std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
     std::atomic<unsigned> tempCounter {0};
+    // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
+    // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
+    bool posixAcl = false;
     fuse_session *session = nullptr;
 
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }

@@ -37,6 +37,7 @@ struct Inode {
     bool opaque = false; // upper dir hides everything below (opaque=y)
     bool impure = false; // overlay.impure known to be set on the upper dir
     bool hasOrigin = false;
+    std::string redirect; // overlay.redirect of the upper dir, as stored ("" when none)
     Inode *parent = nullptr; // last known union parent (holds a ref); null for the root
     std::string name; // last known name in parent
     bool hashed = false; // in the table (set by internInode); false once unlinked or replaced

@@ -9,6 +9,12 @@
 
 namespace strata::engine {
 
+// The errno a reply carries for an engine error.
+inline int errOf(const Error &e)
+{
+    return e.code ? e.code : EIO;
+}
+
 // Replies for the kernel, with the engine's timeouts; takes one lookup reference.
 int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param &e);
 void fillEntry(Fs &f, Inode &i, const struct stat &st, fuse_entry_param &e);
@@ -34,7 +40,6 @@ void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
 void opFsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info *fi);
 void opFallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len, fuse_file_info *fi);
 void opLseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, fuse_file_info *fi);
-void opFlock(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi, int op);
 // Sets up passthrough (or the fallback) for a freshly opened real file.
 void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_info *fi);
 
@@ -46,6 +51,10 @@ void opUnlink(fuse_req_t req, fuse_ino_t parent, const char *name);
 void opRmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
 void opRename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent, const char *newname,
               unsigned int flags);
+
+void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname);
+void opCopyFileRange(fuse_req_t req, fuse_ino_t inoIn, off_t offIn, fuse_file_info *fiIn, fuse_ino_t inoOut,
+                     off_t offOut, fuse_file_info *fiOut, size_t len, int flags);
 
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fuse_file_info *fi);
 

@@ -9,15 +9,16 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 namespace strata::engine {
 
 namespace {
 
-int errOf(const Error &e)
+bool hasDefaultAcl(int dirfd)
 {
-    return e.code ? e.code : EIO;
+    return ::getxattr(procPath(dirfd).c_str(), "system.posix_acl_default", nullptr, 0) > 0;
 }
 
 struct NewObject {
@@ -58,42 +59,52 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     if (type == S_IFDIR && (pst.st_mode & S_ISGID))
         perm |= S_ISGID;
 
-    const std::string tmp = tempName(f);
+    // A parent with a default ACL hands it down: create in place, as ovl_create_upper
+    // does, and let the filesystem apply it. Otherwise the umask applies (when the
+    // kernel left it to us) and the object is staged in workdir/work.
+    const bool inherit = f.posixAcl && hasDefaultAcl(pdir);
+    if (f.posixAcl && !inherit)
+        perm &= ~ctx->umask;
+    const bool direct = inherit && !whiteout;
+    const std::string tmp = direct ? std::string(name) : tempName(f);
+    const int at = direct ? pdir : work;
     UniqueFd fd;
     int rc = 0;
     switch (type) {
     case S_IFREG:
         if (o.fi) {
-            fd = UniqueFd(
-                ::openat(work, tmp.c_str(), (o.fi->flags | O_CREAT | O_EXCL | O_CLOEXEC) & ~O_NOFOLLOW, perm));
+            fd = UniqueFd(::openat(at, tmp.c_str(), (o.fi->flags | O_CREAT | O_EXCL | O_CLOEXEC) & ~O_NOFOLLOW, perm));
             rc = fd ? 0 : -1;
         } else {
-            rc = ::mknodat(work, tmp.c_str(), S_IFREG | perm, 0);
+            rc = ::mknodat(at, tmp.c_str(), S_IFREG | perm, 0);
         }
         break;
     case S_IFDIR:
-        rc = ::mkdirat(work, tmp.c_str(), perm);
+        rc = ::mkdirat(at, tmp.c_str(), perm);
         break;
     case S_IFLNK:
-        rc = ::symlinkat(o.link, work, tmp.c_str());
+        rc = ::symlinkat(o.link, at, tmp.c_str());
         break;
     default:
-        rc = ::mknodat(work, tmp.c_str(), type | perm, o.rdev);
+        rc = ::mknodat(at, tmp.c_str(), type | perm, o.rdev);
     }
     if (rc != 0)
         return errno;
     auto cleanup = [&](int err) {
-        ::unlinkat(work, tmp.c_str(), type == S_IFDIR ? AT_REMOVEDIR : 0);
+        ::unlinkat(at, tmp.c_str(), type == S_IFDIR ? AT_REMOVEDIR : 0);
         return err;
     };
-    if (::fchownat(work, tmp.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+    if (::fchownat(at, tmp.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
         return cleanup(errno);
-    if (type != S_IFLNK && ::fchmodat(work, tmp.c_str(), perm, 0) != 0)
+    // chown cleared set-id bits; an inherited ACL already made the mode.
+    if (type != S_IFLNK && !inherit && ::fchmodat(at, tmp.c_str(), perm, 0) != 0)
         return cleanup(errno);
     if (type == S_IFDIR && (whiteout || parent.merged()))
-        if (auto r = ovl::setOpaque(work, tmp, f.layers.ns, ovl::Opaque::Yes); !r)
+        if (auto r = ovl::setOpaque(at, tmp, f.layers.ns, ovl::Opaque::Yes); !r)
             return cleanup(errOf(r.error()));
-    if (whiteout && type == S_IFDIR) {
+    if (direct) {
+        // already in place
+    } else if (whiteout && type == S_IFDIR) {
         if (::renameat2(work, tmp.c_str(), pdir, name, RENAME_EXCHANGE) != 0)
             return cleanup(errno);
         ::unlinkat(work, tmp.c_str(), 0); // the whiteout, swapped out
@@ -222,94 +233,6 @@ void opUnlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 void opRmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
     fuse_reply_err(req, removeName(req, parent, name, true));
-}
-
-static int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_t newParentIno,
-                      const char *newname, unsigned int flags)
-{
-    Fs &f = fs(req);
-    if (flags & ~RENAME_NOREPLACE)
-        return EINVAL; // RENAME_EXCHANGE: a later slice
-    if (f.readOnly())
-        return EROFS;
-    std::unique_lock g(f.tree);
-    Inode &parent = f.inode(parentIno);
-    Inode &newParent = f.inode(newParentIno);
-    std::unique_ptr<Inode> holdSrc, holdDst;
-    Inode *src = childFor(f, parent, name, holdSrc, nullptr);
-    if (!src)
-        return ENOENT;
-    bool dstWhiteout = false;
-    Inode *dst = childFor(f, newParent, newname, holdDst, &dstWhiteout);
-    if (dst == src)
-        return 0;
-    if (dst && (flags & RENAME_NOREPLACE))
-        return EEXIST;
-    // Moving a lower or merged directory needs a redirect (next slice); like
-    // kernel overlayfs without redirect_dir, answer EXDEV and mv copies instead.
-    if (src->isDir() && (!src->upper.valid() || src->merged()))
-        return EXDEV;
-    bool dstUpperWhiteouts = false;
-    if (dst) {
-        if (src->isDir() && !dst->isDir())
-            return ENOTDIR;
-        if (!src->isDir() && dst->isDir())
-            return EISDIR;
-        if (dst->isDir()) {
-            auto entries = mergedEntries(f, *dst, false, &dstUpperWhiteouts);
-            if (!entries)
-                return errOf(entries.error());
-            if (!entries->empty())
-                return ENOTEMPTY;
-        }
-    }
-    if (auto r = copyUp(f, *src); !r)
-        return errOf(r.error());
-    if (auto r = copyUp(f, newParent); !r)
-        return errOf(r.error());
-    const int odir = parent.upper.get();
-    const int ndir = newParent.upper.get();
-    const bool srcPositive = lowerPositive(f, parent, name);
-    if (&parent != &newParent && src->hasOrigin)
-        ensureImpure(f, newParent); // dir.c ovl_rename: moved origin objects make the new parent impure
-    if (src->isDir() && !src->opaque && newParent.merged()) {
-        if (auto r = ovl::setOpaque(odir, name, f.layers.ns, ovl::Opaque::Yes); !r)
-            return EXDEV;
-        src->opaque = true;
-    }
-    if (dst && dst->isDir() && dst->upper.valid() && dstUpperWhiteouts)
-        removeBelow(dst->upper.get());
-
-    unsigned rflags = 0;
-    bool cleanupWhiteout = false;
-    if (srcPositive)
-        rflags = dstWhiteout ? RENAME_EXCHANGE : RENAME_WHITEOUT;
-    else if (src->isDir() && dstWhiteout) {
-        rflags = RENAME_EXCHANGE;
-        cleanupWhiteout = true;
-    }
-    if (::renameat2(odir, name, ndir, newname, rflags) != 0) {
-        if (rflags != RENAME_WHITEOUT || errno != EINVAL)
-            return errno;
-        // An upper without RENAME_WHITEOUT: rename, then whiteout the old name.
-        if (::renameat(odir, name, ndir, newname) != 0)
-            return errno;
-        if (auto r = whiteoutAt(f, odir, name, false); !r)
-            return errOf(r.error());
-    }
-    if (cleanupWhiteout)
-        ::unlinkat(odir, name, 0);
-    if (dst)
-        dropName(f, dst, true);
-    if (!holdSrc)
-        setParent(f, *src, &newParent, newname);
-    return 0;
-}
-
-void opRename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent, const char *newname,
-              unsigned int flags)
-{
-    fuse_reply_err(req, renameName(req, parent, name, newparent, newname, flags));
 }
 
 } // namespace strata::engine

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace strata::engine {
@@ -61,6 +60,16 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
         return;
     }
     if (writes) {
+        // The kernel binds one backing file to an inode while any open uses it and
+        // refuses every other kind of open (fuse iomode.c: EIO). A lower file being
+        // read through passthrough cannot take a writer until those reads close.
+        {
+            std::lock_guard og(i.openMutex);
+            if (i.backingId && !i.backingUpper) {
+                fuse_reply_err(req, ETXTBSY);
+                return;
+            }
+        }
         std::unique_lock g(f.tree);
         if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
@@ -150,10 +159,16 @@ void opLseek(fuse_req_t req, fuse_ino_t, off_t off, int whence, fuse_file_info *
         fuse_reply_lseek(req, r);
 }
 
-void opFlock(fuse_req_t req, fuse_ino_t, fuse_file_info *fi, int op)
+void opCopyFileRange(fuse_req_t req, fuse_ino_t, off_t offIn, fuse_file_info *fiIn, fuse_ino_t, off_t offOut,
+                     fuse_file_info *fiOut, size_t len, int flags)
 {
-    const int rc = ::flock(static_cast<int>(fi->fh), op);
-    fuse_reply_err(req, rc == -1 ? errno : 0);
+    // Both ends are the real files' fds: the layers' filesystem copies (or reflinks).
+    const ssize_t n = ::copy_file_range(static_cast<int>(fiIn->fh), &offIn, static_cast<int>(fiOut->fh), &offOut, len,
+                                        static_cast<unsigned>(flags));
+    if (n < 0)
+        fuse_reply_err(req, errno);
+    else
+        fuse_reply_write(req, static_cast<size_t>(n));
 }
 
 } // namespace strata::engine

@@ -123,7 +123,7 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
     auto d = std::make_unique<DirHandle>();
     {
         std::shared_lock g(f.tree);
-        auto entries = mergedEntries(f, f.inode(ino), true);
+        auto entries = mergedEntries(f, f.inode(ino), true, nullptr, true);
         if (!entries) {
             fuse_reply_err(req, entries.error().code ? entries.error().code : EIO);
             return;
@@ -151,9 +151,15 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
                 e.attr.st_mode = DTTOIF(de.type);
             } else {
                 std::shared_lock g(f.tree);
-                if (lookupEntry(f, f.inode(ino), de.name, e) != 0)
-                    continue; // gone since opendir
-                looked = true;
+                if (lookupEntry(f, f.inode(ino), de.name, e) == 0) {
+                    looked = true;
+                } else {
+                    // Gone since opendir, or a whiteout listed in a real dir: the name
+                    // alone (node id 0 carries no entry for the kernel to cache).
+                    e = {};
+                    e.attr.st_ino = de.ino;
+                    e.attr.st_mode = DTTOIF(de.type);
+                }
             }
             len = fuse_add_direntry_plus(req, buf.data() + used, size - used, de.name.c_str(), &e,
                                          static_cast<off_t>(k + 1));

@@ -79,6 +79,15 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t>
         in.stIno = ls.st_ino;
         in.keyDev = ls.st_dev;
         in.keyIno = ls.st_ino;
+    } else if (!in.upper.valid() && !in.isDir() && real.st_nlink > 1 && !f.readOnly()) {
+        // A lower hard link: each name is its own union object, as the kernel keeps
+        // them (ovl_hash_bylower: the link breaks at copy-up without an index), so
+        // the key is per name; st_ino stays the lower's.
+        in.stIno = real.st_ino;
+        in.keyDev = static_cast<dev_t>(-1);
+        const size_t h = std::hash<std::string> {}(in.name) ^ (reinterpret_cast<uintptr_t>(in.parent) * 31)
+            ^ (real.st_ino * 0x9e3779b97f4a7c15ULL);
+        in.keyIno = static_cast<ino_t>(h);
     } else {
         in.stIno = real.st_ino;
         in.keyDev = real.st_dev;
@@ -145,6 +154,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                     auto imp = rd.impure();
                     return imp && *imp;
                 }();
+                if (auto red = rd.redirect(); red && *red)
+                    in->redirect = (*red)->path;
                 applyRedirect(rd);
             } else {
                 stop = true;
@@ -178,18 +189,32 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         lastLayer = layer;
         const bool lastInStack = layer == nlowers - 1;
 
+        // The components before the leaf of an absolute redirect follow
+        // ovl_lookup_single: absent goes on to the next layer; a whiteout or a
+        // non-directory ends the lookup; an opaque directory ends it after this layer.
         UniqueFd walk;
         int d = dirfd;
-        bool reachable = true;
+        bool reachable = true, blocked = false, stopAfter = false;
         for (size_t k = 0; k + 1 < comps.size(); ++k) {
-            UniqueFd next = openPath(d, comps[k], O_DIRECTORY);
-            if (!next) {
+            UniqueFd next = openPath(d, comps[k]);
+            struct stat cst {};
+            if (!next || !statFd(next.get(), cst)) {
                 reachable = false;
                 break;
+            }
+            if (!S_ISDIR(cst.st_mode)) {
+                blocked = true;
+                break;
+            }
+            if (!lastInStack) {
+                auto op = ovl::XattrReader(d, comps[k], ns).opaque();
+                stopAfter = stopAfter || (op && *op && **op == ovl::Opaque::Yes);
             }
             walk = std::move(next);
             d = walk.get();
         }
+        if (blocked)
+            break;
         if (!reachable)
             continue;
         if (absPath)
@@ -197,10 +222,15 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         const std::string &leaf = comps.back();
         UniqueFd fd = openPath(d, leaf);
         if (!fd) {
-            if (errno == ENOENT || errno == ENOTDIR)
+            if (errno == ENOENT || errno == ENOTDIR) {
+                if (stopAfter)
+                    break;
                 continue;
+            }
             return fail(sysError(errno, leaf, "lookup in lower layer " + std::to_string(layer + 1)));
         }
+        if (stopAfter)
+            stop = true;
         struct stat st {};
         if (!statFd(fd.get(), st))
             return fail(sysError(errno, leaf, "stat in lower layer"));
@@ -291,8 +321,9 @@ Result<struct stat> inodeStat(Fs &, const Inode &i)
     return st;
 }
 
-Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts)
+Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts, bool listing)
 {
+    const bool realDir = listing && !dir.merged() && !dir.hasOrigin;
     std::vector<DirEntry> out;
     if (withDots) {
         out.push_back({".", DT_DIR, dir.stIno});
@@ -335,7 +366,8 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 if (ovl::isWhiteoutStat(st)) {
                     if (s.upper && sawWhiteouts)
                         *sawWhiteouts = true;
-                    continue;
+                    if (!realDir)
+                        continue;
                 }
                 if (!s.upper && !s.last && isXattrWhiteout(f, s.fd, n, st, s.xwhiteouts))
                     continue;

@@ -39,7 +39,12 @@ struct DirEntry {
 };
 // The merged listing (readdir.c): upper first, duplicates dropped, whiteouts hide.
 // `withDots` adds "." and "..". `sawWhiteouts` reports whiteouts in the upper dir.
-Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts = nullptr);
+// `listing`: what readdir shows, where the kernel lists a directory that is neither
+// merged nor copied up (no origin) straight from its layer, whiteouts included
+// (readdir.c ovl_dir_is_real: they then fail lookup with ENOENT); emptiness checks
+// never count whiteouts.
+Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts = nullptr,
+                                            bool listing = false);
 
 // Does a lower layer show `name` under `parent` (overlayfs ovl_lower_positive)?
 bool lowerPositive(Fs &f, const Inode &parent, const std::string &name);

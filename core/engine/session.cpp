@@ -38,6 +38,12 @@ void opInit(void *userdata, fuse_conn_info *conn)
     fuse_set_feature_flag(conn, FUSE_CAP_DIRECT_IO_ALLOW_MMAP);
     // Writeback caching would switch passthrough off; never ask for it.
     fuse_unset_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
+    // With default_permissions the kernel checks access as the caller; with ACL
+    // support it also honours system.posix_acl_* there, as kernel overlayfs does.
+    // POSIX locks and flock stay with the kernel (no getlk/setlk/flock operations):
+    // every user of the union goes through this one mount, so local locks are exact.
+    if (f.config.defaultPermissions)
+        f.posixAcl = fuse_set_feature_flag(conn, FUSE_CAP_POSIX_ACL);
     conn->max_write = 1 << 20;
 }
 
@@ -71,6 +77,8 @@ fuse_lowlevel_ops operations()
     o.unlink = opUnlink;
     o.rmdir = opRmdir;
     o.rename = opRename;
+    o.link = opLink;
+    o.copy_file_range = opCopyFileRange;
     o.getxattr = opGetxattr;
     o.listxattr = opListxattr;
     o.setxattr = opSetxattr;
@@ -109,7 +117,7 @@ int run(Config config)
     if (auto r = initRoot(*f); !r)
         return failBeforeMount(r.error());
     raiseFdLimit();
-    ::umask(0); // modes arrive already masked by the kernel
+    ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
 
     const Config &c = f->config;
     std::string opts

@@ -16,13 +16,6 @@ using namespace strata::test;
 
 namespace {
 
-std::string requireBoth()
-{
-    if (auto why = requireFuse(); !why.empty())
-        return why;
-    return requireKernelOverlay();
-}
-
 void resetWork(const UnionFixture &u)
 {
     // The kernel leaves work/work (mode 0) behind; both engines empty it at mount.
@@ -89,5 +82,5 @@ private Q_SLOTS:
     }
 };
 
-STRATA_TEST_MAIN_REQUIRES(TestEngineCompat, requireBoth)
+STRATA_TEST_MAIN_REQUIRES(TestEngineCompat, requireFuseAndKernel)
 #include "test_engine_compat.moc"

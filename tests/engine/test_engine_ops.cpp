@@ -36,6 +36,12 @@ std::optional<ovl::Opaque> opaqueOf(const std::string &path)
     return o && *o ? std::optional(**o) : std::nullopt;
 }
 
+std::string redirectOf(const std::string &path)
+{
+    auto r = ovl::XattrReader(AT_FDCWD, path, ovl::Namespace::Trusted).redirect();
+    return r && *r ? (*r)->path : std::string("(none)");
+}
+
 bool isWhiteout(const std::string &path)
 {
     struct stat st {};
@@ -225,9 +231,61 @@ private Q_SLOTS:
         QCOMPARE(errno, EEXIST);
         QCOMPARE(::rename(u.path("b.txt").c_str(), u.path("dir/x.txt").c_str()), 0);
         QCOMPARE(readFile(u.path("dir/x.txt")), std::string("b in lower0"));
-        // Lower directories need redirects: not in this slice, so mv copies.
-        QCOMPARE(::rename(u.path("hidden").c_str(), u.path("h2").c_str()), -1);
-        QCOMPARE(errno, EXDEV);
+        QVERIFY(u.unmount());
+    }
+
+    // redirect_dir=on: a lower dir is copied up alone and carries where it came from,
+    // relative within its parent, absolute elsewhere (dir.c ovl_set_redirect).
+    void renameDirectories()
+    {
+        UnionFixture u;
+        buildLowers(u);
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        QCOMPARE(::rename(u.path("hidden").c_str(), u.path("h2").c_str()), 0);
+        QVERIFY(isWhiteout(u.upper() + "/hidden"));
+        QCOMPARE(redirectOf(u.upper() + "/h2"), std::string("hidden"));
+        QCOMPARE(names(u.upper() + "/h2"), std::set<std::string>()); // the tree stays below
+        QCOMPARE(readFile(u.path("h2/k.txt")), std::string("k"));
+        QCOMPARE(::rename(u.path("h2").c_str(), u.path("dir/h3").c_str()), 0);
+        QCOMPARE(redirectOf(u.upper() + "/dir/h3"), std::string("/hidden"));
+        QCOMPARE(::rename(u.path("orig").c_str(), u.path("dir/o").c_str()), 0);
+        QCOMPARE(redirectOf(u.upper() + "/dir/o"), std::string("/orig"));
+        // A dir inside a renamed dir: its path goes through the parent's redirect.
+        QCOMPARE(::rename(u.path("dir").c_str(), u.path("d2").c_str()), 0);
+        QCOMPARE(::rename(u.path("d2/h3").c_str(), u.path("h4").c_str()), 0);
+        QCOMPARE(redirectOf(u.upper() + "/h4"), std::string("/hidden"));
+        QCOMPARE(names(u.path("d2")), (std::set<std::string> {"o", "x.txt", "y.txt", "z.txt"}));
+        QCOMPARE(readFile(u.path("d2/o/inside.txt")), std::string("in orig"));
+        QVERIFY(u.unmount());
+        // The same view after a remount (lookups now follow the redirects).
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        QCOMPARE(readFile(u.path("h4/k.txt")), std::string("k"));
+        QCOMPARE(readFile(u.path("d2/x.txt")), std::string("x from lower1"));
+        QCOMPARE(names(u.path("d2/o")), std::set<std::string> {"inside.txt"});
+        QVERIFY(u.unmount());
+    }
+
+    void exchangeAndLink()
+    {
+        UnionFixture u;
+        buildLowers(u);
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        QCOMPARE(::renameat2(AT_FDCWD, u.path("a.txt").c_str(), AT_FDCWD, u.path("b.txt").c_str(), RENAME_EXCHANGE), 0);
+        QCOMPARE(readFile(u.path("a.txt")), std::string("b in lower0"));
+        QCOMPARE(readFile(u.path("b.txt")), std::string("top-a"));
+        QCOMPARE(::renameat2(AT_FDCWD, u.path("dir").c_str(), AT_FDCWD, u.path("orig").c_str(), RENAME_EXCHANGE), 0);
+        QCOMPARE(readFile(u.path("orig/x.txt")), std::string("x from lower1"));
+        QCOMPARE(readFile(u.path("dir/inside.txt")), std::string("in orig"));
+        QCOMPARE(redirectOf(u.upper() + "/orig"), std::string("dir"));
+        // link(2) copies up first; both names are one file.
+        QCOMPARE(::link(u.path("dir/inside.txt").c_str(), u.path("l.txt").c_str()), 0);
+        struct stat a {}, b {};
+        QCOMPARE(::stat(u.path("l.txt").c_str(), &a), 0);
+        QCOMPARE(::stat(u.path("dir/inside.txt").c_str(), &b), 0);
+        QCOMPARE(a.st_ino, b.st_ino);
+        QCOMPARE(a.st_nlink, nlink_t(2));
+        QCOMPARE(::link(u.path("dir").c_str(), u.path("dl").c_str()), -1);
+        QCOMPARE(errno, EPERM);
         QVERIFY(u.unmount());
     }
 

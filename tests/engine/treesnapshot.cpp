@@ -4,6 +4,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <climits>
+#include <cstring>
 #include <dirent.h>
 #include <set>
 #include <sys/stat.h>
@@ -62,6 +63,7 @@ void walk(const std::string &root, const std::string &rel, Snapshot &out)
         struct stat st {};
         if (::lstat(p.c_str(), &st) != 0) {
             out[r].type = '!';
+            out[r].content = std::strerror(errno);
             continue;
         }
         SnapEntry e;
@@ -69,6 +71,7 @@ void walk(const std::string &root, const std::string &rel, Snapshot &out)
         e.mode = st.st_mode & 07777;
         e.uid = st.st_uid;
         e.gid = st.st_gid;
+        e.nlink = static_cast<unsigned>(st.st_nlink);
         e.xattrs = userXattrs(p);
         if (S_ISREG(st.st_mode)) {
             e.size = st.st_size;
@@ -96,8 +99,8 @@ void walk(const std::string &root, const std::string &rel, Snapshot &out)
 
 std::string SnapEntry::describe() const
 {
-    char buf[128];
-    std::snprintf(buf, sizeof(buf), "%c size=%lld mode=%o uid=%u gid=%u ", type, size, mode, uid, gid);
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "%c size=%lld mode=%o uid=%u gid=%u nlink=%u ", type, size, mode, uid, gid, nlink);
     return buf + content.substr(0, 16) + " " + xattrs;
 }
 

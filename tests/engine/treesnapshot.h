@@ -16,6 +16,7 @@ struct SnapEntry {
     unsigned mode = 0;
     unsigned uid = 0;
     unsigned gid = 0;
+    unsigned nlink = 0;
     std::string content; // sha256 of data, or the link target
     std::string xattrs; // "name=value;" for user.*, sorted
     bool operator==(const SnapEntry &) const = default;

@@ -49,10 +49,14 @@ std::string readFile(const std::string &path)
     return s.str();
 }
 
-UnionFixture::UnionFixture(int lowers)
+UnionFixture::UnionFixture(int lowers, bool onTmpfs, const std::string &tmpfsSize)
     : m_dir("strata-engine")
     , m_lowers(lowers)
 {
+    if (onTmpfs) {
+        const std::string opts = "mode=0755" + (tmpfsSize.empty() ? std::string() : ",size=" + tmpfsSize);
+        m_tmpfs = ::mount("tmpfs", m_dir.path().c_str(), "tmpfs", 0, opts.c_str()) == 0;
+    }
     for (int i = 0; i < lowers; ++i)
         std::filesystem::create_directories(lower(i));
     std::filesystem::create_directories(upper());
@@ -63,6 +67,19 @@ UnionFixture::UnionFixture(int lowers)
 UnionFixture::~UnionFixture()
 {
     unmount();
+    if (m_tmpfs)
+        ::umount2(m_dir.path().c_str(), MNT_DETACH);
+}
+
+void UnionFixture::resetWork() const
+{
+    std::filesystem::remove_all(work());
+    std::filesystem::create_directories(work());
+}
+
+long long UnionFixture::daemonPid() const
+{
+    return m_daemon ? m_daemon->processId() : 0;
 }
 
 std::string UnionFixture::lower(int i) const
@@ -136,6 +153,13 @@ bool UnionFixture::unmount()
         m_daemon.reset();
     }
     return ok;
+}
+
+std::string requireFuseAndKernel()
+{
+    if (auto why = requireFuse(); !why.empty())
+        return why;
+    return requireKernelOverlay();
 }
 
 int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutMs)

@@ -22,7 +22,9 @@ std::string readFile(const std::string &path);
 
 class UnionFixture {
 public:
-    explicit UnionFixture(int lowers = 2);
+    // `onTmpfs`: the whole stack on a fresh tmpfs (fast to fill and to throw away,
+    // and small when a size is given, for full-disk tests).
+    explicit UnionFixture(int lowers = 2, bool onTmpfs = false, const std::string &tmpfsSize = {});
     ~UnionFixture();
 
     std::string lower(int i) const; // 0 = top
@@ -37,6 +39,10 @@ public:
     bool mountFuse(const std::vector<std::string> &extraOptions = {}, bool readOnly = false);
     // Kernel overlayfs, redirect_dir=on, over the same directories.
     bool mountKernel(bool readOnly = false);
+    // Empties workdir (the kernel leaves work/work, mode 0, behind).
+    void resetWork() const;
+    // The daemon's pid while it runs (crash tests kill it).
+    long long daemonPid() const;
     // Unmounts and reaps the daemon; true when it exited cleanly.
     bool unmount();
     std::string daemonLog() const { return m_log; }
@@ -44,9 +50,13 @@ public:
 private:
     TempDir m_dir;
     int m_lowers;
+    bool m_tmpfs = false;
     std::unique_ptr<QProcess> m_daemon;
     std::string m_log;
 };
+
+// Empty when both strata-fuse and kernel overlayfs can be mounted here, else why not.
+std::string requireFuseAndKernel();
 
 // Runs strata-fuse with arguments, returns exit code; stderr into `err`.
 int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutMs = 20000);

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// rename(2) with kernel overlayfs' redirect_dir=on semantics (fs/overlayfs/dir.c
+// ovl_rename): a lower or merged directory is copied up alone (never its tree),
+// given overlay.redirect pointing at where its lower directories live, and moved;
+// a whiteout takes the old name when a lower layer still has it.
+#include "ops.h"
+
+#include "copyup.h"
+#include "ovl/xattrs.h"
+#include "resolve.h"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace strata::engine {
+
+namespace {
+
+constexpr size_t kRedirectMax = 256; // the kernel's redirect_max module default
+
+// A lower-only or merged directory: moving it needs a redirect (ovl_type_merge_or_lower
+// after copy-up; a copied-up non-directory is pure upper and needs none).
+bool needsRedirect(const Inode &i)
+{
+    return i.isDir() && !i.lowers.empty();
+}
+
+// What ovl_set_redirect stores for `i` at its current (old) place: nothing new when
+// it already has a redirect that is good enough, its own name when it stays in the
+// same directory, else the absolute path of its lower directories, built from the
+// root down with every ancestor's redirect standing in for its name and stopping at
+// the first absolute one (ovl_get_redirect). EXDEV when longer than redirect_max,
+// which makes mv fall back to copying, as with the kernel.
+Result<std::optional<std::string>> redirectFor(Fs &f, const Inode &i, bool samedir)
+{
+    const bool absolute = !samedir;
+    if (!i.redirect.empty() && (!absolute || i.redirect.front() == '/'))
+        return std::optional<std::string>();
+    if (!absolute)
+        return std::optional<std::string>(i.name);
+    std::string path;
+    for (const Inode *d = &i; d && d != &f.root; d = d->parent) {
+        const std::string &n = d->redirect.empty() ? d->name : d->redirect;
+        path = path.empty() ? n : n + "/" + path;
+        if (n.front() == '/')
+            break;
+        if (!d->parent || d->parent == &f.root)
+            path = "/" + path;
+    }
+    if (path.empty() || path.front() != '/' || path.size() > kRedirectMax)
+        return fail(makeError(i.name, "redirect too long", EXDEV));
+    return std::optional<std::string>(path);
+}
+
+// Before the move: a redirect on a lower or merged dir, or opaque on a pure upper
+// dir that lands in a merge directory (so the new parent's lowers stay hidden).
+Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLower)
+{
+    if (mergeOrLower) {
+        auto red = redirectFor(f, i, &from == &to);
+        if (!red)
+            return fail(red.error());
+        if (*red) {
+            if (auto r = ovl::setRedirect(from.upper.get(), i.name, f.layers.ns, **red); !r)
+                return fail(makeError(i.name, "cannot set redirect", EXDEV));
+            i.redirect = **red;
+        }
+    } else if (i.isDir() && !i.opaque && to.merged()) {
+        if (auto r = ovl::setOpaque(from.upper.get(), i.name, f.layers.ns, ovl::Opaque::Yes); !r)
+            return fail(makeError(i.name, "cannot set opaque", EXDEV));
+        i.opaque = true;
+    }
+    return {};
+}
+
+int checkEmpty(Fs &f, Inode &dir, bool *upperWhiteouts)
+{
+    auto entries = mergedEntries(f, dir, false, upperWhiteouts);
+    if (!entries)
+        return errOf(entries.error());
+    return entries->empty() ? 0 : ENOTEMPTY;
+}
+
+int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_t newParentIno, const char *newname,
+               unsigned int flags)
+{
+    Fs &f = fs(req);
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return EINVAL;
+    const bool exchange = flags & RENAME_EXCHANGE;
+    if (f.readOnly())
+        return EROFS;
+    std::unique_lock g(f.tree);
+    Inode &parent = f.inode(parentIno);
+    Inode &newParent = f.inode(newParentIno);
+    const bool samedir = &parent == &newParent;
+    std::unique_ptr<Inode> holdSrc, holdDst;
+    Inode *src = childFor(f, parent, name, holdSrc, nullptr);
+    if (!src)
+        return ENOENT;
+    bool dstWhiteout = false;
+    Inode *dst = childFor(f, newParent, newname, holdDst, &dstWhiteout);
+    if (exchange && !dst)
+        return ENOENT;
+    if (dst == src)
+        return 0;
+    if (dst && (flags & RENAME_NOREPLACE))
+        return EEXIST;
+    bool dstUpperWhiteouts = false;
+    if (dst && !exchange) {
+        if (src->isDir() && !dst->isDir())
+            return ENOTDIR;
+        if (!src->isDir() && dst->isDir())
+            return EISDIR;
+        if (dst->isDir())
+            if (const int err = checkEmpty(f, *dst, &dstUpperWhiteouts))
+                return err;
+    }
+    const bool srcMove = needsRedirect(*src);
+    const bool dstMove = exchange && needsRedirect(*dst);
+    // Whether a lower layer shows the old name decides the whiteout (ovl_lower_positive).
+    const bool srcPositive = !exchange && (!src->upper.valid() || lowerPositive(f, parent, name));
+
+    if (auto r = copyUp(f, *src); !r)
+        return errOf(r.error());
+    if (auto r = copyUp(f, newParent); !r)
+        return errOf(r.error());
+    if (exchange)
+        if (auto r = copyUp(f, *dst); !r)
+            return errOf(r.error());
+    const int odir = parent.upper.get();
+    const int ndir = newParent.upper.get();
+    // Moved origin objects make the receiving parent impure (readdir d_ino fix-ups).
+    if (!samedir && src->hasOrigin)
+        ensureImpure(f, newParent);
+    if (!samedir && exchange && dst->hasOrigin)
+        ensureImpure(f, parent);
+    if (auto r = prepareMove(f, *src, parent, newParent, srcMove); !r)
+        return errOf(r.error());
+    if (exchange)
+        if (auto r = prepareMove(f, *dst, newParent, parent, dstMove); !r)
+            return errOf(r.error());
+    if (dst && !exchange && dst->isDir() && dst->upper.valid() && dstUpperWhiteouts)
+        removeBelow(dst->upper.get());
+
+    unsigned rflags = exchange ? RENAME_EXCHANGE : 0;
+    bool cleanupWhiteout = false;
+    if (!exchange && srcPositive)
+        rflags = dstWhiteout ? RENAME_EXCHANGE : RENAME_WHITEOUT;
+    else if (!exchange && src->isDir() && dstWhiteout) {
+        rflags = RENAME_EXCHANGE;
+        cleanupWhiteout = true;
+    }
+    if (::renameat2(odir, name, ndir, newname, rflags) != 0) {
+        if (rflags != RENAME_WHITEOUT || errno != EINVAL)
+            return errno;
+        // An upper without RENAME_WHITEOUT: rename, then whiteout the old name.
+        if (::renameat(odir, name, ndir, newname) != 0)
+            return errno;
+        if (auto r = whiteoutAt(f, odir, name, false); !r)
+            return errOf(r.error());
+    }
+    if (cleanupWhiteout)
+        ::unlinkat(odir, name, 0);
+    if (dst && !exchange) {
+        // A replaced file keeps its inode while another name still links it.
+        struct stat st {};
+        const bool linked = !dst->isDir() && dst->upper.valid()
+            && ::fstatat(dst->upper.get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 && st.st_nlink > 0;
+        if (!linked)
+            unhashInode(f, *dst);
+    }
+    if (!holdSrc)
+        setParent(f, *src, &newParent, newname);
+    if (exchange && !holdDst)
+        setParent(f, *dst, &parent, name);
+    return 0;
+}
+
+} // namespace
+
+void opRename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent, const char *newname,
+              unsigned int flags)
+{
+    fuse_reply_err(req, renameName(req, parent, name, newparent, newname, flags));
+}
+
+} // namespace strata::engine

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The differential test: random operation sequences applied to kernel overlayfs
+// (redirect_dir=on) and to strata-fuse over identical layers. Per operation the
+// same result (errno, or what a read saw); per sequence the same merged view
+// (names, types, sizes, modes, owners, link counts, content digests, user xattrs);
+// then each upper is mounted by the other engine and must show that view again.
+//
+// Many sequences share one pair of mounts: each works in its own directory of the
+// layers, which sit on a tmpfs, so a batch costs four mounts. A failing sequence is
+// minimized (operations dropped while it still fails) and printed.
+//
+//   STRATA_DIFF_SEQUENCES (default 2000), STRATA_DIFF_OPS (50), STRATA_DIFF_SEED (1),
+//   STRATA_DIFF_BATCH (250): for deeper local runs.
+#include "diffops.h"
+#include "testenv.h"
+#include "testmain.h"
+#include "treesnapshot.h"
+#include "unionfixture.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <cstdlib>
+#include <map>
+
+using namespace strata;
+using namespace strata::test;
+
+namespace {
+
+long envInt(const char *name, long fallback)
+{
+    const char *v = std::getenv(name);
+    return v && *v ? std::strtol(v, nullptr, 10) : fallback;
+}
+
+struct Seq {
+    long id = 0;
+    uint64_t seed = 0;
+    std::vector<fuzz::Op> ops;
+    std::string dir() const { return "s" + std::to_string(id); }
+};
+
+struct Stats {
+    long ops = 0;
+    long failedOps = 0; // operations that failed (the same way) on both
+};
+
+std::string firstDifference(const Seq &s, const std::vector<std::string> &k, const std::vector<std::string> &f)
+{
+    for (size_t i = 0; i < k.size(); ++i)
+        if (k[i] != f[i])
+            return "op " + std::to_string(i) + " (" + s.ops[i].describe() + "): kernel " + k[i] + " / strata-fuse "
+                + f[i] + "\n";
+    return {};
+}
+
+// Runs the sequences in one pair of mounts. Returns a failure text per failing sequence.
+std::map<long, std::string> runBatch(const std::vector<Seq> &seqs, Stats *stats)
+{
+    std::map<long, std::string> failures;
+    auto failAll = [&](const std::string &why) {
+        for (const auto &s : seqs)
+            failures[s.id] += why;
+        return failures;
+    };
+    UnionFixture k(2, true), f(2, true);
+    for (const auto &s : seqs) {
+        fuzz::buildLayers(s.seed, k.lower(0), k.lower(1), s.dir());
+        fuzz::buildLayers(s.seed, f.lower(0), f.lower(1), s.dir());
+    }
+    if (!k.mountKernel())
+        return failAll("kernel overlayfs mount failed\n");
+    if (!f.mountFuse())
+        return failAll("strata-fuse mount failed: " + f.daemonLog() + "\n");
+    std::map<long, Snapshot> kernelViews;
+    for (const auto &s : seqs) {
+        std::vector<std::string> kr, fr;
+        for (const auto &op : s.ops) {
+            kr.push_back(fuzz::apply(k.path(s.dir()), op));
+            fr.push_back(fuzz::apply(f.path(s.dir()), op));
+        }
+        if (stats) {
+            stats->ops += static_cast<long>(s.ops.size());
+            for (const auto &r : kr)
+                stats->failedOps += r.starts_with("E") || r.starts_with("in:") || r.starts_with("out:");
+        }
+        std::string why = firstDifference(s, kr, fr);
+        kernelViews[s.id] = snapshot(k.path(s.dir()));
+        why += diff(kernelViews[s.id], snapshot(f.path(s.dir())), "kernel", "strata-fuse");
+        if (!why.empty())
+            failures[s.id] += why;
+    }
+    if (seqs.size() == 1 && std::getenv("STRATA_DIFF_DUMP")) {
+        const std::string d = "/" + seqs.front().dir();
+        std::printf("== layers of %s\n  lower0:\n%s  lower1:\n%s  kernel's upper:\n%s  strata-fuse's upper:\n%s",
+                    d.c_str(), fuzz::dumpLayer(k.lower(0) + d).c_str(), fuzz::dumpLayer(k.lower(1) + d).c_str(),
+                    fuzz::dumpLayer(k.upper() + d).c_str(), fuzz::dumpLayer(f.upper() + d).c_str());
+    }
+    const bool kernelClean = k.unmount();
+    const bool fuseClean = f.unmount();
+    if (!kernelClean || !fuseClean)
+        return failAll("unmount failed" + f.daemonLog() + "\n");
+
+    // strata-fuse's upper under the kernel, and the kernel's under strata-fuse.
+    f.resetWork();
+    if (!f.mountKernel())
+        return failAll("kernel overlayfs refused strata-fuse's upper\n");
+    for (const auto &s : seqs)
+        if (auto d = diff(kernelViews[s.id], snapshot(f.path(s.dir())), "kernel", "kernel over strata-fuse's upper");
+            !d.empty())
+            failures[s.id] += d;
+    f.unmount();
+    k.resetWork();
+    if (!k.mountFuse())
+        return failAll("strata-fuse refused the kernel's upper: " + k.daemonLog() + "\n");
+    for (const auto &s : seqs)
+        if (auto d
+            = diff(kernelViews[s.id], snapshot(k.path(s.dir())), "kernel", "strata-fuse over the kernel's upper");
+            !d.empty())
+            failures[s.id] += d;
+    if (!k.unmount())
+        return failAll("strata-fuse did not exit cleanly: " + k.daemonLog() + "\n");
+    return failures;
+}
+
+// Drops operations one at a time, from the end, while the sequence still fails.
+Seq minimize(Seq s)
+{
+    QElapsedTimer t;
+    t.start();
+    for (size_t i = s.ops.size(); i-- > 0 && t.elapsed() < 120000;) {
+        Seq trial = s;
+        trial.ops.erase(trial.ops.begin() + static_cast<long>(i));
+        if (!runBatch({trial}, nullptr).empty())
+            s = std::move(trial);
+    }
+    return s;
+}
+
+} // namespace
+
+class TestEngineDiff : public QObject {
+    Q_OBJECT
+
+public:
+    // Deep local runs take longer than QTest's five minutes per function; ctest's
+    // own timeout still bounds the suite.
+    TestEngineDiff() { qputenv("QTEST_FUNCTION_TIMEOUT", "3600000"); }
+
+private Q_SLOTS:
+    void randomSequences()
+    {
+        const long total = envInt("STRATA_DIFF_SEQUENCES", 2000);
+        const int nops = static_cast<int>(envInt("STRATA_DIFF_OPS", 50));
+        const long seed = envInt("STRATA_DIFF_SEED", 1);
+        const long batch = std::max(1L, envInt("STRATA_DIFF_BATCH", 250));
+        QElapsedTimer t;
+        t.start();
+        Stats stats;
+        std::map<long, std::string> failures;
+        std::vector<Seq> all;
+        for (long first = 0; first < total; first += batch) {
+            std::vector<Seq> seqs;
+            for (long id = first; id < std::min(total, first + batch); ++id) {
+                Seq s;
+                s.id = id;
+                s.seed = static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(id);
+                s.ops = fuzz::generate(s.seed, nops);
+                seqs.push_back(s);
+                all.push_back(std::move(s));
+            }
+            failures.merge(runBatch(seqs, &stats));
+        }
+        std::printf("differential: %ld sequences, %ld operations (%ld failing alike on both), %zu mismatching "
+                    "sequences, %.1f s\n",
+                    total, stats.ops, stats.failedOps, failures.size(), t.elapsed() / 1000.0);
+        if (failures.empty())
+            return;
+        std::string report;
+        int shown = 0;
+        for (const auto &[id, why] : failures) {
+            if (shown++ == 3)
+                break;
+            const Seq small = minimize(all[static_cast<size_t>(id)]);
+            const auto again = runBatch({small}, nullptr);
+            report += "sequence " + std::to_string(id) + " (seed " + std::to_string(small.seed) + "), minimized to "
+                + std::to_string(small.ops.size()) + " operations:\n";
+            for (const auto &op : small.ops)
+                report += "  " + op.describe() + "\n";
+            report += again.empty() ? why : again.begin()->second;
+        }
+        QFAIL(report.c_str());
+    }
+};
+
+STRATA_TEST_MAIN_REQUIRES(TestEngineDiff, requireFuseAndKernel)
+#include "test_engine_diff.moc"
