@@ -64,6 +64,20 @@ std::optional<Refusal> listArg(const QVariantMap &args, const char *key, std::ve
     return std::nullopt;
 }
 
+// An argument the action does not know is refused, not ignored: a client that
+// sends data-only layers or a uid must learn that they were not honoured.
+std::optional<Refusal> unknownArg(const QVariantMap &args, std::initializer_list<const char *> known)
+{
+    for (auto it = args.cbegin(); it != args.cend(); ++it) {
+        bool ok = false;
+        for (const char *k : known)
+            ok = ok || it.key() == QLatin1String(k);
+        if (!ok)
+            return Refusal {BadRequest, it.key().left(64).toStdString(), "is not an argument of this action"};
+    }
+    return std::nullopt;
+}
+
 // The nonce, or an empty string when the request has none (then refused).
 QString nonceOf(const QVariantMap &args)
 {
@@ -83,6 +97,8 @@ ActionReply StrataHelper::mount(const QVariantMap &args)
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
         return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args, {"nonce", "backend", "lower", "upper", "work", "mountpoint", "options", "name"}))
+        return failure(nonce, *bad);
     MountRequest r;
     std::optional<std::string> backend, mountpoint, name;
     for (auto bad :
@@ -141,6 +157,8 @@ ActionReply StrataHelper::unmount(const QVariantMap &args)
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
         return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args, {"nonce", "mountpoint"}))
+        return failure(nonce, *bad);
     std::optional<std::string> mountpoint;
     if (auto bad = stringArg(args, "mountpoint", true, mountpoint))
         return failure(nonce, *bad);
@@ -172,6 +190,8 @@ ActionReply StrataHelper::readprivileged(const QVariantMap &args)
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
         return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args, {"nonce", "lower", "upper", "work"}))
+        return failure(nonce, *bad);
     ReadRequest r;
     for (auto bad : {listArg(args, "lower", r.lowers), stringArg(args, "upper", false, r.upper),
                      stringArg(args, "work", false, r.work)})

@@ -37,6 +37,14 @@ void putLayers(QVariantMap &args, const stack::StackSpec &spec)
         args.insert(QStringLiteral("upper"), fromBytes(*spec.upper));
     if (spec.work)
         args.insert(QStringLiteral("work"), fromBytes(*spec.work));
+    // The helper does not mount data-only layers yet; sent anyway so that it refuses
+    // the request (unknown argument) instead of mounting a stack without them.
+    if (!spec.data.empty()) {
+        QStringList data;
+        for (const auto &d : spec.data)
+            data << fromBytes(d);
+        args.insert(QStringLiteral("data"), data);
+    }
 }
 
 } // namespace
@@ -142,6 +150,8 @@ void HelperMounter::onResult(KJob *kjob)
     if (code == 0) {
         const QVariantMap data = job->data();
         if (data.value(QStringLiteral("nonce")).toString() != m_current->nonce) {
+            if (retryAfterMismatch())
+                return;
             r.code = helper::ReplyMismatch;
             r.message = messageForCode(r.code);
         } else {
@@ -153,6 +163,8 @@ void HelperMounter::onResult(KJob *kjob)
         const QString text = job->errorText();
         const qsizetype nl = text.indexOf(QLatin1Char('\n'));
         if (nl < 0 || text.left(nl) != m_current->nonce) {
+            if (retryAfterMismatch())
+                return;
             r.code = helper::ReplyMismatch;
             r.message = messageForCode(r.code);
         } else {
@@ -166,6 +178,25 @@ void HelperMounter::onResult(KJob *kjob)
         r.message = messageForCode(code, job->errorText());
     }
     finish(r, json);
+}
+
+// Another client's reply ended our job (KAuth matches replies by action name only).
+// Whether our request ran is unknown: the helper may have refused it as busy, or
+// may still run it. Reading is idempotent, so it is sent again with a fresh nonce;
+// a mount or unmount is not, so its caller learns the state is unknown (190).
+bool HelperMounter::retryAfterMismatch()
+{
+    constexpr int kMaxAttempts = 3;
+    if (m_current->action != QLatin1String("readprivileged") || m_current->attempts + 1 >= kMaxAttempts)
+        return false;
+    Pending again = *m_current;
+    ++again.attempts;
+    again.nonce = makeNonce();
+    again.args.insert(QStringLiteral("nonce"), again.nonce);
+    m_current.reset();
+    m_queue.prepend(std::move(again));
+    QTimer::singleShot(0, this, &HelperMounter::startNext);
+    return true;
 }
 
 void HelperMounter::onWatchdog()
@@ -325,7 +356,8 @@ QString HelperMounter::messageForCode(int code, const QString &detail)
         text = tr("The stack could not be read.");
         break;
     case ReplyMismatch:
-        text = tr("The helper's answer belonged to another request and was discarded; try again.");
+        text = tr("The helper's answer belonged to another request and was discarded; whether yours ran is "
+                  "unknown: check the mounts, then try again.");
         break;
     case Timeout:
         text = tr("The privileged helper did not answer in time.");

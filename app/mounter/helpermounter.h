@@ -59,7 +59,9 @@ private:
         QVariantMap args;
         QString nonce;
         QString mountpoint;
+        int attempts = 0;
     };
+    bool retryAfterMismatch();
 
     quint64 enqueue(const QString &action, QVariantMap args, const QString &mountpoint);
     void startNext();

@@ -334,7 +334,9 @@ Checked<ValidatedMount> validateMount(const MountRequest &r, const Caller &calle
         wanted.push_back({"upperdir", *r.upper, Need::Own});
         wanted.push_back({"workdir", *r.work, Need::Own});
     }
-    wanted.push_back({"mount point", r.mountpoint, Need::Own});
+    // The mount point's owner is checked after the system-directory rule: "/etc is
+    // a system directory" is the reason a person can act on, not "not yours".
+    wanted.push_back({"mount point", r.mountpoint, Need::Reach});
     auto dirs = resolveAll(wanted, caller);
     if (!dirs)
         return std::unexpected(dirs.error());
@@ -355,6 +357,10 @@ Checked<ValidatedMount> validateMount(const MountRequest &r, const Caller &calle
 
     if (auto bad = checkSystemDirectory(v.mountpoint))
         return std::unexpected(*bad);
+    if (!caller.isRoot() && v.mountpoint.st.st_uid != caller.uid)
+        return refuse(NotOwner, v.mountpoint.subject(),
+                      "is owned by uid " + std::to_string(v.mountpoint.st.st_uid) + ", not by " + caller.name
+                          + ": upper, work and mount point must be your own directories");
     if (auto bad = checkOverlaps(v))
         return std::unexpected(*bad);
     if (v.upper && v.upper->mountId != v.work->mountId)
