@@ -88,8 +88,13 @@ Result<Layers> openLayers(const Config &c)
     auto wroot = openDir(c.workdir);
     if (!wroot)
         return fail(wroot.error());
-    if (::mkdirat(wroot->get(), "work", 0) != 0 && errno != EEXIST)
+    // The kernel makes work/ mode 0, which only a daemon with CAP_DAC_OVERRIDE can
+    // use; an unprivileged daemon keeps it to itself with 0700 instead.
+    const mode_t workMode = ::geteuid() == 0 ? 0 : 0700;
+    if (::mkdirat(wroot->get(), "work", workMode) != 0 && errno != EEXIST)
         return fail(sysError(errno, c.workdir + "/work", "cannot create the staging directory"));
+    if (workMode)
+        ::fchmodat(wroot->get(), "work", workMode, 0);
     auto work = openDir(c.workdir + "/work");
     if (!work)
         return fail(work.error());
