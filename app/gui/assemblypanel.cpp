@@ -86,14 +86,14 @@ AssemblyPanel::AssemblyPanel(app::Mounter *mounter, QWidget *parent)
     auto *buttons = new QGridLayout;
     auto *add = button(QStringLiteral("list-add"), tr("&Add…"), QKeySequence(Qt::Key_Insert), this);
     auto *remove = button(QStringLiteral("list-remove"), tr("&Remove"), QKeySequence::Delete, this);
-    auto *up = button(QStringLiteral("go-up"), tr("Move &up"), QKeySequence(Qt::ALT | Qt::Key_Up), this);
-    auto *down = button(QStringLiteral("go-down"), tr("Move do&wn"), QKeySequence(Qt::ALT | Qt::Key_Down), this);
+    auto *up = button(QStringLiteral("go-up"), tr("Move up"), QKeySequence(Qt::ALT | Qt::Key_Up), this);
+    auto *down = button(QStringLiteral("go-down"), tr("Move down"), QKeySequence(Qt::ALT | Qt::Key_Down), this);
     auto *asUpper
-        = button(QStringLiteral("document-edit"), tr("Use as u&pper"), QKeySequence(Qt::ALT | Qt::Key_U), this);
-    auto *asWork = button(QStringLiteral("folder-temp"), tr("Use as w&ork"), QKeySequence(Qt::ALT | Qt::Key_W), this);
-    auto *asLower = button(QStringLiteral("folder"), tr("Use as &lower"), QKeySequence(Qt::ALT | Qt::Key_L), this);
+        = button(QStringLiteral("document-edit"), tr("Use as upper"), QKeySequence(Qt::ALT | Qt::Key_U), this);
+    auto *asWork = button(QStringLiteral("folder-temp"), tr("Use as work"), QKeySequence(Qt::ALT | Qt::Key_W), this);
+    auto *asLower = button(QStringLiteral("folder"), tr("Use as lower"), QKeySequence(Qt::ALT | Qt::Key_L), this);
     auto *asData
-        = button(QStringLiteral("folder-documents"), tr("Use as &data-only"), QKeySequence(Qt::ALT | Qt::Key_D), this);
+        = button(QStringLiteral("folder-documents"), tr("Use as data-only"), QKeySequence(Qt::ALT | Qt::Key_D), this);
     buttons->addWidget(add, 0, 0);
     buttons->addWidget(remove, 0, 1);
     buttons->addWidget(up, 0, 2);

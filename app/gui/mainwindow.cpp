@@ -92,7 +92,7 @@ void MainWindow::buildLayout()
 
     m_leftTabs = new QTabWidget(this);
     m_leftTabs->addTab(m_stackPanel, QIcon::fromTheme(QStringLiteral("view-list-tree")), tr("&Layers"));
-    m_leftTabs->addTab(m_assembly, QIcon::fromTheme(QStringLiteral("list-add")), tr("Asse&mble"));
+    m_leftTabs->addTab(m_assembly, QIcon::fromTheme(QStringLiteral("list-add")), tr("Assem&ble"));
 
     auto *top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_leftTabs);
@@ -264,7 +264,7 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
     m_pages->setCurrentIndex(1);
     m_leftTabs->setCurrentWidget(m_stackPanel);
     setWindowTitle(tr("%1 — Strata").arg(title));
-    statusBar()->showMessage(tr("%n layer(s), xattrs in %1.overlay.*", nullptr, int(stack->layers().size()))
+    statusBar()->showMessage(tr("%n layers, xattrs in %1.overlay.*", nullptr, int(stack->layers().size()))
                                  .arg(QString::fromUtf8(ovl::namespaceLabel(stack->xattrNamespace()).data())));
     if (m_saveAction)
         m_saveAction->setEnabled(true);
@@ -323,7 +323,7 @@ void MainWindow::applyView(ViewMode mode, int layer)
     QString caption;
     switch (mode) {
     case ViewMode::Merged:
-        caption = tr("Merged view of %n layer(s)", nullptr, int(m_stack->mergedLayerCount()));
+        caption = tr("Merged view of %n layers", nullptr, int(m_stack->mergedLayerCount()));
         break;
     case ViewMode::LayerOnly:
         caption = tr("Only what %1 holds — green: added, amber: modified, red: deleted").arg(label);

@@ -164,7 +164,7 @@ void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::
         auto list = rows::whiteouts(tree, &ctl.cancel, &ctl.progress, &problems);
         return [tab, list = std::move(list), problems]() {
             tab->model()->setRows(list);
-            QString s = tr("%n whiteout(s) in the merged view", nullptr, int(list.size()));
+            QString s = tr("%n whiteouts in the merged view", nullptr, int(list.size()));
             if (!problems.isEmpty())
                 s += QStringLiteral(" — ") + problems.join(QStringLiteral("; "));
             tab->setStatus(s);
@@ -182,7 +182,7 @@ void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::
         const QString dir = displayText(report->dir);
         return [tab, list = std::move(list), problems, present, dir]() {
             tab->model()->setRows(list);
-            QString s = present ? tr("%n index entr(y/ies) in %1", nullptr, int(list.size())).arg(dir)
+            QString s = present ? tr("%n index entries in %1", nullptr, int(list.size())).arg(dir)
                                 : tr("No index: the stack has no work dir, or was never mounted with index=on");
             if (!problems.isEmpty())
                 s += QStringLiteral(" — ") + problems.join(QStringLiteral("; "));
@@ -205,7 +205,7 @@ void ReportViews::setSummary(const stack::StackSummary &summary)
 {
     m_summaryLayers->setRows(rows::summaryLayers(summary));
     m_summary->model()->setRows(rows::wastedPaths(summary));
-    m_wastedHeadline->setText(tr("Wasted: %1 in %n entr(y/ies) stored but hidden by higher layers; visible: %2 in %L3 "
+    m_wastedHeadline->setText(tr("Wasted: %1 in %n entries stored but hidden by higher layers; visible: %2 in %L3 "
                                  "entries",
                                  nullptr, int(summary.wastedEntries))
                                   .arg(sizeText(summary.wastedBytes), sizeText(summary.mergedBytes))
