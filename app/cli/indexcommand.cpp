@@ -39,6 +39,7 @@ std::string_view statusColor(IndexEntry::Status s)
         return kColorAdded;
     case IndexEntry::Status::Orphan:
     case IndexEntry::Status::Unverified:
+    case IndexEntry::Status::WorkFile:
         return kColorModified;
     case IndexEntry::Status::Stale:
     case IndexEntry::Status::Invalid:
@@ -55,7 +56,8 @@ const CommandInfo kIndexCommand {
     "The entries of the index directory (workdir/index, kept with index=on or\n"
     "nfs_export=on): each name decoded as the origin file handle it is, its kind (hard\n"
     "link, directory, whiteout), overlay.nlink, where the handle resolves and its\n"
-    "status (ok, orphan, stale, invalid, unverified). Needs --work for layer stacks.",
+    "status (ok, orphan, stale, invalid, unverified, work-file: a kernel temporary,\n"
+    "as index/ doubles as the work dir). Needs --work for layer stacks.",
     {},
     {},
 };

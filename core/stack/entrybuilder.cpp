@@ -266,6 +266,18 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
     }
 }
 
+// A version below the visible one that is itself a whiteout: a 0/0 device, or an
+// xattr whiteout in a layer whose dir is marked opaque=x.
+bool EntryBuilder::isLowerWhiteout(const std::string &name, const Occurrence &o) const
+{
+    if (ovl::isWhiteoutStat(o.raw->st))
+        return true;
+    if (!m_table.dirs[o.pos].xwhiteouts || !ovl::couldBeXattrWhiteout(o.raw->st) || !m_table.fds[o.pos])
+        return false;
+    auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[o.pos].get(), name, m_stack.xattrNamespace());
+    return marker && *marker;
+}
+
 MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const
 {
     MergedEntry e;
@@ -278,10 +290,9 @@ MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vect
     e.state = StateWhiteout | (xattr ? StateXattrWhiteout : 0u) | (top.raw->st.st_nlink > 1 ? StateSharedWhiteout : 0u);
     for (size_t i = 1; i < occ.size(); ++i) {
         const OpenDir &d = m_table.dirs[occ[i].pos];
-        e.shadowed.push_back(
-            ShadowedVersion {d.layer, d.path.empty() ? name : d.path + "/" + name,
-                             ovl::isWhiteoutStat(occ[i].raw->st) ? ShadowKind::Whiteout : ShadowKind::Hidden,
-                             Attrs::fromStat(occ[i].raw->st)});
+        e.shadowed.push_back(ShadowedVersion {d.layer, d.path.empty() ? name : d.path + "/" + name,
+                                              isLowerWhiteout(name, occ[i]) ? ShadowKind::Whiteout : ShadowKind::Hidden,
+                                              Attrs::fromStat(occ[i].raw->st)});
     }
     return e;
 }
@@ -346,7 +357,7 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
         if (inChain)
             continue;
         ShadowKind kind = ShadowKind::Hidden;
-        if (ovl::isWhiteoutStat(o.raw->st))
+        if (isLowerWhiteout(name, o))
             kind = ShadowKind::Whiteout;
         else if (r.followedRedirect)
             kind = ShadowKind::Unrelated;
@@ -366,13 +377,10 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
 void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
                                     const Resolution &r) const
 {
-    if (!m_stack.canReadOverlayXattrs()) {
-        e.problems.push_back(makeError(e.layerPath,
-                                       "overlay xattrs (trusted.overlay.*) need CAP_SYS_ADMIN to "
-                                       "read: origin, metacopy, opaque and redirect are unknown",
-                                       EPERM));
+    // Unreadable overlay xattrs are a fact of the whole stack
+    // (LayerStack::canReadOverlayXattrs), reported once by the caller, not per entry.
+    if (!m_stack.canReadOverlayXattrs())
         return;
-    }
     UniqueFd owned;
     const int dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
     if (dirFd < 0)

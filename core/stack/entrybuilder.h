@@ -35,6 +35,7 @@ private:
     MergedEntry whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const;
     void readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
                           const Resolution &r) const;
+    bool isLowerWhiteout(const std::string &name, const Occurrence &o) const;
     int dirFdFor(int layer, const std::string &parentPath, UniqueFd &owned) const;
 
     const LayerStack &m_stack;

@@ -40,6 +40,8 @@ std::string_view indexStatusName(IndexEntry::Status s)
         return "invalid";
     case IndexEntry::Status::Unverified:
         return "unverified";
+    case IndexEntry::Status::WorkFile:
+        return "work-file";
     }
     return "unverified";
 }
@@ -56,6 +58,14 @@ void classify(const LayerStack &stack, int indexFd, IndexEntry &e, bool canResol
     else
         e.kind = IndexEntry::Kind::HardLink;
 
+    // dir.c ovl_tempname() names temporaries "#%x"; with index=on they (and the
+    // shared whiteout) live in index/, which doubles as the work dir.
+    if (e.name.starts_with('#')) {
+        e.status = IndexEntry::Status::WorkFile;
+        e.detail = "a temporary of the kernel's (index/ is also the work dir with index=on); removed at the "
+                   "next mount";
+        return;
+    }
     auto fh = ovl::decodeIndexName(e.name);
     if (!fh) {
         e.status = IndexEntry::Status::Invalid;

@@ -26,6 +26,8 @@ struct IndexEntry {
         Stale, // the handle no longer resolves to a lower object (ESTALE)
         Invalid, // the name is not a valid handle
         Unverified, // resolving the handle needs CAP_DAC_READ_SEARCH
+        WorkFile, // "#<hex>": a temporary or the shared whiteout of the kernel, which
+                  // uses index/ as its work dir when index=on (cleaned at mount)
     };
     std::string name;
     Kind kind = Kind::Other;

@@ -21,8 +21,8 @@ public:
     // (b) explicit directories; (c) a stack file. Both go through fromSpec.
     static Result<std::shared_ptr<const LayerStack>> fromSpec(const StackSpec &spec);
     static Result<std::shared_ptr<const LayerStack>> fromStackFile(const std::string &path);
-    // A mount point, a stack file or a directory holding a stack (upper/, lower*/):
-    // what `stratactl TARGET` and `strata TARGET` accept.
+    // A mount point or a stack file: what `stratactl TARGET` and `strata TARGET`
+    // accept (explicit layer directories go through fromSpec).
     static Result<std::shared_ptr<const LayerStack>> open(const std::string &target);
 
     const std::vector<Layer> &layers() const { return m_layers; }
