@@ -40,6 +40,16 @@ bench)
     build
     "$bindir/strata-bench-inspector" "$@"
     ;;
+lupdate)
+    # Refresh translations/*.ts from the sources (Qt Linguist).
+    build
+    cmake --build "$builddir" --target strata_lupdate
+    ;;
+screenshots)
+    # The PNGs in docs/screenshots (README, AppStream metainfo), rendered offscreen.
+    build
+    QT_QPA_PLATFORM=offscreen "$bindir/strata" --screenshots "$src/docs/screenshots"
+    ;;
 format)
     # With file arguments: only those (parallel work must not reformat each other).
     if [[ $# -gt 0 ]]; then
