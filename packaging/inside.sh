@@ -4,6 +4,10 @@
 # dependencies (the host's own, or the Debian 13 build root). Kept free of any
 # environment set-up so both paths run the very same steps.
 set -euo pipefail
+# Everything is inside main(), called on the last line: bash then parses the whole
+# file before running any of it, so editing this file during a long test run cannot
+# feed the running shell half of the new text.
+main() {
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 verb=$1; shift
@@ -63,7 +67,7 @@ run)
     if [[ -x "$bindir/strata" ]]; then
         exec "$bindir/strata" "$@"
     fi
-    # Until the desktop app lands, "run" shows stratactl on a demo stack.
+    # A build without the desktop app (no Qt Widgets?) still shows the inspector.
     demo=$(mktemp -d /tmp/strata-demo.XXXXXX)
     "$bindir/stratactl" demo "$demo"
     echo "== stratactl inspect --lower ... (demo stack in $demo)"
@@ -74,3 +78,5 @@ run)
     ;;
 *) echo "strata: unknown verb $verb" >&2; exit 2 ;;
 esac
+}
+main "$@"

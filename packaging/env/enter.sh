@@ -5,6 +5,8 @@
 # the command starts dies with it, and nothing leaks onto the host.
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# Wrapped in main() so bash parses all of it before running (see inside.sh).
+main() {
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -43,3 +45,5 @@ unshare --mount --pid --fork --propagation private -- /bin/bash -c '
     cd "$root"
     exec chroot "$root" /usr/bin/env -i "$@"
 ' strata-env "$root" "$src" "$runtmp" "${envs[@]}" "$@"
+}
+main "$@"
