@@ -7,6 +7,7 @@
 #include "validate.h"
 
 #include <cstdio>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -22,7 +23,10 @@ namespace {
 void opInit(void *userdata, fuse_conn_info *conn)
 {
     Fs &f = *static_cast<Fs *>(userdata);
-    const bool wanted = f.config.passthrough != PassthroughMode::Off;
+    // Passthrough needs CAP_SYS_ADMIN (every backing open fails with EPERM without
+    // it): an unprivileged daemon in auto mode does not ask for it at all.
+    const bool wanted = f.config.passthrough == PassthroughMode::On
+        || (f.config.passthrough == PassthroughMode::Auto && hasSysAdmin());
     if (wanted && fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH)) {
         f.passthrough = true;
     } else {
@@ -86,6 +90,25 @@ fuse_lowlevel_ops operations()
     return o;
 }
 
+// libfuse falls back to the setuid fusermount3 only when the mount syscall fails,
+// and fusermount3 itself opens /dev/fuse with the caller's rights (drop_privs): so
+// a /dev/fuse the caller cannot open (mode 0600) means no unprivileged FUSE here.
+Result<void> checkFuseDevice()
+{
+    const int fd = ::open("/dev/fuse", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        ::close(fd);
+        return {};
+    }
+    if (errno != EACCES && errno != EPERM)
+        return {}; // libfuse says what is wrong (no fuse module, no device)
+    return fail(makeError("/dev/fuse",
+                          "this user may not open it, so FUSE mounts are not allowed to it here (fusermount3 "
+                          "opens it with the same rights); the device must be mode 0666, or mount through "
+                          "Strata's helper",
+                          errno));
+}
+
 int failBeforeMount(const Error &e)
 {
     std::fprintf(stderr, "strata-fuse: %s\n", e.message().c_str());
@@ -108,6 +131,8 @@ int run(Config config)
 {
     if (auto r = validate(config); !r)
         return failBeforeMount(r.error());
+    if (auto r = checkFuseDevice(); !r)
+        return failBeforeMount(r.error());
     auto f = std::make_unique<Fs>();
     f->config = std::move(config);
     auto layers = openLayers(f->config);
@@ -116,6 +141,7 @@ int run(Config config)
     f->layers = std::move(*layers);
     if (auto r = initRoot(*f); !r)
         return failBeforeMount(r.error());
+
     raiseFdLimit();
     ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
 
