@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "layers.h"
 
+#include "nsdetect.h"
 #include "ovl/workdir.h"
 #include "util/xattrio.h"
 #include "validate.h"
 
+#include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string>
@@ -74,6 +76,13 @@ Result<Layers> openLayers(const Config &c)
     if (!upper)
         return fail(upper.error());
     l.upper = std::move(*upper);
+    // An upper written with userxattr (user.overlay.* and no trusted.overlay.*)
+    // stays in that namespace, or its whiteouts and redirects would be ignored.
+    if (l.ns == ovl::Namespace::Trusted && detectUpperNamespace(l.upper.get()) == ovl::Namespace::User) {
+        l.ns = ovl::Namespace::User;
+        if (c.debug)
+            std::fprintf(stderr, "strata-fuse: %s uses user.overlay.* xattrs: keeping to them\n", c.upperdir.c_str());
+    }
 
     auto layout = ovl::inspectWorkdir(c.workdir);
     if (layout && layout->volatileDirty)

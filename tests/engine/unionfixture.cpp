@@ -120,9 +120,14 @@ bool UnionFixture::mountFuse(const std::vector<std::string> &extraOptions, bool 
     return true;
 }
 
-bool UnionFixture::mountKernel(bool readOnly)
+bool UnionFixture::mountKernel(bool readOnly, const std::string &extra)
 {
-    std::string opts = "lowerdir=" + lowerdirOption() + ",redirect_dir=on";
+    // userxattr refuses redirect_dir=on (the kernel: "conflicting options").
+    std::string opts = "lowerdir=" + lowerdirOption();
+    if (extra.find("userxattr") == std::string::npos)
+        opts += ",redirect_dir=on";
+    if (!extra.empty())
+        opts += "," + extra;
     if (!readOnly)
         opts += ",upperdir=" + upper() + ",workdir=" + work();
     return ::mount("overlay", mnt().c_str(), "overlay", 0, opts.c_str()) == 0;

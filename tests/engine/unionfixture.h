@@ -38,7 +38,8 @@ public:
     // Starts strata-fuse -f on mnt(); true once the mount is live.
     bool mountFuse(const std::vector<std::string> &extraOptions = {}, bool readOnly = false);
     // Kernel overlayfs, redirect_dir=on, over the same directories.
-    bool mountKernel(bool readOnly = false);
+    // `extra`: more options, comma-separated (userxattr, index=on).
+    bool mountKernel(bool readOnly = false, const std::string &extra = {});
     // Empties workdir (the kernel leaves work/work, mode 0, behind).
     void resetWork() const;
     // The daemon's pid while it runs (crash tests kill it).
