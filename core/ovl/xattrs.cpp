@@ -64,8 +64,24 @@ Result<void> set(int dirfd, const std::string &name, Namespace ns, Attr a, std::
 
 } // namespace
 
+Result<AttrSet> presentAttrs(int dirfd, const std::string &name, Namespace ns)
+{
+    auto names = listXattrsAt(dirfd, name);
+    if (!names)
+        return fail(names.error());
+    AttrSet set;
+    for (const std::string &n : *names) {
+        const auto parsed = parseName(n);
+        if (parsed && parsed->ns == ns && parsed->escapeDepth == 0 && parsed->attr)
+            set.add(*parsed->attr);
+    }
+    return set;
+}
+
 Result<std::optional<std::string>> XattrReader::raw(Attr a) const
 {
+    if (m_presentKnown && !m_present.has(a))
+        return std::optional<std::string> {};
     return getXattrAt(m_dirfd, m_name, name(m_ns, a));
 }
 

@@ -17,12 +17,27 @@
 
 namespace strata::ovl {
 
+// Which of this overlay's own attributes (escape depth 0, namespace ns) one object
+// carries, from a single listxattr. A scan that asks it first skips every getxattr
+// for attributes that are not there, which is nearly all of them.
+struct AttrSet {
+    uint32_t bits = 0;
+    bool has(Attr a) const { return bits & (1u << static_cast<unsigned>(a)); }
+    bool any() const { return bits != 0; }
+    void add(Attr a) { bits |= 1u << static_cast<unsigned>(a); }
+};
+Result<AttrSet> presentAttrs(int dirfd, const std::string &name, Namespace ns);
+
 class XattrReader {
 public:
-    XattrReader(int dirfd, std::string name, Namespace ns)
+    // `present`, when given, must come from presentAttrs() on the same object: reads
+    // of attributes it lacks then answer "absent" without a syscall.
+    XattrReader(int dirfd, std::string name, Namespace ns, const AttrSet *present = nullptr)
         : m_dirfd(dirfd)
         , m_name(std::move(name))
         , m_ns(ns)
+        , m_present(present ? *present : AttrSet {})
+        , m_presentKnown(present != nullptr)
     { }
 
     Result<std::optional<std::string>> raw(Attr a) const;
@@ -40,6 +55,8 @@ private:
     int m_dirfd;
     std::string m_name;
     Namespace m_ns;
+    AttrSet m_present;
+    bool m_presentKnown;
 };
 
 // Writers used by the engine and the demo stack, producing byte-identical values to

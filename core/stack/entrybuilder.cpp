@@ -210,16 +210,17 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
     }
     out.reserve(out.size() + total / std::max<size_t>(1, m_table.entries.size()));
 
-    const Prefetch prefetch = [this](size_t pos, const std::string &name) -> std::optional<struct stat> {
+    const Prefetch prefetch = [this](size_t pos, const std::string &name) -> std::optional<PrefetchHit> {
         if (pos >= m_table.entries.size() || !m_table.readOk[pos])
             return std::nullopt;
         const auto &v = m_table.entries[pos];
         const auto it = std::lower_bound(v.begin(), v.end(), name,
                                          [](const RawEntry &e, const std::string &n) { return e.name < n; });
+        PrefetchHit hit {};
+        hit.dirFd = m_table.fds[pos] ? m_table.fds[pos].get() : -1;
         if (it != v.end() && it->name == name)
-            return it->st;
-        struct stat absent {};
-        return absent;
+            hit.st = it->st;
+        return hit; // st_mode 0: absent
     };
 
     // inode.c ovl_get_inode(), "Check for non-merge dir that may have whiteouts": only
@@ -263,6 +264,8 @@ void EntryBuilder::build(std::vector<MergedEntry> &out) const
         }
         const Resolution r = m_lookup.resolve(m_table.dirs, name, prefetch);
         out.push_back(visibleEntry(name, occ, r));
+        if (m_childDirs && r.visible() && S_ISDIR(r.chain.front().st.st_mode) && out.back().isDir())
+            m_childDirs->emplace_back(name, m_lookup.childDirs(r));
     }
 }
 
@@ -385,7 +388,8 @@ void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std:
     const int dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
     if (dirFd < 0)
         return;
-    const ovl::XattrReader xr(dirFd, baseOf(top.path), m_stack.xattrNamespace());
+    const ovl::XattrReader xr(dirFd, baseOf(top.path), m_stack.xattrNamespace(),
+                              top.xattrsKnown ? &top.xattrs : nullptr);
 
     if (r.metacopy) {
         e.state |= StateMetacopy;

@@ -25,6 +25,8 @@ class EntryBuilder {
 public:
     EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table, const ListOptions &opts);
     void build(std::vector<MergedEntry> &out) const;
+    // While building, also hand out the per-layer dirs of each visible subdirectory.
+    void collectChildDirs(std::vector<std::pair<std::string, std::vector<OpenDir>>> *sink) { m_childDirs = sink; }
 
 private:
     struct Occurrence {
@@ -42,6 +44,7 @@ private:
     const Lookup &m_lookup;
     const LayerDirTable &m_table;
     ListOptions m_opts;
+    std::vector<std::pair<std::string, std::vector<OpenDir>>> *m_childDirs = nullptr;
 };
 
 } // namespace strata::stack

@@ -103,12 +103,24 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         d.stop = true;
         return true;
     }
+    // One listxattr per object, at its first xattr question, says which overlay
+    // attributes exist; the getxattr calls below then skip the absent ones.
+    const ovl::AttrSet *present = nullptr;
+    auto presence = [&]() -> const ovl::AttrSet * {
+        if (!f.xattrsKnown) {
+            if (auto set = ovl::presentAttrs(baseFd, name, ns)) {
+                f.xattrs = *set;
+                f.xattrsKnown = true;
+            }
+        }
+        return f.xattrsKnown ? &f.xattrs : nullptr;
+    };
     // ovl_path_is_whiteout(): a 0/0 device, or a zero-size file with overlay.whiteout.
     // Lookup honours xattr whiteouts in every layer; readdir only in opaque=x dirs.
     bool whiteout = ovl::isWhiteoutStat(f.st);
     bool xattrWhiteout = false;
     if (!whiteout && ovl::couldBeXattrWhiteout(f.st)) {
-        auto marker = ovl::hasXattrWhiteoutMarker(baseFd, name, ns);
+        auto marker = ovl::XattrReader(baseFd, name, ns, presence()).whiteoutMarker();
         if (!marker)
             r.problems.push_back(marker.error());
         else
@@ -121,12 +133,13 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         return true;
     }
 
-    ovl::XattrReader xr(baseFd, name, ns);
+    if (!S_ISDIR(f.st.st_mode) && (d.isDir || !lastElement)) {
+        d.stop = true; // a non-dir below a dir, or in the middle of a path: hides
+        return true;
+    }
+    present = presence();
+    const ovl::XattrReader xr(baseFd, name, ns, present);
     if (!S_ISDIR(f.st.st_mode)) {
-        if (d.isDir || !lastElement) {
-            d.stop = true; // a non-dir below a dir, or in the middle of a path: hides
-            return true;
-        }
         // ovl_check_metacopy_xattr(): only regular files can be metacopy.
         if (S_ISREG(f.st.st_mode)) {
             auto mc = xr.metacopy();
@@ -212,11 +225,13 @@ bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optiona
     out.reset();
     const int layerFd = m_stack.layers()[static_cast<size_t>(base.layer)].fd.get();
     if (d.name.empty() || d.name[0] != '/') {
-        std::optional<struct stat> known;
+        std::optional<PrefetchHit> known;
         if (prefetch && !d.redirected)
             known = prefetch(pos, d.name);
-        if (known && known->st_mode == 0)
+        if (known && known->st.st_mode == 0)
             return true; // known absent from the listing already read: no need to open the dir
+        if (known && known->dirFd >= 0)
+            return lookupSingle(known->dirFd, base.layer, base.path, d.name, true, 0, "", d, out, r, &known->st);
         auto dir = openLayerDir(layerFd, base.path, false);
         if (!dir) {
             if (dir.error().code == ENOENT || dir.error().code == ENOTDIR)
@@ -225,7 +240,7 @@ bool Lookup::lookupLayer(const OpenDir &base, size_t pos, State &d, std::optiona
             return false;
         }
         return lookupSingle(dir->get(), base.layer, base.path, d.name, true, 0, "", d, out, r,
-                            known ? &*known : nullptr);
+                            known ? &known->st : nullptr);
     }
 
     auto root = openLayerDir(layerFd, "", false);

@@ -6,6 +6,7 @@
 // run over layer directories instead of dentries. Internal to core/stack.
 
 #include "layerstack.h"
+#include "ovl/xattrs.h"
 
 #include <functional>
 #include <memory>
@@ -34,6 +35,8 @@ struct Found {
     char opaque = 0; // 'y', 'x' or 0
     bool metacopy = false;
     std::optional<std::string> redirect; // raw value, when present
+    ovl::AttrSet xattrs; // overlay xattrs present (when xattrsKnown)
+    bool xattrsKnown = false;
 };
 
 struct Resolution {
@@ -48,9 +51,13 @@ struct Resolution {
 };
 
 // Answers "what is NAME in the dir of layer position POS" from a directory already
-// read, saving a stat. nullopt means "not prefetched: stat it"; a stat with
-// st_mode == 0 means "known absent".
-using Prefetch = std::function<std::optional<struct stat>(size_t pos, const std::string &name)>;
+// read, saving a stat and an open. nullopt means "not prefetched: look it up"; a stat
+// with st_mode == 0 means "known absent"; dirFd (>= 0) is that directory, open.
+struct PrefetchHit {
+    struct stat st;
+    int dirFd = -1;
+};
+using Prefetch = std::function<std::optional<PrefetchHit>(size_t pos, const std::string &name)>;
 
 class Lookup {
 public:

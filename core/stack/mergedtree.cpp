@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 namespace strata::stack {
 
@@ -30,9 +32,43 @@ Result<std::vector<std::string>> splitMergedPath(const std::string &path)
     return out;
 }
 
+struct MergedTree::DirCache {
+    // Bounded: a walk of a huge tree must not keep every directory of it.
+    static constexpr size_t kMaxEntries = 1 << 16;
+    std::mutex mutex;
+    std::unordered_map<std::string, std::vector<OpenDir>> dirs;
+
+    std::optional<std::vector<OpenDir>> find(const std::string &path)
+    {
+        std::lock_guard lock(mutex);
+        const auto it = dirs.find(path);
+        if (it == dirs.end())
+            return std::nullopt;
+        return it->second;
+    }
+    void insert(std::string path, std::vector<OpenDir> stack)
+    {
+        std::lock_guard lock(mutex);
+        if (dirs.size() >= kMaxEntries)
+            dirs.clear();
+        dirs.insert_or_assign(std::move(path), std::move(stack));
+    }
+    void clear()
+    {
+        std::lock_guard lock(mutex);
+        dirs.clear();
+    }
+};
+
+void MergedTree::forget() const
+{
+    m_cache->clear();
+}
+
 MergedTree::MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer)
     : m_stack(std::move(stack))
     , m_top(std::clamp(topLayer, 0, std::max(0, static_cast<int>(m_stack->mergedLayerCount()) - 1)))
+    , m_cache(std::make_shared<DirCache>())
 { }
 
 namespace {
@@ -48,11 +84,18 @@ std::string joinMerged(const std::vector<std::string> &comps, size_t n)
     return out;
 }
 
-// Resolves a merged directory path to the per-layer dirs that make it up.
-Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector<std::string> &comps)
+// Resolves a merged directory path to the per-layer dirs that make it up, starting
+// from the deepest ancestor the cache knows.
+Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector<std::string> &comps,
+                                         MergedTree::DirCache &cache)
 {
-    std::vector<OpenDir> dirs = lookup.rootDir();
-    for (size_t i = 0; i < comps.size(); ++i) {
+    size_t start = comps.size();
+    std::optional<std::vector<OpenDir>> known;
+    for (; start > 0; --start)
+        if ((known = cache.find(joinMerged(comps, start))))
+            break;
+    std::vector<OpenDir> dirs = known ? std::move(*known) : lookup.rootDir();
+    for (size_t i = start; i < comps.size(); ++i) {
         const Resolution r = lookup.resolve(dirs, comps[i]);
         const std::string sub = joinMerged(comps, i + 1);
         if (!r.visible()) {
@@ -67,6 +110,7 @@ Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector
         if (!S_ISDIR(r.chain.front().st.st_mode))
             return fail(makeError(sub, "not a directory in the merged view", ENOTDIR));
         dirs = lookup.childDirs(r);
+        cache.insert(sub, dirs);
     }
     return dirs;
 }
@@ -85,12 +129,12 @@ struct ResolvedPath {
     std::vector<OpenDir> dirs;
 };
 
-Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path)
+Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path, MergedTree::DirCache &cache)
 {
     auto comps = splitMergedPath(path);
     if (!comps)
         return fail(comps.error());
-    auto dirs = resolveDirs(lookup, *comps);
+    auto dirs = resolveDirs(lookup, *comps, cache);
     if (!dirs)
         return fail(dirs.error());
     return ResolvedPath {std::move(*comps), std::move(*dirs)};
@@ -101,7 +145,7 @@ Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path)
 Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 {
     const Lookup lookup(*m_stack, m_top);
-    auto resolved = resolvePath(lookup, path);
+    auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
     return toDirStack(resolved->dirs);
@@ -110,7 +154,7 @@ Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts) const
 {
     const Lookup lookup(*m_stack, m_top);
-    auto resolved = resolvePath(lookup, path);
+    auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
     const std::vector<std::string> &comps = resolved->comps;
@@ -149,7 +193,11 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     }
 
     EntryBuilder builder(*m_stack, lookup, table, opts);
+    std::vector<std::pair<std::string, std::vector<OpenDir>>> childDirs;
+    builder.collectChildDirs(&childDirs);
     builder.build(listing.entries);
+    for (auto &[name, stack] : childDirs)
+        m_cache->insert(listing.path.empty() ? name : listing.path + "/" + name, std::move(stack));
     return listing;
 }
 

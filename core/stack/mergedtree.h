@@ -41,6 +41,7 @@ struct Listing {
 
 class MergedTree {
 public:
+    struct DirCache; // merged path -> per-layer dirs, filled as directories are listed
     // `topLayer` > 0 gives the cumulative view "up to" that layer: as if the layers
     // above it did not exist (dive's per-layer cumulative view).
     explicit MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer = 0);
@@ -56,9 +57,16 @@ public:
     // The layer stack of a merged directory.
     Result<DirStack> resolveDir(const std::string &path) const;
 
+    // Listing a directory remembers where each of its subdirectories lives in each
+    // layer, so listing them next costs no path resolution from the root (a full
+    // walk would otherwise resolve every path again, layer by layer). Layers that
+    // change on disk make this stale: forget() drops it (or make a new MergedTree).
+    void forget() const;
+
 private:
     std::shared_ptr<const LayerStack> m_stack;
     int m_top;
+    std::shared_ptr<DirCache> m_cache; // shared by copies; thread-safe
 };
 
 // Split "a/b/c" into components; "" and "/" give none. Rejects "." and ".." (a merged
