@@ -126,6 +126,8 @@ Result<void> applyOption(Config &c, const std::string &opt)
         // so one option string can mount either.
         if (value != "on" && value != "follow")
             return fail(makeError("-o " + opt, "strata-fuse always works as redirect_dir=on", EINVAL));
+    } else if (key == "index" && (value == "on" || value == "off")) {
+        c.index = value == "on";
     } else if (key == "index" || key == "metacopy" || key == "xino" || key == "nfs_export") {
         if (value != "off")
             return fail(makeError("-o " + opt, "not supported by strata-fuse yet (only " + key + "=off)", EINVAL));
@@ -244,6 +246,7 @@ std::string usage(const char *argv0)
           "  threads=N          worker threads\n"
           "  userxattr          keep overlay metadata in user.overlay.*\n"
           "  volatile           skip fsync of copy-ups\n"
+          "  index=on|off       keep lower hard links linked across copy-up (workdir/index)\n"
           "  fsname=NAME, allow_other, default_permissions, debug, timeout=SECONDS\n"
           "  -f                 stay in the foreground\n";
 }

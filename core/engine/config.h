@@ -25,6 +25,7 @@ struct Config {
     PassthroughMode passthrough = PassthroughMode::Auto;
     unsigned threads = 0; // 0: libfuse's default
     bool userxattr = false;
+    bool index = false; // index=on: lower hard links stay linked across copy-up
     bool volatileMode = false;
     bool debug = false;
     bool foreground = false;

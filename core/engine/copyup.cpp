@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "copyup.h"
 
+#include "index.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
@@ -176,7 +177,7 @@ Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::s
     // The kernel records the origin of directories and of files with one link
     // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
     // origin, "copied up, origin unknown".
-    if (S_ISDIR(lst.st_mode) || lst.st_nlink == 1) {
+    if (S_ISDIR(lst.st_mode) || lst.st_nlink == 1 || !i.indexName.empty()) {
         auto fh = ovl::handleOfFd(lower);
         auto r = ovl::setOrigin(work, tmp, f.layers.ns, fh ? &*fh : nullptr);
         if (!r && r.error().code != EPERM)
@@ -237,8 +238,12 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
         if (d)
             ::fsync(d.get());
     }
-    if (staged && ::renameat2(f.workFd(), tmp.c_str(), pdir, i.name.c_str(), RENAME_NOREPLACE) != 0)
+    if (staged && !i.indexName.empty() && i.hasOrigin) {
+        // index=on: into workdir/index, then linked at this name (ovl_link_up).
+        staged = installIndexed(f, i, parent, tmp, static_cast<unsigned>(lst.st_nlink));
+    } else if (staged && ::renameat2(f.workFd(), tmp.c_str(), pdir, i.name.c_str(), RENAME_NOREPLACE) != 0) {
         staged = fail(errnoError(errno, "move copy-up into place", i.name));
+    }
     if (!staged) {
         cleanupTemp(f, tmp, isDir);
         return staged;

@@ -38,6 +38,7 @@ struct Inode {
     bool impure = false; // overlay.impure known to be set on the upper dir
     bool hasOrigin = false;
     std::string redirect; // overlay.redirect of the upper dir, as stored ("" when none)
+    std::string indexName; // index=on, a lower with several links: its workdir/index entry
     Inode *parent = nullptr; // last known union parent (holds a ref); null for the root
     std::string name; // last known name in parent
     bool hashed = false; // in the table (set by internInode); false once unlinked or replaced

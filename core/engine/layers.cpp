@@ -109,6 +109,15 @@ Result<Layers> openLayers(const Config &c)
         return fail(work.error());
     removeBelow(work->get());
     l.work = std::move(*work);
+    if (c.index) {
+        // Persistent, unlike work/ (super.c ovl_workdir_create(..., "index", true)).
+        if (::mkdirat(wroot->get(), "index", workMode) != 0 && errno != EEXIST)
+            return fail(sysError(errno, c.workdir + "/index", "cannot create the index directory"));
+        auto index = openDir(c.workdir + "/index");
+        if (!index)
+            return fail(index.error());
+        l.index = std::move(*index);
+    }
 
     // The kernel probes xattr support on work/ the same way (ovl_make_workdir).
     const std::string probe = std::string(ovl::prefix(l.ns)) + "opaque";

@@ -16,6 +16,7 @@ struct Layers {
     std::vector<UniqueFd> lowers; // O_PATH roots, top first
     UniqueFd upper; // O_PATH root; invalid when read-only
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
+    UniqueFd index; // workdir/index (O_PATH) with index=on, persistent
     ovl::Namespace ns = ovl::Namespace::Trusted;
 
     bool readOnly() const { return !upper.valid(); }

@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "index.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
@@ -204,6 +205,16 @@ static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bo
     }
     if (auto r = copyUp(f, parent); !r)
         return errOf(r.error());
+    // index=on: the union link count lives on the index entry, so a name of a lower
+    // hard link is copied up (indexed) before it goes (inode.c ovl_nlink_start).
+    const bool indexed = !child->indexName.empty();
+    if (indexed && !child->upper.valid() && child->parent == &parent && child->name == name)
+        if (auto r = copyUp(f, *child); !r)
+            return errOf(r.error());
+    unsigned nlinkBefore = 0;
+    if (indexed)
+        if (auto st = inodeStat(f, *child))
+            nlinkBefore = static_cast<unsigned>(st->st_nlink);
     const int pdir = parent.upper.get();
     const bool positive = !child->upper.valid() || lowerPositive(f, parent, name);
     bool lastName = true;
@@ -220,6 +231,10 @@ static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bo
         }
         if (::unlinkat(pdir, name, isDir ? AT_REMOVEDIR : 0) != 0)
             return errno;
+    }
+    if (indexed && child->upper.valid() && nlinkBefore > 0) {
+        storeUnionNlink(f, *child, nlinkBefore - 1);
+        lastName = nlinkBefore <= 1;
     }
     dropName(f, child, lastName);
     return 0;

@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "index.h"
 #include "resolve.h"
 
 #include <fcntl.h>
@@ -31,6 +32,10 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
         return errOf(r.error());
     if (auto r = copyUp(f, newParent); !r)
         return errOf(r.error());
+    unsigned nlinkBefore = 0; // index=on: the union count grows by one (ovl_nlink_end)
+    if (!src.indexName.empty())
+        if (auto st = inodeStat(f, src))
+            nlinkBefore = static_cast<unsigned>(st->st_nlink);
     // Linking an origin object into a directory makes that directory impure.
     if (src.hasOrigin)
         ensureImpure(f, newParent);
@@ -50,6 +55,8 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
     } else if (::linkat(AT_FDCWD, from.c_str(), pdir, newname, AT_SYMLINK_FOLLOW) != 0) {
         return errno;
     }
+    if (nlinkBefore)
+        storeUnionNlink(f, src, nlinkBefore + 1);
     return lookupEntry(f, newParent, newname, e);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "resolve.h"
 
+#include "index.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
@@ -79,7 +80,7 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t>
         in.stIno = ls.st_ino;
         in.keyDev = ls.st_dev;
         in.keyIno = ls.st_ino;
-    } else if (!in.upper.valid() && !in.isDir() && real.st_nlink > 1 && !f.readOnly()) {
+    } else if (!in.upper.valid() && !in.isDir() && real.st_nlink > 1 && !f.readOnly() && in.indexName.empty()) {
         // A lower hard link: each name is its own union object, as the kernel keeps
         // them (ovl_hash_bylower: the link breaks at copy-up without an index), so
         // the key is per name; st_ino stays the lower's.
@@ -264,6 +265,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         return r;
 
     // `top` is the upper's stat when there is an upper, else the top lower's.
+    attachIndex(f, *in, top, origin);
     setIdentity(f, *in, top, origin);
     // Kernel overlayfs records the origin of a merge dir whose upper lacks one
     // at lookup (namei.c ovl_fix_origin), and marks the parent impure.
@@ -310,12 +312,14 @@ Result<void> initRoot(Fs &f)
     return {};
 }
 
-Result<struct stat> inodeStat(Fs &, const Inode &i)
+Result<struct stat> inodeStat(Fs &f, const Inode &i)
 {
     struct stat st {};
     if (!statFd(i.realFd(), st))
         return fail(sysError(errno, i.name, "stat"));
     st.st_ino = i.stIno;
+    if (!i.indexName.empty())
+        st.st_nlink = unionNlink(f, i, static_cast<unsigned>(st.st_nlink));
     if (i.merged())
         st.st_nlink = 1;
     return st;

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// index=on: the names of a lower hard link stay one object across copy-up, as with
+// kernel overlayfs index=on. The same operations on both engines give the same
+// results and views (link counts and shared inode numbers included), and the upper
+// and workdir/index either one wrote mount with the other showing the same view.
+#include "testenv.h"
+#include "testmain.h"
+#include "treesnapshot.h"
+#include "unionfixture.h"
+
+#include <QTest>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace strata;
+using namespace strata::test;
+
+namespace {
+
+// lower1: one file with three names (two in h/), one with a single name.
+void buildHardlinks(const UnionFixture &u)
+{
+    const std::string l = u.lower(1);
+    writeFile(l + "/h/one", "shared data");
+    ::link((l + "/h/one").c_str(), (l + "/h/two").c_str());
+    ::link((l + "/h/one").c_str(), (l + "/three").c_str());
+    writeFile(l + "/solo", "solo");
+    writeFile(u.lower(0) + "/top", "top");
+}
+
+std::vector<int> applyIndexChanges(const std::string &m)
+{
+    std::vector<int> r;
+    auto rec = [&](int rc) { r.push_back(rc == 0 ? 0 : errno); };
+    auto append = [&](const std::string &p, const std::string &data) {
+        const int fd = ::open((m + "/" + p).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+        rec(fd < 0 ? -1 : (::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) ? 0 : -1));
+        if (fd >= 0)
+            ::close(fd);
+    };
+    append("h/one", " + one"); // copy-up into the index, linked up at h/one
+    rec(::chmod((m + "/h/two").c_str(), 0600)); // the same object under another name
+    rec(::link((m + "/three").c_str(), (m + "/h/four").c_str()));
+    rec(::unlink((m + "/h/one").c_str()));
+    append("three", " + three");
+    rec(::link((m + "/solo").c_str(), (m + "/solo2").c_str()));
+    return r;
+}
+
+// Inode number and link count of each name of the shared object.
+std::string linkFacts(const std::string &m)
+{
+    std::string out;
+    for (const char *n : {"h/two", "three", "h/four"}) {
+        struct stat st {};
+        if (::lstat((m + "/" + n).c_str(), &st) != 0) {
+            out += std::string(n) + ":absent ";
+            continue;
+        }
+        out += std::string(n) + ":nlink=" + std::to_string(st.st_nlink) + " ";
+    }
+    struct stat a {}, b {}, c {};
+    ::lstat((m + "/h/two").c_str(), &a);
+    ::lstat((m + "/three").c_str(), &b);
+    ::lstat((m + "/h/four").c_str(), &c);
+    out += (a.st_ino == b.st_ino && b.st_ino == c.st_ino) ? "same-ino" : "different-ino";
+    return out;
+}
+
+void resetWorkKeepIndex(const UnionFixture &u)
+{
+    std::filesystem::remove_all(u.work() + "/work");
+}
+
+} // namespace
+
+class TestEngineIndex : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void hardLinksStayLinkedAcrossCopyUp()
+    {
+        UnionFixture k, s;
+        buildHardlinks(k);
+        buildHardlinks(s);
+        QVERIFY(k.mountKernel(false, "index=on"));
+        const std::vector<int> kernelErrs = applyIndexChanges(k.mnt());
+        const Snapshot kernel = snapshot(k.mnt());
+        const std::string kernelLinks = linkFacts(k.mnt());
+        QVERIFY(k.unmount());
+
+        QVERIFY2(s.mountFuse({"index=on"}), s.daemonLog().c_str());
+        const std::vector<int> fuseErrs = applyIndexChanges(s.mnt());
+        const Snapshot fuse = snapshot(s.mnt());
+        const std::string fuseLinks = linkFacts(s.mnt());
+        const std::string shared = readFile(s.path("h/two"));
+        QVERIFY(s.unmount());
+        QCOMPARE(shared, std::string("shared data + one + three"));
+        QCOMPARE(fuseErrs, kernelErrs);
+        QCOMPARE(QString::fromStdString(kernelLinks),
+                 QStringLiteral("h/two:nlink=3 three:nlink=3 h/four:nlink=3 same-ino"));
+        QCOMPARE(fuseLinks, kernelLinks);
+        std::string d = diff(kernel, fuse, "kernel index=on", "strata-fuse index=on");
+        QVERIFY2(d.empty(), d.c_str());
+
+        // strata-fuse's upper and index, mounted by the kernel with index=on.
+        resetWorkKeepIndex(s);
+        QVERIFY(s.mountKernel(false, "index=on"));
+        const Snapshot kernelOverFuse = snapshot(s.mnt());
+        const std::string kernelOverFuseLinks = linkFacts(s.mnt());
+        QVERIFY(s.unmount());
+        d = diff(kernel, kernelOverFuse, "kernel", "kernel over strata-fuse's upper");
+        QVERIFY2(d.empty(), d.c_str());
+        QCOMPARE(kernelOverFuseLinks, kernelLinks);
+
+        // And the kernel's, mounted by strata-fuse.
+        resetWorkKeepIndex(k);
+        QVERIFY2(k.mountFuse({"index=on"}), k.daemonLog().c_str());
+        const Snapshot fuseOverKernel = snapshot(k.mnt());
+        const std::string fuseOverKernelLinks = linkFacts(k.mnt());
+        QVERIFY(k.unmount());
+        d = diff(kernel, fuseOverKernel, "kernel", "strata-fuse over the kernel's upper");
+        QVERIFY2(d.empty(), d.c_str());
+        QCOMPARE(fuseOverKernelLinks, kernelLinks);
+    }
+};
+
+STRATA_TEST_MAIN_REQUIRES(TestEngineIndex, requireFuseAndKernel)
+#include "test_engine_index.moc"
