@@ -5,1115 +5,1131 @@
     <name>desktop</name>
     <message>
         <source>Layer Stack Inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichtstapel-Inspektor</translation>
     </message>
     <message>
         <source>Inspect and manage layered (overlayfs) mounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschichtete Einhängungen (overlayfs) untersuchen und verwalten</translation>
     </message>
     <message>
         <source>overlayfs;overlay;layers;container;whiteout;mount;</source>
-        <translation type="unfinished"></translation>
+        <translation>overlayfs;Overlay;Schichten;Container;Whiteout;Einhängen;</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Inspect and manage layered (overlayfs) mounts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschichtete Einhängungen (overlayfs) untersuchen und verwalten.</translation>
     </message>
     <message>
         <source>A mount point, a stack file, or a directory holding upper/ and lower*/ layers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Einhängepunkt, eine Stapeldatei oder ein Verzeichnis mit den Schichten upper/ und lower*/.</translation>
     </message>
     <message>
         <source>Open the demo stack offscreen, expand, select, exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Demo-Stapel ohne Anzeige öffnen, aufklappen, auswählen, beenden.</translation>
     </message>
     <message>
         <source>Open the demo stack.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Demo-Stapel öffnen.</translation>
     </message>
     <message>
         <source>Write PNGs of the main states into DIR and exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG-Bilder der wichtigsten Zustände in VERZ schreiben und beenden.</translation>
     </message>
 </context>
 <context>
     <name>metainfo</name>
     <message>
         <source>Inspect and manage layered (overlayfs) mounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschichtete Einhängungen (overlayfs) untersuchen und verwalten</translation>
     </message>
     <message>
         <source>Strata shows a layer stack the way the kernel sees it: which layer every file comes from, what is hidden by whiteouts and opaque directories, what was copied up, and what the index holds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata zeigt einen Schichtstapel so, wie der Kernel ihn sieht: aus welcher Schicht jede Datei stammt, was Whiteouts und undurchsichtige Verzeichnisse verbergen, was hochkopiert wurde und was der Index enthält.</translation>
     </message>
     <message>
         <source>It assembles new stacks by drag and drop, checks them before mounting, and mounts them with its own FUSE union engine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es stellt neue Stapel per Ziehen und Ablegen zusammen, prüft sie vor dem Einhängen und hängt sie mit seiner eigenen FUSE-Union-Engine ein.</translation>
     </message>
     <message>
         <source>The merged tree with the layer every file comes from</source>
-        <translation type="unfinished"></translation>
+        <translation>Der zusammengeführte Baum mit der Schicht, aus der jede Datei stammt</translation>
     </message>
     <message>
         <source>Details of a copied-up file: its origin and the versions beneath it</source>
-        <translation type="unfinished"></translation>
+        <translation>Details einer hochkopierten Datei: ihre Herkunft und die Versionen darunter</translation>
     </message>
     <message>
         <source>Every whiteout of the stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Whiteouts des Stapels</translation>
     </message>
     <message>
         <source>Assembling a stack, with the preflight of both engines</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Stapel zusammenstellen, mit der Vorabprüfung beider Engines</translation>
     </message>
 </context>
 <context>
     <name>strata::app::HelperMounter</name>
     <message>
         <source>privileged helper</source>
-        <translation type="unfinished"></translation>
+        <translation>privilegiertes Hilfsprogramm</translation>
     </message>
     <message>
         <source>Done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigt.</translation>
     </message>
     <message>
         <source>The privileged helper is not installed or could not be started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das privilegierte Hilfsprogramm ist nicht installiert oder konnte nicht gestartet werden.</translation>
     </message>
     <message>
         <source>The system does not know this action; the helper&apos;s polkit policy is not installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das System kennt diese Aktion nicht; die polkit-Richtlinie des Hilfsprogramms ist nicht installiert.</translation>
     </message>
     <message>
         <source>The action is not valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aktion ist ungültig.</translation>
     </message>
     <message>
         <source>Not authorized: the system&apos;s policy does not allow you to do this.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Berechtigung: Die Richtlinie des Systems erlaubt Ihnen dies nicht.</translation>
     </message>
     <message>
         <source>Authorization was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Legitimierung wurde abgebrochen.</translation>
     </message>
     <message>
         <source>The helper is busy with another request; try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Hilfsprogramm bearbeitet gerade eine andere Anfrage; versuchen Sie es erneut.</translation>
     </message>
     <message>
         <source>The request was already started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anfrage wurde bereits gestartet.</translation>
     </message>
     <message>
         <source>Could not contact the privileged helper (D-Bus).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das privilegierte Hilfsprogramm ist nicht erreichbar (D-Bus).</translation>
     </message>
     <message>
         <source>The authorization system failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Legitimierungssystem ist fehlgeschlagen.</translation>
     </message>
     <message>
         <source>The request is malformed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anfrage ist fehlerhaft.</translation>
     </message>
     <message>
         <source>A path is not absolute.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist nicht absolut.</translation>
     </message>
     <message>
         <source>A path is not canonical (it contains &quot;.&quot;, &quot;..&quot;, &quot;//&quot; or a trailing slash).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist nicht kanonisch (er enthält „.“, „..“, „//“ oder einen abschließenden Schrägstrich).</translation>
     </message>
     <message>
         <source>A path contains a control character such as a newline.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad enthält ein Steuerzeichen wie einen Zeilenumbruch.</translation>
     </message>
     <message>
         <source>A path contains &apos;,&apos;, &apos;:&apos; or &apos;\&apos;, which separate mount options.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad enthält „,“, „:“ oder „\“, die Einhängeoptionen trennen.</translation>
     </message>
     <message>
         <source>A path is empty or too long.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist leer oder zu lang.</translation>
     </message>
     <message>
         <source>A path is or passes through a symbolic link.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist eine symbolische Verknüpfung oder führt durch eine.</translation>
     </message>
     <message>
         <source>A directory does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Verzeichnis existiert nicht.</translation>
     </message>
     <message>
         <source>A path is not a directory.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist kein Verzeichnis.</translation>
     </message>
     <message>
         <source>You cannot read a layer directory.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können ein Schichtverzeichnis nicht lesen.</translation>
     </message>
     <message>
         <source>The upper directory, work directory and mount point must be your own.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das obere Verzeichnis, das Arbeitsverzeichnis und der Einhängepunkt müssen Ihnen gehören.</translation>
     </message>
     <message>
         <source>The mount point is a system directory or inside one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Einhängepunkt ist ein Systemverzeichnis oder liegt in einem.</translation>
     </message>
     <message>
         <source>A mount option is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Einhängeoption ist nicht erlaubt.</translation>
     </message>
     <message>
         <source>The stack has more lower layers than allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Stapel hat mehr untere Schichten als erlaubt.</translation>
     </message>
     <message>
         <source>The stack has too few lower layers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Stapel hat zu wenige untere Schichten.</translation>
     </message>
     <message>
         <source>The upper or work directory is inside a lower layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das obere Verzeichnis oder das Arbeitsverzeichnis liegt in einer unteren Schicht.</translation>
     </message>
     <message>
         <source>The work directory must be on the same file system as the upper directory.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Arbeitsverzeichnis muss auf demselben Dateisystem liegen wie das obere Verzeichnis.</translation>
     </message>
     <message>
         <source>Two layers overlap.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwei Schichten überschneiden sich.</translation>
     </message>
     <message>
         <source>An upper directory needs a work directory, and the other way round.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein oberes Verzeichnis braucht ein Arbeitsverzeichnis und umgekehrt.</translation>
     </message>
     <message>
         <source>The stack name may hold only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Stapelname darf nur Buchstaben, Ziffern, „.“, „_“ und „-“ enthalten.</translation>
     </message>
     <message>
         <source>A path is not valid UTF-8.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad ist kein gültiges UTF-8.</translation>
     </message>
     <message>
         <source>The mount point cannot be used: it is inside a writable layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Einhängepunkt ist nicht verwendbar: Er liegt in einer beschreibbaren Schicht.</translation>
     </message>
     <message>
         <source>The kernel refused the overlay mount.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kernel hat die Overlay-Einhängung abgelehnt.</translation>
     </message>
     <message>
         <source>The Strata engine (strata-fuse) is not installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Strata-Engine (strata-fuse) ist nicht installiert.</translation>
     </message>
     <message>
         <source>The Strata engine could not mount the stack.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Strata-Engine konnte den Stapel nicht einhängen.</translation>
     </message>
     <message>
         <source>The Strata engine did not start in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Strata-Engine ist nicht rechtzeitig gestartet.</translation>
     </message>
     <message>
         <source>Nothing is mounted there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dort ist nichts eingehängt.</translation>
     </message>
     <message>
         <source>That mount was not made by Strata&apos;s helper.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Einhängung stammt nicht vom Hilfsprogramm von Strata.</translation>
     </message>
     <message>
         <source>That mount belongs to another user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Einhängung gehört einem anderen Benutzer.</translation>
     </message>
     <message>
         <source>The kernel refused to unmount (is it busy?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kernel hat das Aushängen abgelehnt (wird sie noch benutzt?).</translation>
     </message>
     <message>
         <source>The helper&apos;s record of mounts is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aufzeichnung der Einhängungen des Hilfsprogramms ist beschädigt.</translation>
     </message>
     <message>
         <source>The stack could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Stapel konnte nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The helper&apos;s answer belonged to another request and was discarded; whether yours ran is unknown: check the mounts, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Antwort des Hilfsprogramms gehörte zu einer anderen Anfrage und wurde verworfen; ob Ihre ausgeführt wurde, ist unbekannt: Prüfen Sie die Einhängungen und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <source>The privileged helper did not answer in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das privilegierte Hilfsprogramm hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
         <source>The privileged helper failed (code %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das privilegierte Hilfsprogramm ist fehlgeschlagen (Code %1).</translation>
     </message>
 </context>
 <context>
     <name>strata::app::UserMounter</name>
     <message>
         <source>user (strata-fuse through fusermount3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer (strata-fuse über fusermount3)</translation>
     </message>
     <message>
         <source>Mounting with kernel overlayfs needs the privileged helper, which this build does not use; mount with strata-fuse instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Einhängen mit Kernel-overlayfs braucht das privilegierte Hilfsprogramm, das dieser Build nicht verwendet; hängen Sie stattdessen mit strata-fuse ein.</translation>
     </message>
     <message>
         <source>strata-fuse is not built or not installed (looked beside %1 and in PATH); build the strata-fuse target first.</source>
-        <translation type="unfinished"></translation>
+        <translation>strata-fuse ist nicht gebaut oder nicht installiert (gesucht neben %1 und im PATH); bauen Sie zuerst das Ziel strata-fuse.</translation>
     </message>
     <message>
         <source>A stack needs at least one lower layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Stapel braucht mindestens eine untere Schicht.</translation>
     </message>
     <message>
         <source>mount</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhängen</translation>
     </message>
     <message>
         <source>fusermount3 was not found in PATH (package fuse3).</source>
-        <translation type="unfinished"></translation>
+        <translation>fusermount3 wurde nicht im PATH gefunden (Paket fuse3).</translation>
     </message>
     <message>
         <source>unmount</source>
-        <translation type="unfinished"></translation>
+        <translation>Aushängen</translation>
     </message>
     <message>
         <source>%1 of %2 done</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 erledigt</translation>
     </message>
     <message>
         <source>%1 of %2 failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 fehlgeschlagen: %3</translation>
     </message>
     <message>
         <source>exit code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Exit-Code %1</translation>
     </message>
     <message>
         <source>could not start %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht gestartet werden: %2</translation>
     </message>
 </context>
 <context>
     <name>strata::gui</name>
     <message>
         <source>upper</source>
-        <translation type="unfinished"></translation>
+        <translation>obere</translation>
     </message>
     <message>
         <source>L%1</source>
-        <translation type="unfinished"></translation>
+        <translation>L%1</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine)</translation>
     </message>
     <message>
         <source> version</source>
-        <translation type="unfinished"></translation>
+        <translation> Version</translation>
     </message>
     <message>
         <source> flags</source>
-        <translation type="unfinished"></translation>
+        <translation> Flags</translation>
     </message>
     <message>
         <source> fid type</source>
-        <translation type="unfinished"></translation>
+        <translation> FID-Typ</translation>
     </message>
     <message>
         <source> fs uuid</source>
-        <translation type="unfinished"></translation>
+        <translation> Dateisystem-UUID</translation>
     </message>
     <message>
         <source>null (uuid=off or none)</source>
-        <translation type="unfinished"></translation>
+        <translation>null (uuid=off oder keine)</translation>
     </message>
     <message>
         <source> fid</source>
-        <translation type="unfinished"></translation>
+        <translation> FID</translation>
     </message>
     <message>
         <source> inode / generation</source>
-        <translation type="unfinished"></translation>
+        <translation> Inode / Generation</translation>
     </message>
     <message>
         <source>Entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>whiteout</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteout</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Path in layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad in der Schicht</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>plain</source>
-        <translation type="unfinished"></translation>
+        <translation>einfach</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus</translation>
     </message>
     <message>
         <source>Owner</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigentümer</translation>
     </message>
     <message>
         <source>Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>Geändert</translation>
     </message>
     <message>
         <source>Protected attributes</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschützte Attribute</translation>
     </message>
     <message>
         <source>Inode</source>
-        <translation type="unfinished"></translation>
+        <translation>Inode</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerät</translation>
     </message>
     <message>
         <source>Links</source>
-        <translation type="unfinished"></translation>
+        <translation>Verknüpfungen</translation>
     </message>
     <message>
         <source>Blocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Blöcke</translation>
     </message>
     <message>
         <source>Device number</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerätenummer</translation>
     </message>
     <message>
         <source>Shared whiteout</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteiltes Whiteout</translation>
     </message>
     <message>
         <source>hard-linked whiteout inode (nlink &gt; 1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteout-Inode mit harten Verknüpfungen (nlink &gt; 1)</translation>
     </message>
     <message>
         <source>Overlay attributes</source>
-        <translation type="unfinished"></translation>
+        <translation>Overlay-Attribute</translation>
     </message>
     <message>
         <source>  (absolute: from the layer roots below)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (absolut: von den Schichtwurzeln darunter)</translation>
     </message>
     <message>
         <source>  (relative: renamed in the parent)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (relativ: im Elternverzeichnis umbenannt)</translation>
     </message>
     <message>
         <source>Redirect</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirect</translation>
     </message>
     <message>
         <source>Origin</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkunft</translation>
     </message>
     <message>
         <source>Origin handle</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkunfts-Handle</translation>
     </message>
     <message>
         <source>Copied up from</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochkopiert aus</translation>
     </message>
     <message>
         <source>Origin detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkunftsdetail</translation>
     </message>
     <message>
         <source>Metacopy</source>
-        <translation type="unfinished"></translation>
+        <translation>Metacopy</translation>
     </message>
     <message>
         <source>metadata only (no digest)</source>
-        <translation type="unfinished"></translation>
+        <translation>nur Metadaten (kein Digest)</translation>
     </message>
     <message>
         <source>version %1, flags %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Version %1, Flags %2</translation>
     </message>
     <message>
         <source>Digest algorithm</source>
-        <translation type="unfinished"></translation>
+        <translation>Digest-Algorithmus</translation>
     </message>
     <message>
         <source>Digest</source>
-        <translation type="unfinished"></translation>
+        <translation>Digest</translation>
     </message>
     <message>
         <source>Data in</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten in</translation>
     </message>
     <message>
         <source>not found: reads would fail</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gefunden: Lesezugriffe würden fehlschlagen</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis</translation>
     </message>
     <message>
         <source>overlay xattrs are unreadable by this process (trusted.* needs CAP_SYS_ADMIN)</source>
-        <translation type="unfinished"></translation>
+        <translation>Overlay-xattrs sind für diesen Prozess nicht lesbar (trusted.* braucht CAP_SYS_ADMIN)</translation>
     </message>
     <message>
         <source>Merged from</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengeführt aus</translation>
     </message>
     <message>
         <source>Beneath (shadowed versions)</source>
-        <translation type="unfinished"></translation>
+        <translation>Darunter (verdeckte Versionen)</translation>
     </message>
     <message>
         <source>modified %1</source>
-        <translation type="unfinished"></translation>
+        <translation>geändert %1</translation>
     </message>
     <message>
         <source>nothing: no layer below holds this name</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts: keine Schicht darunter enthält diesen Namen</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Probleme</translation>
     </message>
     <message>
         <source>mounted read-write: changes go to the upper layer</source>
-        <translation type="unfinished"></translation>
+        <translation>les- und schreibbar eingehängt: Änderungen gehen in die obere Schicht</translation>
     </message>
     <message>
         <source>mounted read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>schreibgeschützt eingehängt</translation>
     </message>
     <message>
         <source>a read-only lower layer (top first)</source>
-        <translation type="unfinished"></translation>
+        <translation>eine schreibgeschützte untere Schicht (oberste zuerst)</translation>
     </message>
     <message>
         <source>a data-only layer: reached only through metacopy redirects</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Nur-Daten-Schicht: nur über Metacopy-Redirects erreichbar</translation>
     </message>
     <message>
         <source>the writable upper layer</source>
-        <translation type="unfinished"></translation>
+        <translation>die beschreibbare obere Schicht</translation>
     </message>
     <message>
         <source>staging area for atomic copy-up; same filesystem as the upper</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereitstellungsbereich für atomares Hochkopieren; selbes Dateisystem wie die obere Schicht</translation>
     </message>
     <message>
         <source>renaming a merged dir writes a redirect; redirects are followed</source>
-        <translation type="unfinished"></translation>
+        <translation>Umbenennen eines zusammengeführten Verzeichnisses schreibt einen Redirect; Redirects werden verfolgt</translation>
     </message>
     <message>
         <source>redirects are followed but never created (rename of merged dirs: EXDEV)</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirects werden verfolgt, aber nie angelegt (Umbenennen zusammengeführter Verzeichnisse: EXDEV)</translation>
     </message>
     <message>
         <source>redirects are not followed; a lookup meeting one fails</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirects werden nicht verfolgt; eine Suche, die auf einen trifft, schlägt fehl</translation>
     </message>
     <message>
         <source>no redirects: renaming a merged dir fails with EXDEV</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Redirects: Umbenennen eines zusammengeführten Verzeichnisses schlägt mit EXDEV fehl</translation>
     </message>
     <message>
         <source>redirect handling for renamed directories</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirect-Behandlung für umbenannte Verzeichnisse</translation>
     </message>
     <message>
         <source>copied-up files are indexed by origin handle (keeps hard links whole)</source>
-        <translation type="unfinished"></translation>
+        <translation>hochkopierte Dateien werden nach Herkunfts-Handle indiziert (hält harte Verknüpfungen zusammen)</translation>
     </message>
     <message>
         <source>no inode index: hard links may break on copy-up</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Inode-Index: harte Verknüpfungen können beim Hochkopieren zerfallen</translation>
     </message>
     <message>
         <source>how lower fs uuids are recorded in file handles (on/auto/null/off)</source>
-        <translation type="unfinished"></translation>
+        <translation>wie die Dateisystem-UUIDs der unteren Schichten in Datei-Handles festgehalten werden (on/auto/null/off)</translation>
     </message>
     <message>
         <source>overlay file handles can be exported over NFS (implies index)</source>
-        <translation type="unfinished"></translation>
+        <translation>Overlay-Datei-Handles können über NFS exportiert werden (setzt index voraus)</translation>
     </message>
     <message>
         <source>no NFS export of overlay file handles</source>
-        <translation type="unfinished"></translation>
+        <translation>kein NFS-Export von Overlay-Datei-Handles</translation>
     </message>
     <message>
         <source>inode numbers made unique across layers with high bits (on/auto/off)</source>
-        <translation type="unfinished"></translation>
+        <translation>Inode-Nummern über die Schichten hinweg durch hohe Bits eindeutig gemacht (on/auto/off)</translation>
     </message>
     <message>
         <source>metadata-only copy-up: chmod/chown copy up metadata, data stays below</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochkopieren nur der Metadaten: chmod/chown kopieren Metadaten hoch, die Daten bleiben unten</translation>
     </message>
     <message>
         <source>every copy-up copies data</source>
-        <translation type="unfinished"></translation>
+        <translation>jedes Hochkopieren kopiert die Daten</translation>
     </message>
     <message>
         <source>no syncs to the upper: after a crash the upper and work dirs must be discarded</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Syncs auf die obere Schicht: Nach einem Absturz müssen oberes Verzeichnis und Arbeitsverzeichnis verworfen werden</translation>
     </message>
     <message>
         <source>overlay metadata lives in user.overlay.* (unprivileged mounts)</source>
-        <translation type="unfinished"></translation>
+        <translation>Overlay-Metadaten liegen in user.overlay.* (Einhängungen ohne Privilegien)</translation>
     </message>
     <message>
         <source>fs-verity digests of metacopy data are checked (off/on/require)</source>
-        <translation type="unfinished"></translation>
+        <translation>fs-verity-Digests der Metacopy-Daten werden geprüft (off/on/require)</translation>
     </message>
     <message>
         <source>the kernel checks permissions from the inode mode (FUSE)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kernel prüft Berechtigungen anhand des Inode-Modus (FUSE)</translation>
     </message>
     <message>
         <source>other users may access the mount (FUSE)</source>
-        <translation type="unfinished"></translation>
+        <translation>andere Benutzer dürfen auf die Einhängung zugreifen (FUSE)</translation>
     </message>
     <message>
         <source>the owner of the FUSE connection</source>
-        <translation type="unfinished"></translation>
+        <translation>der Eigentümer der FUSE-Verbindung</translation>
     </message>
     <message>
         <source>per-mount flag</source>
-        <translation type="unfinished"></translation>
+        <translation>Flag pro Einhängung</translation>
     </message>
     <message>
         <source>(not an option Strata knows)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine Option, die Strata kennt)</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::AssemblyPanel</name>
     <message>
         <source>Drop layer directories here, top layer first. Drag to reorder; the first lower is the top of the stack.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie Schichtverzeichnisse hier ab, oberste Schicht zuerst. Ziehen zum Umordnen; die erste untere Schicht ist die Spitze des Stapels.</translation>
     </message>
     <message>
         <source>&amp;Add…</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzu&amp;fügen …</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Move up</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach oben</translation>
     </message>
     <message>
         <source>Move down</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach unten</translation>
     </message>
     <message>
         <source>Use as upper</source>
-        <translation type="unfinished"></translation>
+        <translation>Als obere verwenden</translation>
     </message>
     <message>
         <source>Use as work</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Arbeitsverzeichnis verwenden</translation>
     </message>
     <message>
         <source>Use as lower</source>
-        <translation type="unfinished"></translation>
+        <translation>Als untere verwenden</translation>
     </message>
     <message>
         <source>Use as data-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Nur-Daten verwenden</translation>
     </message>
     <message>
         <source>Preflight: what each engine does with this stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorabprüfung: was jede Engine mit diesem Stapel macht</translation>
     </message>
     <message>
         <source>Preflight</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorabprüfung</translation>
     </message>
     <message>
         <source>Mount point</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhängepunkt</translation>
     </message>
     <message>
         <source>&amp;Inspect</source>
-        <translation type="unfinished"></translation>
+        <translation>Untersu&amp;chen</translation>
     </message>
     <message>
         <source>&amp;Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;peichern …</translation>
     </message>
     <message>
         <source>&amp;Mount</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhän&amp;gen</translation>
     </message>
     <message>
         <source>U&amp;nmount</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ushängen</translation>
     </message>
     <message>
         <source>Add layers first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie zuerst Schichten hinzu.</translation>
     </message>
     <message>
         <source>assembled stack</source>
-        <translation type="unfinished"></translation>
+        <translation>zusammengestellter Stapel</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Add a layer directory</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Schichtverzeichnis hinzufügen</translation>
     </message>
     <message>
         <source>Save stack file</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldatei speichern</translation>
     </message>
     <message>
         <source>Stack files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldateien (*.json)</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
     <message>
         <source>Choose a mount point first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst einen Einhängepunkt.</translation>
     </message>
     <message>
         <source>Mounting %1 with %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird mit %2 eingehängt …</translation>
     </message>
     <message>
         <source>stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>refuses: a stack needs at least one lower layer</source>
-        <translation type="unfinished"></translation>
+        <translation>lehnt ab: Ein Stapel braucht mindestens eine untere Schicht</translation>
     </message>
     <message>
         <source>refused as well</source>
-        <translation type="unfinished"></translation>
+        <translation>lehnt ebenfalls ab</translation>
     </message>
     <message>
         <source>mounts: no objection</source>
-        <translation type="unfinished"></translation>
+        <translation>hängt ein: keine Einwände</translation>
     </message>
     <message>
         <source>mounts</source>
-        <translation type="unfinished"></translation>
+        <translation>hängt ein</translation>
+    </message>
+    <message>
+        <source>Mount with</source>
+        <translation>Einhängen mit</translation>
+    </message>
+    <message>
+        <source>strata-fuse, as you</source>
+        <translation>strata-fuse, als Sie selbst</translation>
+    </message>
+    <message>
+        <source>kernel overlayfs (privileged helper)</source>
+        <translation>Kernel-overlayfs (privilegiertes Hilfsprogramm)</translation>
+    </message>
+    <message>
+        <source>strata-fuse (privileged helper)</source>
+        <translation>strata-fuse (privilegiertes Hilfsprogramm)</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::AssemblyView</name>
     <message>
         <source>Stack being assembled</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel in Zusammenstellung</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::DetailsPane</name>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Select an entry to see where it comes from, what lies beneath it and its overlay attributes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Eintrag, um zu sehen, woher er stammt, was unter ihm liegt und welche Overlay-Attribute er hat.</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::LayerStackModel</name>
     <message>
         <source>read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>schreibgeschützt</translation>
     </message>
     <message>
         <source>remote</source>
-        <translation type="unfinished"></translation>
+        <translation>entfernt</translation>
     </message>
     <message>
         <source>user.overlay</source>
-        <translation type="unfinished"></translation>
+        <translation>user.overlay</translation>
     </message>
     <message>
         <source>trusted.overlay</source>
-        <translation type="unfinished"></translation>
+        <translation>trusted.overlay</translation>
     </message>
     <message>
         <source>xattrs unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>xattrs nicht lesbar</translation>
     </message>
     <message>
         <source>unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht lesbar</translation>
     </message>
     <message>
         <source>upper</source>
-        <translation type="unfinished"></translation>
+        <translation>obere</translation>
     </message>
     <message>
         <source>lower</source>
-        <translation type="unfinished"></translation>
+        <translation>untere</translation>
     </message>
     <message>
         <source>data-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur-Daten</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>Filesystem</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateisystem</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerät</translation>
     </message>
     <message>
         <source>FS UUID</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateisystem-UUID</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge</translation>
     </message>
     <message>
         <source>Whiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteouts</translation>
     </message>
     <message>
         <source>Opaque</source>
-        <translation type="unfinished"></translation>
+        <translation>Undurchsichtig</translation>
     </message>
     <message>
         <source>Badges</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennzeichen</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::MainWindow</name>
     <message>
         <source>Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Strata</translation>
     </message>
     <message>
         <source>&lt;h2&gt;Nothing is open&lt;/h2&gt;&lt;p&gt;Strata shows a layer stack the way the kernel sees it: where every file comes from, what is hidden, what was copied up.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h2&gt;Nichts geöffnet&lt;/h2&gt;&lt;p&gt;Strata zeigt einen Schichtstapel so, wie der Kernel ihn sieht: woher jede Datei stammt, was verborgen ist, was hochkopiert wurde.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Open the &amp;demo stack (every overlay state, created in a temporary directory)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den De&amp;mo-Stapel öffnen (jeder Overlay-Zustand, in einem temporären Verzeichnis angelegt)</translation>
     </message>
     <message>
         <source>Open a &amp;mounted stack…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Eingehängten Stapel öffnen …</translation>
     </message>
     <message>
         <source>Open a stack &amp;file…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;tapeldatei öffnen …</translation>
     </message>
     <message>
         <source>&amp;Assemble a new stack…</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuen Stapel &amp;zusammenstellen …</translation>
     </message>
     <message>
         <source>&amp;Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schichten</translation>
     </message>
     <message>
         <source>Assem&amp;ble</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusa&amp;mmenstellen</translation>
     </message>
     <message>
         <source>%1 is not loaded in the tree yet: open its directory first</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist noch nicht im Baum geladen: Öffnen Sie zuerst sein Verzeichnis</translation>
     </message>
     <message>
         <source>Assembled stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengestellter Stapel</translation>
     </message>
     <message>
         <source>Counting cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen abgebrochen</translation>
     </message>
     <message>
         <source>Opening…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geöffnet …</translation>
     </message>
     <message>
         <source>Could not open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>Could not create a temporary directory: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein temporäres Verzeichnis konnte nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>Could not create the demo stack: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Demo-Stapel konnte nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>Demo stack in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo-Stapel in %1</translation>
     </message>
     <message>
         <source>%1 — Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Strata</translation>
     </message>
     <message numerus="yes">
         <source>%n layers, xattrs in %1.overlay.*</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Schicht, xattrs in %1.overlay.*</numerusform>
+            <numerusform>%n Schichten, xattrs in %1.overlay.*</numerusform>
         </translation>
     </message>
     <message>
         <source>trusted.overlay.* xattrs are unreadable without CAP_SYS_ADMIN: opaque dirs, redirects, origins and metacopy are shown as unknown, never guessed.</source>
-        <translation type="unfinished"></translation>
+        <translation>trusted.overlay.*-xattrs sind ohne CAP_SYS_ADMIN nicht lesbar: Undurchsichtige Verzeichnisse, Redirects, Herkünfte und Metacopy werden als unbekannt angezeigt, nie geraten.</translation>
     </message>
     <message>
         <source>Data-only layers are not merged into the tree; their files are reached through metacopy redirects.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur-Daten-Schichten werden nicht in den Baum eingebunden; ihre Dateien werden über Metacopy-Redirects erreicht.</translation>
     </message>
     <message numerus="yes">
         <source>Merged view of %n layers</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Zusammengeführte Ansicht von %n Schicht</numerusform>
+            <numerusform>Zusammengeführte Ansicht von %n Schichten</numerusform>
         </translation>
     </message>
     <message>
         <source>Only what %1 holds — green: added, amber: modified, red: deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur was %1 enthält — grün: hinzugefügt, gelb: geändert, rot: gelöscht</translation>
     </message>
     <message>
         <source>Cumulative view: %1 and the layers below it</source>
-        <translation type="unfinished"></translation>
+        <translation>Kumulative Ansicht: %1 und die Schichten darunter</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>Open &amp;Mounted Stack…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Eingehängten Stapel öffnen …</translation>
     </message>
     <message>
         <source>&amp;Open Stack File…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel&amp;datei öffnen …</translation>
     </message>
     <message>
         <source>Open Layer &amp;Directory…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht&amp;verzeichnis öffnen …</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
         <source>Open D&amp;emo Stack</source>
-        <translation type="unfinished"></translation>
+        <translation>De&amp;mo-Stapel öffnen</translation>
     </message>
     <message>
         <source>&amp;Assemble New Stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuen Stapel zu&amp;sammenstellen</translation>
     </message>
     <message>
         <source>&amp;Save Stack As…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel speichern &amp;unter …</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>Show &amp;Whiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Whiteouts anzeigen</translation>
     </message>
     <message>
         <source>&amp;Merged View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zusammengeführte Ansicht</translation>
     </message>
     <message>
         <source>Selected &amp;Layer Only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die &amp;ausgewählte Schicht</translation>
     </message>
     <message>
         <source>&amp;Cumulative up to Selected Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kumulativ bis zur ausgewählten Schicht</translation>
     </message>
     <message>
         <source>&amp;Find Path…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad &amp;suchen …</translation>
     </message>
     <message>
         <source>Go to &amp;Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu den Sc&amp;hichten</translation>
     </message>
     <message>
         <source>Go to &amp;Tree</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum &amp;Baum</translation>
     </message>
     <message>
         <source>Go to &amp;Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu den &amp;Details</translation>
     </message>
     <message>
         <source>Go to &amp;Reports</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu den Be&amp;richten</translation>
     </message>
     <message>
         <source>&amp;Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neu laden</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;About Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;ber Strata</translation>
     </message>
     <message>
         <source>About Strata</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Strata</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Strata %1&lt;/h3&gt;&lt;p&gt;Inspect and manage layered (overlayfs) mounts.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Strata %1&lt;/h3&gt;&lt;p&gt;Geschichtete Einhängungen (overlayfs) untersuchen und verwalten.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Open stack file</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldatei öffnen</translation>
     </message>
     <message>
         <source>Stack files (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldateien (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Open a directory holding upper/ and lower*/ layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Verzeichnis mit den Schichten upper/ und lower*/ öffnen</translation>
     </message>
     <message>
         <source>Save stack file</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldatei speichern</translation>
     </message>
     <message>
         <source>Stack files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapeldateien (*.json)</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::MergedTreeModel</name>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus</translation>
     </message>
     <message>
         <source>Owner</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigentümer</translation>
     </message>
     <message>
         <source>Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>Geändert</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::MessageBar</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Dismiss message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung schließen</translation>
     </message>
     <message numerus="yes">
         <source>(+%n more)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>(+%n weitere)</numerusform>
+            <numerusform>(+%n weitere)</numerusform>
         </translation>
     </message>
 </context>
@@ -1121,435 +1137,456 @@
     <name>strata::gui::MountsDialog</name>
     <message>
         <source>Open a mounted stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen eingehängten Stapel öffnen</translation>
     </message>
     <message>
         <source>Union mounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Union-Einhängungen</translation>
     </message>
     <message>
         <source>No overlay or FUSE union mounts are visible to this process. The list updates as mounts appear.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für diesen Prozess sind keine Overlay- oder FUSE-Union-Einhängungen sichtbar. Die Liste aktualisiert sich, sobald Einhängungen erscheinen.</translation>
     </message>
     <message>
         <source>Updated live from the mount table.</source>
-        <translation type="unfinished"></translation>
+        <translation>Live aus der Einhängetabelle aktualisiert.</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::ReportTab</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Read again</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut lesen</translation>
     </message>
     <message>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gelesen …</translation>
     </message>
     <message>
         <source>Reading… %L1 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gelesen … %L1 Einträge</translation>
     </message>
     <message>
         <source>Cancelled. Read again to see the whole list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen. Lesen Sie erneut, um die ganze Liste zu sehen.</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::ReportViews</name>
     <message>
         <source>W&amp;hiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Whi&amp;teouts</translation>
     </message>
     <message>
         <source>&amp;Index</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Index</translation>
     </message>
     <message>
         <source>Mount &amp;options</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhänge&amp;optionen</translation>
     </message>
     <message>
         <source>S&amp;ummary</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;bersicht</translation>
     </message>
     <message>
         <source>Counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gezählt …</translation>
     </message>
     <message numerus="yes">
         <source>%n whiteouts in the merged view</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Whiteout in der zusammengeführten Ansicht</numerusform>
+            <numerusform>%n Whiteouts in der zusammengeführten Ansicht</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n index entries in %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Indexeintrag in %1</numerusform>
+            <numerusform>%n Indexeinträge in %1</numerusform>
         </translation>
     </message>
     <message>
         <source>No index: the stack has no work dir, or was never mounted with index=on</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Index: Der Stapel hat kein Arbeitsverzeichnis oder wurde nie mit index=on eingehängt</translation>
     </message>
     <message>
         <source>From the mount&apos;s line in /proc/self/mountinfo</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Zeile der Einhängung in /proc/self/mountinfo</translation>
     </message>
     <message>
         <source>Not mounted: the layers and options of the stack as opened</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht eingehängt: die Schichten und Optionen des Stapels wie geöffnet</translation>
     </message>
     <message numerus="yes">
         <source>Wasted: %1 in %n entries stored but hidden by higher layers; visible: %2 in %L3 entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Verschwendet: %1 in %n Eintrag, gespeichert, aber von höheren Schichten verdeckt; sichtbar: %2 in %L3 Einträgen</numerusform>
+            <numerusform>Verschwendet: %1 in %n Einträgen, gespeichert, aber von höheren Schichten verdeckt; sichtbar: %2 in %L3 Einträgen</numerusform>
         </translation>
     </message>
     <message>
         <source>Cancelled: the figures are partial</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen: Die Zahlen sind unvollständig</translation>
     </message>
     <message>
         <source>Counting… %L1 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gezählt … %L1 Einträge</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::StackPanel</name>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichten</translation>
     </message>
     <message>
         <source>&amp;Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>An&amp;zeigen:</translation>
     </message>
     <message>
         <source>Merged view (all layers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengeführte Ansicht (alle Schichten)</translation>
     </message>
     <message>
         <source>Selected layer only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die ausgewählte Schicht</translation>
     </message>
     <message>
         <source>Cumulative, up to the selected layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Kumulativ, bis zur ausgewählten Schicht</translation>
     </message>
     <message>
         <source>Layer only: what the layer holds, marked added / modified / deleted.
 Cumulative: the stack as if the layers above did not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die Schicht: was die Schicht enthält, markiert als hinzugefügt / geändert / gelöscht.
+Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
     </message>
     <message>
         <source>Stop counting</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen beenden</translation>
     </message>
     <message>
         <source>Counting layers… %L1 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichten werden gezählt … %L1 Einträge</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::TreePanel</name>
     <message>
         <source>&amp;Whiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Whiteouts</translation>
     </message>
     <message>
         <source>Filter loaded paths (regular expression)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Geladene Pfade filtern (regulärer Ausdruck) …</translation>
     </message>
     <message>
         <source>Path filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfadfilter</translation>
     </message>
     <message>
         <source>State filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustandsfilter</translation>
     </message>
     <message>
         <source>Any state</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Zustand</translation>
     </message>
     <message>
         <source>Whiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteouts</translation>
     </message>
     <message>
         <source>Opaque dirs</source>
-        <translation type="unfinished"></translation>
+        <translation>Undurchsichtige Verzeichnisse</translation>
     </message>
     <message>
         <source>Redirected</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgeleitet (Redirect)</translation>
     </message>
     <message>
         <source>Copied up</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochkopiert</translation>
     </message>
     <message>
         <source>Metacopy</source>
-        <translation type="unfinished"></translation>
+        <translation>Metacopy</translation>
     </message>
     <message>
         <source>Merged dirs</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengeführte Verzeichnisse</translation>
     </message>
     <message>
         <source>Created in upper</source>
-        <translation type="unfinished"></translation>
+        <translation>In der oberen Schicht angelegt</translation>
     </message>
     <message>
         <source>Layer filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichtfilter</translation>
     </message>
     <message>
         <source>Show deleted names (struck through)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöschte Namen anzeigen (durchgestrichen)</translation>
     </message>
     <message>
         <source>Merged tree</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengeführter Baum</translation>
     </message>
     <message>
         <source>Reading directories…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verzeichnisse werden gelesen …</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Any layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Schicht</translation>
     </message>
     <message>
         <source>Not a valid regular expression</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein gültiger regulärer Ausdruck</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::assembly</name>
     <message>
         <source>upper</source>
-        <translation type="unfinished"></translation>
+        <translation>obere</translation>
     </message>
     <message>
         <source>work</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsverzeichnis</translation>
     </message>
     <message>
         <source>lower</source>
-        <translation type="unfinished"></translation>
+        <translation>untere</translation>
     </message>
     <message>
         <source>data-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur-Daten</translation>
+    </message>
+    <message>
+        <source>not a local directory</source>
+        <translation>kein lokales Verzeichnis</translation>
+    </message>
+    <message>
+        <source>does not exist</source>
+        <translation>existiert nicht</translation>
+    </message>
+    <message>
+        <source>not a directory: a layer is a directory</source>
+        <translation>kein Verzeichnis: Eine Schicht ist ein Verzeichnis</translation>
+    </message>
+    <message>
+        <source>already in the stack</source>
+        <translation>bereits im Stapel</translation>
+    </message>
+    <message>
+        <source>more than %1 lower layers: the kernel refuses the mount</source>
+        <translation>mehr als %1 untere Schichten: Der Kernel lehnt die Einhängung ab</translation>
     </message>
 </context>
 <context>
     <name>strata::gui::rows</name>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Hides</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbirgt</translation>
     </message>
     <message>
         <source>xattr whiteout</source>
-        <translation type="unfinished"></translation>
+        <translation>xattr-Whiteout</translation>
     </message>
     <message>
         <source>0/0 device</source>
-        <translation type="unfinished"></translation>
+        <translation>0/0-Gerät</translation>
     </message>
     <message>
         <source>, shared inode</source>
-        <translation type="unfinished"></translation>
+        <translation>, geteilter Inode</translation>
     </message>
     <message>
         <source>nothing (redundant)</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts (überflüssig)</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Links</source>
-        <translation type="unfinished"></translation>
+        <translation>Verknüpfungen</translation>
     </message>
     <message>
         <source>Origin in</source>
-        <translation type="unfinished"></translation>
+        <translation>Herkunft in</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
     <message>
         <source> (union %1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (Union %1)</translation>
     </message>
     <message>
         <source>Option</source>
-        <translation type="unfinished"></translation>
+        <translation>Option</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
         <source>Meaning</source>
-        <translation type="unfinished"></translation>
+        <translation>Bedeutung</translation>
     </message>
     <message>
         <source>Layer identity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichtidentität</translation>
     </message>
     <message>
         <source>(mountinfo)</source>
-        <translation type="unfinished"></translation>
+        <translation>(mountinfo)</translation>
     </message>
     <message>
         <source>from mountinfo</source>
-        <translation type="unfinished"></translation>
+        <translation>aus mountinfo</translation>
     </message>
     <message>
         <source>Bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>Bytes</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien</translation>
     </message>
     <message>
         <source>Dirs</source>
-        <translation type="unfinished"></translation>
+        <translation>Verzeichnisse</translation>
     </message>
     <message>
         <source>Whiteouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Whiteouts</translation>
     </message>
     <message>
         <source>Opaque</source>
-        <translation type="unfinished"></translation>
+        <translation>Undurchsichtig</translation>
     </message>
     <message>
         <source>Redirects</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirects</translation>
     </message>
     <message>
         <source>Metacopy</source>
-        <translation type="unfinished"></translation>
+        <translation>Metacopy</translation>
     </message>
     <message>
         <source>Copied up</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochkopiert</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>Wasted</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschwendet</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>Kernel overlayfs</source>
-        <translation type="unfinished"></translation>
+        <translation>Kernel-overlayfs</translation>
     </message>
     <message>
         <source>strata-fuse</source>
-        <translation type="unfinished"></translation>
+        <translation>strata-fuse</translation>
     </message>
     <message>
         <source>stack</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>lower %1</source>
-        <translation type="unfinished"></translation>
+        <translation>untere %1</translation>
     </message>
     <message>
         <source>data %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten %1</translation>
     </message>
     <message>
         <source>upper</source>
-        <translation type="unfinished"></translation>
+        <translation>obere</translation>
     </message>
     <message>
         <source>work</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsverzeichnis</translation>
     </message>
     <message>
         <source>same</source>
-        <translation type="unfinished"></translation>
+        <translation>dasselbe</translation>
     </message>
     <message>
         <source>accepted: strata-fuse takes remote, FUSE and overlay uppers</source>
-        <translation type="unfinished"></translation>
+        <translation>angenommen: strata-fuse akzeptiert obere Schichten auf entfernten Dateisystemen, FUSE und Overlay</translation>
     </message>
     <message>
         <source>refused as well</source>
-        <translation type="unfinished"></translation>
+        <translation>lehnt ebenfalls ab</translation>
     </message>
     <message>
         <source>refuses</source>
-        <translation type="unfinished"></translation>
+        <translation>lehnt ab</translation>
     </message>
     <message>
         <source>warns</source>
-        <translation type="unfinished"></translation>
+        <translation>warnt</translation>
     </message>
     <message>
         <source>note</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis</translation>
     </message>
     <message>
         <source>Mount point</source>
-        <translation type="unfinished"></translation>
+        <translation>Einhängepunkt</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
 </context>
 </TS>

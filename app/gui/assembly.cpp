@@ -55,18 +55,19 @@ PathFacts probeFileSystem(const QString &path)
 
 QString refusalText(Refusal refusal)
 {
-    const char *ctx = "strata::gui::assembly";
+    // A literal context on every call: lupdate does not follow a variable.
     switch (refusal) {
     case Refusal::NotLocalFile:
-        return QCoreApplication::translate(ctx, "not a local directory");
+        return QCoreApplication::translate("strata::gui::assembly", "not a local directory");
     case Refusal::Missing:
-        return QCoreApplication::translate(ctx, "does not exist");
+        return QCoreApplication::translate("strata::gui::assembly", "does not exist");
     case Refusal::NotDirectory:
-        return QCoreApplication::translate(ctx, "not a directory: a layer is a directory");
+        return QCoreApplication::translate("strata::gui::assembly", "not a directory: a layer is a directory");
     case Refusal::AlreadyInStack:
-        return QCoreApplication::translate(ctx, "already in the stack");
+        return QCoreApplication::translate("strata::gui::assembly", "already in the stack");
     case Refusal::TooManyLayers:
-        return QCoreApplication::translate(ctx, "more than %1 lower layers: the kernel refuses the mount")
+        return QCoreApplication::translate("strata::gui::assembly",
+                                           "more than %1 lower layers: the kernel refuses the mount")
             .arg(mounts::kMaxLowerLayers);
     }
     return {};

@@ -9,9 +9,11 @@
 
 namespace strata::gui {
 
+// lupdate files these strings under the namespace's context ("strata::gui"), so the
+// lookup must use the same one or the translation is never found.
 static QString tr(const char *s)
 {
-    return QCoreApplication::translate("strata::gui::details", s);
+    return QCoreApplication::translate("strata::gui", s);
 }
 
 static QString u8(std::string_view s)

@@ -5,9 +5,10 @@
 
 namespace strata::gui {
 
+// lupdate files these strings under the namespace's context ("strata::gui").
 static QString tr(const char *s)
 {
-    return QCoreApplication::translate("strata::gui::options", s);
+    return QCoreApplication::translate("strata::gui", s);
 }
 
 QString overlayOptionMeaning(const std::string &key, const std::optional<std::string> &value)
