@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// strata-bench-gui-tree: how long expanding a large directory takes in the desktop
+// app's tree, on a 500k-entry stack (issue 4's target: < 100 ms). Not a timed test:
+// it prints figures.
+//
+//   strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N]
+//
+// The stack (two lowers and an upper, generated once and cached in DIR) holds
+// directories of 1k, 10k, 50k and 100k entries amid a tree of small ones, with
+// whiteouts and replaced files in the upper. For each big directory, with the
+// directory already listed once ("scanned": the kernel's dentry and inode caches
+// warm, as after the app's layer count), it measures from fetchMore on the view's
+// model (the filter proxy over MergedTreeModel) to the rows being inserted, split
+// into the worker's listing and the GUI thread's insertion, then the same with a
+// QTreeView attached (expand() to rows laid out).
+#include "mergedtreemodel.h"
+#include "ovl/whiteout.h"
+#include "stack/layerstack.h"
+#include "treefilterproxy.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTreeView>
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace strata;
+
+namespace {
+
+struct Options {
+    std::string dir = "/var/tmp/strata-bench-gui";
+    size_t entries = 500000;
+    int reps = 5;
+};
+
+const size_t kBigDirs[] = {1000, 10000, 50000, 100000};
+
+[[noreturn]] void die(const std::string &msg)
+{
+    std::fprintf(stderr, "strata-bench-gui-tree: %s\n", msg.c_str());
+    std::exit(1);
+}
+
+void mkdirOk(const std::string &path)
+{
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+        die(path + ": " + std::strerror(errno));
+}
+
+void makeFile(const std::string &path, off_t size)
+{
+    const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        die(path + ": " + std::strerror(errno));
+    if (size > 0 && ::ftruncate(fd, size) != 0) // sparse: sizes without data
+        die(path + ": " + std::strerror(errno));
+    ::close(fd);
+}
+
+void generate(const Options &o, const std::string &marker)
+{
+    std::printf("generating %zu entries in %s (once; cached) ...\n", o.entries, o.dir.c_str());
+    std::fflush(stdout);
+    QElapsedTimer t;
+    t.start();
+    if (std::system(("rm -rf --one-file-system '" + o.dir + "'").c_str()) != 0)
+        die("cannot clear " + o.dir);
+    for (const char *d : {"", "/l0", "/l1", "/up", "/work"})
+        mkdirOk(o.dir + d);
+    size_t made = 0;
+    // The big directories: in the bottom layer, each tenth file replaced in the
+    // middle layer, each twentieth deleted (a whiteout) in the upper.
+    for (size_t n : kBigDirs) {
+        const std::string name = "/big" + std::to_string(n);
+        for (const char *l : {"/l0", "/l1", "/up"})
+            mkdirOk(o.dir + l + name);
+        const int up = ::open((o.dir + "/up" + name).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (size_t i = 0; i < n; ++i, ++made) {
+            const std::string file = "/file" + std::to_string(i) + ".so";
+            makeFile(o.dir + "/l0" + name + file, off_t(i % 16384));
+            if (i % 10 == 3)
+                makeFile(o.dir + "/l1" + name + file, off_t(i % 8192));
+            if (i % 20 == 7 && !ovl::makeWhiteout(up, file.substr(1)))
+                die("whiteout in " + name + " (needs CAP_MKNOD: run as root)");
+        }
+        ::close(up);
+    }
+    // The rest: a tree of small directories of 200 files each.
+    for (size_t d = 0; made < o.entries; ++d) {
+        const std::string dir = o.dir + "/l0/tree" + std::to_string(d / 50);
+        mkdirOk(dir);
+        const std::string sub = dir + "/d" + std::to_string(d % 50);
+        mkdirOk(sub);
+        made += 1;
+        for (size_t f = 0; f < 200 && made < o.entries; ++f, ++made)
+            makeFile(sub + "/f" + std::to_string(f), off_t(f * 37));
+    }
+    std::ofstream(marker) << o.entries << "\n";
+    std::printf("generated in %.1f s\n", double(t.elapsed()) / 1000);
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+struct Figures {
+    std::vector<double> core, total, worker, insert, view;
+};
+
+// The floor: core's listing alone (MergedTree::list, as the model's worker calls it).
+bool measureCore(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, Figures &f)
+{
+    stack::MergedTree tree(stack);
+    stack::ListOptions opts;
+    opts.includeWhiteouts = true;
+    QElapsedTimer t;
+    t.start();
+    const auto listing = tree.list(dir, opts);
+    f.core.push_back(double(t.nsecsElapsed()) / 1e6);
+    return bool(listing);
+}
+
+// One expansion on a fresh model + proxy: fetchMore -> rowsInserted on the proxy.
+bool measureModel(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, Figures &f, int &rows)
+{
+    gui::MergedTreeModel model;
+    gui::TreeFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    model.setTree(std::make_shared<stack::MergedTree>(stack));
+    QSignalSpy loaded(&model, &gui::MergedTreeModel::loadingChanged);
+    proxy.fetchMore({});
+    if (model.pendingFetches() > 0 && !loaded.wait(60000))
+        return false;
+    const QModelIndex parent = proxy.mapFromSource(model.indexForPath(dir));
+    if (!parent.isValid())
+        return false;
+
+    QElapsedTimer t;
+    double beginInsert = -1, inserted = -1;
+    QObject::connect(&model, &QAbstractItemModel::rowsAboutToBeInserted, &model, [&](const QModelIndex &p) {
+        if (p.isValid())
+            beginInsert = double(t.nsecsElapsed()) / 1e6;
+    });
+    QObject::connect(&proxy, &QAbstractItemModel::rowsInserted, &proxy, [&](const QModelIndex &p) {
+        if (p == parent)
+            inserted = double(t.nsecsElapsed()) / 1e6;
+    });
+    loaded.clear();
+    t.start();
+    proxy.fetchMore(parent);
+    while (inserted < 0)
+        if (!loaded.wait(60000))
+            return false;
+    f.total.push_back(inserted);
+    f.worker.push_back(beginInsert);
+    f.insert.push_back(inserted - beginInsert);
+    rows = proxy.rowCount(parent);
+    return true;
+}
+
+// The same through a QTreeView: expand() to the rows inserted and laid out.
+bool measureView(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, Figures &f)
+{
+    gui::MergedTreeModel model;
+    gui::TreeFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QTreeView view;
+    view.setUniformRowHeights(true);
+    view.setModel(&proxy);
+    view.resize(1000, 700);
+    view.show();
+    model.setTree(std::make_shared<stack::MergedTree>(stack));
+    QSignalSpy loaded(&model, &gui::MergedTreeModel::loadingChanged);
+    if (model.pendingFetches() > 0 || proxy.canFetchMore({}))
+        proxy.fetchMore({});
+    while (model.pendingFetches() > 0)
+        if (!loaded.wait(60000))
+            return false;
+    const QModelIndex parent = proxy.mapFromSource(model.indexForPath(dir));
+    if (!parent.isValid())
+        return false;
+    QElapsedTimer t;
+    t.start();
+    view.expand(parent);
+    while (proxy.rowCount(parent) == 0)
+        if (!loaded.wait(60000))
+            return false;
+    view.scrollTo(proxy.index(proxy.rowCount(parent) - 1, 0, parent));
+    QCoreApplication::processEvents(); // the delayed layout runs here
+    f.view.push_back(double(t.nsecsElapsed()) / 1e6);
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc)
+                die(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--dir")
+            o.dir = next();
+        else if (a == "--entries")
+            o.entries = std::stoul(next());
+        else if (a == "--reps")
+            o.reps = std::stoi(next());
+        else
+            die("usage: strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N]");
+    }
+    const std::string marker = o.dir + "/.strata-bench-gui";
+    {
+        std::ifstream in(marker);
+        size_t entries = 0;
+        if (!(in >> entries) || entries != o.entries)
+            generate(o, marker);
+    }
+    stack::StackSpec spec;
+    spec.lower = {o.dir + "/l1", o.dir + "/l0"};
+    spec.upper = o.dir + "/up";
+    spec.work = o.dir + "/work";
+    auto opened = stack::LayerStack::fromSpec(spec);
+    if (!opened)
+        die(opened.error().message());
+
+    std::printf("stack: %zu entries, 3 layers; %d reps, medians in ms (target: expanding < 100 ms)\n", o.entries,
+                o.reps);
+    std::printf("%-10s %8s %10s %10s %10s %10s %10s  %s\n", "dir", "rows", "core", "total", "worker", "insert", "view",
+                "target");
+    bool allMet = true;
+    for (size_t n : kBigDirs) {
+        const std::string dir = "big" + std::to_string(n);
+        Figures f;
+        int rows = 0;
+        // The first expansion "scans" (warms the caches); it is not counted.
+        if (!measureModel(*opened, dir, f, rows))
+            die("expanding " + dir + " failed or timed out");
+        f = {};
+        for (int r = 0; r < o.reps; ++r) {
+            if (!measureCore(*opened, dir, f) || !measureModel(*opened, dir, f, rows) || !measureView(*opened, dir, f))
+                die("expanding " + dir + " failed or timed out");
+        }
+        const double worst = std::max(median(f.total), median(f.view));
+        allMet = allMet && worst < 100;
+        std::printf("%-10s %8d %10.1f %10.1f %10.1f %10.1f %10.1f  %s\n", dir.c_str(), rows, median(f.core),
+                    median(f.total), median(f.worker), median(f.insert), median(f.view),
+                    worst < 100 ? "met" : "MISSED");
+        std::fflush(stdout);
+    }
+    std::printf("core: MergedTree::list alone (the floor the model cannot go below);\n"
+                "total: fetchMore to rows inserted in the proxy; worker: the listing (core) in the worker;\n"
+                "insert: the GUI thread's insertion through the proxy; view: QTreeView expand() to laid out.\n");
+    return allMet ? 0 : 3;
+}
