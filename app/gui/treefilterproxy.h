@@ -29,6 +29,9 @@ public:
     void setOnlyLayer(int layer);
     int onlyLayer() const { return m_onlyLayer; }
     // Matched against the full merged path ("/etc/passwd"); empty or invalid: off.
+    // Only loaded rows are matched: a directory not listed yet stays visible (it may
+    // hold matches) but is not listed by the filter; a search of the whole stack
+    // needs a scan, which the filter does not start (issue 4: not done yet).
     void setPathPattern(const QString &pattern);
     QString pathPattern() const { return m_pattern.pattern(); }
     bool patternValid() const { return m_pattern.pattern().isEmpty() || m_pattern.isValid(); }
