@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "index.h"
 
+#include "copyup.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
@@ -99,6 +100,24 @@ Result<void> installIndexed(Fs &f, Inode &i, Inode &parent, const std::string &t
     const std::string from = procPath(i.upper.get());
     if (::linkat(AT_FDCWD, from.c_str(), parent.upper.get(), i.name.c_str(), AT_SYMLINK_FOLLOW) != 0)
         return fail(sysError(errno, i.name, "link up from the index"));
+    writeNlink(f, i, nlink, false);
+    return {};
+}
+
+Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name)
+{
+    if (i.indexName.empty() || !i.upper.valid() || !parent.upper.valid())
+        return {};
+    struct stat st {};
+    if (::fstatat(parent.upper.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+        return {};
+    auto ust = inodeStat(f, i);
+    const unsigned nlink = ust ? static_cast<unsigned>(ust->st_nlink) : 1;
+    ensureImpure(f, parent);
+    writeNlink(f, i, nlink, true);
+    const std::string from = procPath(i.upper.get());
+    if (::linkat(AT_FDCWD, from.c_str(), parent.upper.get(), name.c_str(), AT_SYMLINK_FOLLOW) != 0)
+        return fail(sysError(errno, name, "link up from the index"));
     writeNlink(f, i, nlink, false);
     return {};
 }

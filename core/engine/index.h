@@ -28,6 +28,10 @@ unsigned unionNlink(Fs &f, const Inode &i, unsigned real);
 // inode's name in `parent`'s upper. `nlink`: the union link count.
 Result<void> installIndexed(Fs &f, Inode &i, Inode &parent, const std::string &tmp, unsigned nlink);
 
+// Makes sure the name `parent`/`name` of an indexed inode has its upper alias (a
+// hard link of the index entry), as ovl_link_up does before a rename moves it.
+Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name);
+
 // The union link count of an indexed inode changed to `nlink` (a name was linked
 // or removed): stored as "U+N"; at 0 the index entry is removed.
 void storeUnionNlink(Fs &f, const Inode &i, unsigned nlink);

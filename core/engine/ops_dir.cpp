@@ -208,7 +208,7 @@ static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bo
     // index=on: the union link count lives on the index entry, so a name of a lower
     // hard link is copied up (indexed) before it goes (inode.c ovl_nlink_start).
     const bool indexed = !child->indexName.empty();
-    if (indexed && !child->upper.valid() && child->parent == &parent && child->name == name)
+    if (indexed && !child->upper.valid())
         if (auto r = copyUp(f, *child); !r)
             return errOf(r.error());
     unsigned nlinkBefore = 0;

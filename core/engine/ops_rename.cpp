@@ -6,6 +6,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "index.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
 
@@ -129,6 +130,17 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
         return errOf(r.error());
     if (exchange)
         if (auto r = copyUp(f, *dst); !r)
+            return errOf(r.error());
+    // index=on: the names moved need their upper aliases (the inode may have been
+    // copied up through another name).
+    if (!src->indexName.empty()) {
+        if (auto r = copyUp(f, parent); !r)
+            return errOf(r.error());
+        if (auto r = ensureAlias(f, *src, parent, name); !r)
+            return errOf(r.error());
+    }
+    if (exchange && !dst->indexName.empty())
+        if (auto r = ensureAlias(f, *dst, newParent, newname); !r)
             return errOf(r.error());
     const int odir = parent.upper.get();
     const int ndir = newParent.upper.get();

@@ -46,6 +46,7 @@ std::vector<int> applyIndexChanges(const std::string &m)
     rec(::unlink((m + "/h/one").c_str()));
     append("three", " + three");
     rec(::link((m + "/solo").c_str(), (m + "/solo2").c_str()));
+    rec(::rename((m + "/h/two").c_str(), (m + "/h/six").c_str())); // written through another name
     return r;
 }
 
@@ -53,7 +54,7 @@ std::vector<int> applyIndexChanges(const std::string &m)
 std::string linkFacts(const std::string &m)
 {
     std::string out;
-    for (const char *n : {"h/two", "three", "h/four"}) {
+    for (const char *n : {"h/six", "three", "h/four"}) {
         struct stat st {};
         if (::lstat((m + "/" + n).c_str(), &st) != 0) {
             out += std::string(n) + ":absent ";
@@ -62,7 +63,7 @@ std::string linkFacts(const std::string &m)
         out += std::string(n) + ":nlink=" + std::to_string(st.st_nlink) + " ";
     }
     struct stat a {}, b {}, c {};
-    ::lstat((m + "/h/two").c_str(), &a);
+    ::lstat((m + "/h/six").c_str(), &a);
     ::lstat((m + "/three").c_str(), &b);
     ::lstat((m + "/h/four").c_str(), &c);
     out += (a.st_ino == b.st_ino && b.st_ino == c.st_ino) ? "same-ino" : "different-ino";
@@ -95,12 +96,12 @@ private Q_SLOTS:
         const std::vector<int> fuseErrs = applyIndexChanges(s.mnt());
         const Snapshot fuse = snapshot(s.mnt());
         const std::string fuseLinks = linkFacts(s.mnt());
-        const std::string shared = readFile(s.path("h/two"));
+        const std::string shared = readFile(s.path("h/six"));
         QVERIFY(s.unmount());
         QCOMPARE(shared, std::string("shared data + one + three"));
         QCOMPARE(fuseErrs, kernelErrs);
         QCOMPARE(QString::fromStdString(kernelLinks),
-                 QStringLiteral("h/two:nlink=3 three:nlink=3 h/four:nlink=3 same-ino"));
+                 QStringLiteral("h/six:nlink=3 three:nlink=3 h/four:nlink=3 same-ino"));
         QCOMPARE(fuseLinks, kernelLinks);
         std::string d = diff(kernel, fuse, "kernel index=on", "strata-fuse index=on");
         QVERIFY2(d.empty(), d.c_str());
