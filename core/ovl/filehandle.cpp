@@ -184,15 +184,16 @@ Result<FileHandle> decodeFileHandle(std::span<const uint8_t> bytes)
 
 std::vector<uint8_t> encodeFileHandle(const FileHandle &fh)
 {
-    std::vector<uint8_t> out;
-    out.reserve(kFhHeaderSize + fh.fid.size());
-    out.push_back(fh.version);
-    out.push_back(fh.magic);
-    out.push_back(static_cast<uint8_t>(std::min<size_t>(kFhHeaderSize + fh.fid.size(), 255)));
-    out.push_back(fh.flags);
-    out.push_back(fh.type);
-    out.insert(out.end(), fh.uuid.begin(), fh.uuid.end());
-    out.insert(out.end(), fh.fid.begin(), fh.fid.end());
+    // Sized up front and written by offset, as the wire layout reads (and GCC's
+    // -O3 -Wfree-nonheap-object misfires on a reserve + push_back sequence here).
+    std::vector<uint8_t> out(kFhHeaderSize + fh.fid.size());
+    out[0] = fh.version;
+    out[1] = fh.magic;
+    out[2] = static_cast<uint8_t>(std::min<size_t>(out.size(), 255));
+    out[3] = fh.flags;
+    out[4] = fh.type;
+    std::copy(fh.uuid.begin(), fh.uuid.end(), out.begin() + 5);
+    std::copy(fh.fid.begin(), fh.fid.end(), out.begin() + kFhHeaderSize);
     return out;
 }
 
