@@ -32,6 +32,7 @@ struct Layer {
     int index = 0; // position in the stack, 0 = top (the upper when there is one)
     Role role = Role::Lower;
     std::string path; // as given (mount options, command line or stack file)
+    std::string realPath; // resolved once at open (realpath), to place what handles open
     UniqueFd fd; // O_PATH|O_DIRECTORY of the layer root
     FsIdentity fs;
     ino_t rootIno = 0;

@@ -6,6 +6,8 @@
 #include "util/xattrio.h"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +68,8 @@ Result<Layer> openLayer(const std::string &path, Role role, size_t n)
     if (::fstat(layer.fd.get(), &st) != 0)
         return fail(sysError(errno, path, "cannot stat " + label));
     layer.rootIno = st.st_ino;
+    char real[PATH_MAX];
+    layer.realPath = ::realpath(path.c_str(), real) ? std::string(real) : path;
     auto fs = fsIdentityOf(layer.fd.get());
     if (!fs)
         return fail(makeError(path, fs.error().reason, fs.error().code));

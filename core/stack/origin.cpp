@@ -15,20 +15,18 @@ namespace strata::stack {
 
 bool canOpenByHandle()
 {
-    __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2] {};
-    if (::syscall(SYS_capget, &hdr, data) != 0)
-        return false;
-    return data[0].effective & (1u << CAP_DAC_READ_SEARCH);
+    // A process's capabilities do not change under us: ask the kernel once.
+    static const bool can = [] {
+        __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
+        __user_cap_data_struct data[2] {};
+        if (::syscall(SYS_capget, &hdr, data) != 0)
+            return false;
+        return (data[0].effective & (1u << CAP_DAC_READ_SEARCH)) != 0;
+    }();
+    return can;
 }
 
 namespace {
-
-std::string realPathOf(const std::string &path)
-{
-    char buf[PATH_MAX];
-    return ::realpath(path.c_str(), buf) ? std::string(buf) : path;
-}
 
 // open_by_handle_at on `layer`, then the opened object's path relative to the
 // layer root. Empty on failure.
@@ -65,7 +63,7 @@ bool openByHandle(const Layer &layer, const ovl::FileHandle &fh, std::string &re
         return false;
     }
     const std::string abs(link, static_cast<size_t>(n));
-    const std::string root = realPathOf(layer.path);
+    const std::string &root = layer.realPath;
     if (abs == root) {
         relPath.clear();
         return true;
