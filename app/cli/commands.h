@@ -17,6 +17,9 @@ int runWhiteouts(std::span<const std::string> argv);
 int runIndex(std::span<const std::string> argv);
 int runSave(std::span<const std::string> argv);
 int runDemo(std::span<const std::string> argv);
+// mount / umount (mountcommand.cpp, in the stratactl binary: Qt and the mounters).
+int runMount(std::span<const std::string> argv);
+int runUmount(std::span<const std::string> argv);
 
 extern const CommandInfo kMountsCommand;
 extern const CommandInfo kInspectCommand;
@@ -25,6 +28,8 @@ extern const CommandInfo kWhiteoutsCommand;
 extern const CommandInfo kIndexCommand;
 extern const CommandInfo kSaveCommand;
 extern const CommandInfo kDemoCommand;
+extern const CommandInfo kMountCommand;
+extern const CommandInfo kUmountCommand;
 
 // tree --changes (changesview.cpp): what each layer adds, modifies and deletes.
 struct TreeScope {

@@ -10,6 +10,7 @@ enum ExitCode : int {
     ExitFailed = 1, // the target could not be opened, or the command could not do its work
     ExitUsage = 2, // bad command line
     ExitPartial = 3, // the output is complete only for what could be read (see "problems")
+    ExitNotAuthorized = 4, // mount/umount: polkit did not authorize the request (or it was cancelled)
 };
 
 } // namespace strata::cli

@@ -22,7 +22,7 @@ struct Entry {
 const Entry kCommands[] = {
     {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect}, {&kTreeCommand, runTree},
     {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
-    {&kDemoCommand, runDemo},
+    {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
 };
 
 void printHelp(std::FILE *out)
@@ -43,7 +43,8 @@ void printHelp(std::FILE *out)
                "  2  usage error\n"
                "  3  partial: complete only for what could be read (e.g. trusted.* xattrs without\n"
                "     CAP_SYS_ADMIN, an unreadable directory); the problems are on stderr and in\n"
-               "     the JSON (\"complete\": false, \"problems\": [...])\n",
+               "     the JSON (\"complete\": false, \"problems\": [...])\n"
+               "  4  not authorized: polkit did not allow mount/umount (or the prompt was cancelled)\n",
                out);
 }
 

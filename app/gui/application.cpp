@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "application.h"
 
+#include "assemblypanel.h"
 #include "detailspane.h"
 #include "mainwindow.h"
+#include "mounter/helpermounter.h"
 #include "mounter/usermounter.h"
 #include "screenshots.h"
 #include "treepanel.h"
@@ -177,7 +179,9 @@ int runApplication(int argc, char **argv)
     parser.process(app);
 
     app::UserMounter mounter;
+    app::HelperMounter helper;
     MainWindow window(&mounter);
+    window.assemblyPanel()->setPrivilegedMounter(&helper);
     if (parser.isSet(selfTest)) {
         window.show();
         return runSelfTest(window);

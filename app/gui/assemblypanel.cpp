@@ -8,6 +8,7 @@
 #include "rowtablemodel.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDrag>
 #include <QFileDialog>
 #include <QGridLayout>
@@ -154,14 +155,27 @@ AssemblyPanel::AssemblyPanel(app::Mounter *mounter, QWidget *parent)
         for (const auto &r : refused)
             m_messages->showMessage(MessageBar::Kind::Warning, tr("%1: %2").arg(r.path, assembly::refusalText(r.why)));
     });
-    if (m_mounter)
-        connect(m_mounter, &app::Mounter::finished, this, [this](quint64, const app::MountResult &r) {
+    setPrivilegedMounter(nullptr); // connects m_mounter
+    runPreflight();
+}
+
+void AssemblyPanel::setPrivilegedMounter(app::Mounter *mounter)
+{
+    if (mounter && !m_mountChoice) {
+        m_mountChoice = new QComboBox(this);
+        m_mountChoice->setAccessibleName(tr("Mount with"));
+        m_mountChoice->addItems({tr("strata-fuse, as you"), tr("kernel overlayfs (privileged helper)"),
+                                 tr("strata-fuse (privileged helper)")});
+        static_cast<QVBoxLayout *>(layout())->insertWidget(layout()->indexOf(m_mountpoint) + 1, m_mountChoice);
+    }
+    m_privileged = mounter;
+    if (app::Mounter *m = mounter ? mounter : m_mounter)
+        connect(m, &app::Mounter::finished, this, [this](quint64, const app::MountResult &r) {
             m_mountButton->setEnabled(true);
             m_messages->showMessage(r.ok ? MessageBar::Kind::Info : MessageBar::Kind::Error, r.message);
             if (r.ok && r.mountpoint == m_lastMounted)
                 Q_EMIT mounted(r.mountpoint);
         });
-    runPreflight();
 }
 
 QList<int> AssemblyPanel::selectedRows() const
@@ -241,7 +255,9 @@ void AssemblyPanel::saveDialog()
 
 void AssemblyPanel::mount()
 {
-    if (!m_mounter)
+    const int choice = m_privileged && m_mountChoice ? m_mountChoice->currentIndex() : 0;
+    app::Mounter *mounter = choice > 0 ? m_privileged : m_mounter;
+    if (!mounter)
         return;
     const QString target = m_mountpoint->text().trimmed();
     if (target.isEmpty()) {
@@ -251,18 +267,21 @@ void AssemblyPanel::mount()
     app::MountRequest req;
     req.spec = assembly::toSpec(m_model->slotList());
     req.mountpoint = target;
-    req.backend = app::Backend::StrataFuse;
+    req.backend = choice == 1 ? app::Backend::Kernel : app::Backend::StrataFuse;
     m_lastMounted = target;
     m_mountButton->setEnabled(false);
-    m_messages->showMessage(MessageBar::Kind::Info, tr("Mounting %1 with %2…").arg(target, m_mounter->name()));
-    m_mounter->mount(req);
+    m_messages->showMessage(MessageBar::Kind::Info, tr("Mounting %1 with %2…").arg(target, mounter->name()));
+    mounter->mount(req);
 }
 
 void AssemblyPanel::unmount()
 {
     const QString target = m_mountpoint->text().trimmed();
-    if (m_mounter && !target.isEmpty())
-        m_mounter->unmount(target);
+    app::Mounter *mounter
+        = m_privileged && m_mountChoice && m_mountChoice->currentIndex() > 0 ? m_privileged : m_mounter;
+    m_lastMounted.clear(); // its result is not a mount
+    if (mounter && !target.isEmpty())
+        mounter->unmount(target);
 }
 
 // Coalesce bursts of edits into one preflight run.

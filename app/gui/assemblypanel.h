@@ -13,6 +13,7 @@
 #include <QListView>
 #include <QWidget>
 
+class QComboBox;
 class QLineEdit;
 class QPushButton;
 class QTableView;
@@ -52,6 +53,10 @@ public:
     void saveDialog();
     void mount();
     void unmount();
+    // Offers `mounter` (the privileged helper) in a "mount with" choice: kernel
+    // overlayfs or strata-fuse through it, next to the constructor's Mounter.
+    void setPrivilegedMounter(app::Mounter *mounter);
+    QComboBox *mountChoice() const { return m_mountChoice; }
 
 Q_SIGNALS:
     void inspectRequested(const strata::stack::StackSpec &spec);
@@ -73,6 +78,8 @@ private:
     QPushButton *m_mountButton;
     QString m_lastMounted;
     bool m_preflightQueued = false;
+    app::Mounter *m_privileged = nullptr;
+    QComboBox *m_mountChoice = nullptr;
 };
 
 } // namespace strata::gui

@@ -84,6 +84,9 @@ quint64 HelperMounter::mount(const MountRequest &request)
     QStringList options;
     for (const auto &[key, value] : request.spec.options)
         options << fromBytes(value ? key + "=" + *value : key);
+    // A stack in the user namespace is mounted as one (both backends allow it).
+    if (request.spec.xattrNamespace == ovl::Namespace::User && !options.contains(QStringLiteral("userxattr")))
+        options << QStringLiteral("userxattr");
     args.insert(QStringLiteral("options"), options);
     args.insert(QStringLiteral("mountpoint"), request.mountpoint);
     args.insert(QStringLiteral("backend"),

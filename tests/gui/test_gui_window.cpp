@@ -15,6 +15,7 @@
 #include "testenv.h"
 #include "treepanel.h"
 
+#include <QComboBox>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
@@ -140,6 +141,40 @@ private Q_SLOTS:
         QVERIFY(finished.wait());
         QVERIFY(panel.messageBar()->text().contains(QStringLiteral("upper is on NFS")));
         QCOMPARE(mounted.count(), 1);
+    }
+
+    // With the privileged helper offered, the choice picks Mounter and backend.
+    void mountThroughPrivilegedMounter()
+    {
+        test::FakeMounter user, helper;
+        AssemblyPanel panel(&user);
+        QVERIFY(!panel.mountChoice());
+        panel.setPrivilegedMounter(&helper);
+        QCOMPARE(panel.mountChoice()->count(), 3);
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(QStringLiteral("l1"));
+        QDir(dir.path()).mkpath(QStringLiteral("l2"));
+        panel.model()->addDirectories({dir.filePath(QStringLiteral("l1")), dir.filePath(QStringLiteral("l2"))});
+        panel.mountpointField()->setText(dir.filePath(QStringLiteral("mnt")));
+        QSignalSpy mounted(&panel, &AssemblyPanel::mounted);
+        panel.mountChoice()->setCurrentIndex(1);
+        panel.mount();
+        QTRY_COMPARE(mounted.count(), 1);
+        QCOMPARE(user.requests.size(), 0);
+        QCOMPARE(helper.requests.size(), 1);
+        QCOMPARE(helper.requests.first().backend, app::Backend::Kernel);
+        panel.mountChoice()->setCurrentIndex(2);
+        panel.mount();
+        QTRY_COMPARE(mounted.count(), 2);
+        QCOMPARE(helper.requests.last().backend, app::Backend::StrataFuse);
+        panel.unmount();
+        QCOMPARE(helper.unmounts.size(), 1);
+        QTest::qWait(10); // its answer is not taken for a mount
+        panel.mountChoice()->setCurrentIndex(0);
+        panel.mount();
+        QTRY_COMPARE(mounted.count(), 3);
+        QCOMPARE(user.requests.size(), 1);
+        QCOMPARE(user.requests.first().backend, app::Backend::StrataFuse);
     }
 
     void userMounter()

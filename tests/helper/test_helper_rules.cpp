@@ -221,6 +221,18 @@ private Q_SLOTS:
         QCOMPARE(codeOf(r), int(OptionNotAllowed));
     }
 
+    // HelperMounter adds userxattr for stacks in the user xattr namespace.
+    void allowsUserxattrWithBothBackends()
+    {
+        auto r = valid();
+        r.options = {"userxattr"};
+        QCOMPARE(codeOf(r), 0);
+        r.backend = Backend::StrataFuse;
+        QCOMPARE(codeOf(r), 0);
+        r.options = {"userxattr=on"};
+        QCOMPARE(codeOf(r), int(OptionNotAllowed));
+    }
+
     void refusesMoreLayersThanTheCap()
     {
         auto r = valid();

@@ -91,7 +91,7 @@ std::string requireSystemTier()
     for (const std::string f : {"io.github.strata.policy", "io.github.strata.service", "io.github.strata.conf"})
         if (::access((filesDir() + "/" + f).c_str(), R_OK) != 0)
             return filesDir() + "/" + f + " was not generated (build the io.github.strata.policy-customtarget)";
-    for (const char *bin : {"strata-helper", "strata-fuse", "strata-helper-client"})
+    for (const char *bin : {"strata-helper", "strata-fuse", "strata-helper-client", "stratactl"})
         if (!executable(strata::test::binaryDir() + "/" + bin))
             return strata::test::binaryDir() + "/" + bin + " is not built";
     if (::unshare(CLONE_NEWNS) != 0)
@@ -193,6 +193,13 @@ class TestHelperSystem : public QObject {
                     QStringLiteral("--mountpoint"), QString::fromStdString(m),
                     QStringLiteral("--name"),       QStringLiteral("systest")};
         }
+        QStringList stratactlMount() const
+        {
+            return {QStringLiteral("mount"),   QStringLiteral("--lower"),  QString::fromStdString(l1),
+                    QStringLiteral("--lower"), QString::fromStdString(l2), QStringLiteral("--upper"),
+                    QString::fromStdString(u), QStringLiteral("--work"),   QString::fromStdString(w),
+                    QString::fromStdString(m), QStringLiteral("--json")};
+        }
     };
     Stack stack(const std::string &tag, uid_t owner)
     {
@@ -244,9 +251,14 @@ class TestHelperSystem : public QObject {
             r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
         }
         r.stderrText += QString::fromUtf8(p->readAllStandardError());
-        for (const QByteArray &line : p->readAllStandardOutput().split('\n'))
-            if (!line.trimmed().isEmpty())
-                r.lines << QJsonDocument::fromJson(line).object();
+        // One JSON line per result (the client), or one document (stratactl --json).
+        const QByteArray out = p->readAllStandardOutput();
+        if (const QJsonDocument whole = QJsonDocument::fromJson(out); whole.isObject())
+            r.lines << whole.object();
+        else
+            for (const QByteArray &line : out.split('\n'))
+                if (!line.trimmed().isEmpty())
+                    r.lines << QJsonDocument::fromJson(line).object();
         p->deleteLater();
         return r;
     }
@@ -262,6 +274,13 @@ class TestHelperSystem : public QObject {
     ClientRun client(const QString &user, const QString &action, const QStringList &args)
     {
         return collect(startClient(user, action, args));
+    }
+
+    // stratactl as `user`; --json gives one line like the client's.
+    ClientRun stratactl(const QString &user, const QStringList &args)
+    {
+        return collect(
+            startAs(user, QStringList {QString::fromStdString(strata::test::binaryDir() + "/stratactl")} + args));
     }
 
     int shell(const QString &user, const QString &script)
@@ -481,6 +500,22 @@ private Q_SLOTS:
         QCOMPARE(mountTableText(), before);
     }
 
+    // stratactl mount / umount go through the same helper: without a rule alice's
+    // requests exit 4 (not authorized) and nothing is mounted.
+    void stratactlIsNotAuthorizedByDefault()
+    {
+        const Stack s = stack("ctl-denied", m_alice);
+        const QString before = mountTableText();
+        const ClientRun r = stratactl(kAlice, s.stratactlMount());
+        QVERIFY2(r.exitCode == 4, qPrintable(describe(r)));
+        QCOMPARE(r.first().value(QStringLiteral("code")).toInt(), 4);
+        QVERIFY2(!r.first().value(QStringLiteral("message")).toString().isEmpty(), qPrintable(describe(r)));
+        const ClientRun un
+            = stratactl(kAlice, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(un.exitCode == 4, qPrintable(describe(un)));
+        QCOMPARE(mountTableText(), before);
+    }
+
     // From here on: alice may do everything, bob may unmount and read (ES5: no
     // arrow functions, duktape ignores such a file).
     void grantRule()
@@ -500,6 +535,34 @@ private Q_SLOTS:
         const ClientRun r = client(kBob, QStringLiteral("mount"), s.mountArgs(QStringLiteral("kernel")));
         QVERIFY2(r.first().value(QStringLiteral("code")).toInt() == 4, qPrintable(describe(r)));
         QCOMPARE(mountTableText(), before);
+    }
+
+    void stratactlMountsAsAlice()
+    {
+        const Stack s = stack("ctl-alice", m_alice);
+        const ClientRun r = stratactl(kAlice, s.stratactlMount());
+        QVERIFY2(r.exitCode == 0 && r.first().value(QStringLiteral("via")).toString() == QLatin1String("helper"),
+                 qPrintable(describe(r)));
+        const auto m = mountAt(s.m);
+        QVERIFY(m);
+        QCOMPARE(m->fstype, QStringLiteral("overlay"));
+        QCOMPARE(shell(kAlice,
+                       QStringLiteral("echo mine > '%1/created' && cat '%1/top' '%1/base' >/dev/null")
+                           .arg(QString::fromStdString(s.m))),
+                 0);
+        struct stat st {};
+        QCOMPARE(::stat((s.u + "/created").c_str(), &st), 0);
+        QCOMPARE(st.st_uid, m_alice);
+        // Bob may unmount (the rule grants it), but not her mount: a failure, not 4.
+        const ClientRun bob
+            = stratactl(kBob, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(bob.exitCode == 1 && bob.first().value(QStringLiteral("code")).toInt() == NotMountOwner,
+                 qPrintable(describe(bob)));
+        QVERIFY(mountAt(s.m));
+        const ClientRun un
+            = stratactl(kAlice, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(un.exitCode == 0, qPrintable(describe(un)));
+        QVERIFY(!mountAt(s.m));
     }
 
     void aliceMountsWithTheKernel() { aliceMounts(QStringLiteral("kernel"), kAlice); }
