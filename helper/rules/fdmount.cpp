@@ -2,6 +2,7 @@
 #include "fdmount.h"
 
 #include "../codes.h"
+#include "mounts/overlaymount.h"
 #include "pathrules.h"
 
 #include <sys/mount.h>
@@ -23,22 +24,14 @@ namespace strata::helper {
 
 namespace {
 
+// The kernel's fs_context messages, joined for a refusal and kept line by line.
 std::string drainMessages(int fsfd, std::vector<std::string> *lines = nullptr)
 {
     std::string all;
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = ::read(fsfd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        std::string line(buf, static_cast<size_t>(n));
-        while (!line.empty() && line.back() == '\n')
-            line.pop_back();
+    for (auto &line : mounts::readFsContextMessages(fsfd)) {
         all += (all.empty() ? "" : "; ") + line;
         if (lines)
-            lines->push_back(line);
+            lines->push_back(std::move(line));
     }
     return all;
 }
