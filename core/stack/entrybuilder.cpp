@@ -14,6 +14,46 @@
 
 namespace strata::stack {
 
+std::optional<std::string> UpperAliases::find(const Layer &upper, const struct stat &st)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_built) {
+        // Depth first, names in directory order; the first name of an inode wins.
+        std::vector<std::string> todo {""};
+        while (!todo.empty()) {
+            const std::string dir = std::move(todo.back());
+            todo.pop_back();
+            auto fd = openLayerDir(upper.fd.get(), dir, true);
+            if (!fd)
+                continue;
+            auto entries = readLayerDir(fd->get(), dir);
+            if (!entries)
+                continue;
+            for (const RawEntry &e : *entries) {
+                const std::string path = dir.empty() ? e.name : dir + "/" + e.name;
+                if (S_ISDIR(e.st.st_mode))
+                    todo.push_back(path);
+                else if (e.st.st_nlink > 1) // an index entry's alias shares its inode
+                    m_paths.emplace(e.st.st_ino, path);
+            }
+        }
+        m_built = true;
+    }
+    if (st.st_dev != upper.fs.dev)
+        return std::nullopt;
+    const auto it = m_paths.find(st.st_ino);
+    if (it == m_paths.end())
+        return std::nullopt;
+    return it->second;
+}
+
+void UpperAliases::clear()
+{
+    std::lock_guard lock(m_mutex);
+    m_built = false;
+    m_paths.clear();
+}
+
 EntryBuilder::EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table,
                            const ListOptions &opts)
     : m_stack(stack)
@@ -40,30 +80,6 @@ bool optionOn(const LayerStack &stack, std::string_view key)
 {
     const auto *v = stack.spec().option(key);
     return v && v->has_value() && **v == "on";
-}
-
-// A path in the upper layer of the inode `st` (an upper alias of an index entry).
-std::optional<std::string> findUpperAlias(const Layer &upper, const struct stat &st)
-{
-    std::vector<std::string> todo {""};
-    while (!todo.empty()) {
-        const std::string dir = std::move(todo.back());
-        todo.pop_back();
-        auto fd = openLayerDir(upper.fd.get(), dir, true);
-        if (!fd)
-            continue;
-        auto entries = readLayerDir(fd->get(), dir);
-        if (!entries)
-            continue;
-        for (const RawEntry &e : *entries) {
-            const std::string path = dir.empty() ? e.name : dir + "/" + e.name;
-            if (e.st.st_ino == st.st_ino && e.st.st_dev == st.st_dev)
-                return path;
-            if (S_ISDIR(e.st.st_mode))
-                todo.push_back(path);
-        }
-    }
-    return std::nullopt;
 }
 
 // `target` as a path relative to the directory `from` ("../work/index/..."), both
@@ -143,7 +159,7 @@ std::optional<IndexHit> lookupIndex(const LayerStack &stack, const Found &lowerT
 // or, when none is left, as the index entry itself (a path relative to the upper
 // root that leads into workdir/index).
 void applyIndexHit(MergedEntry &e, const IndexHit &hit, const Resolution &r, const LayerStack &stack,
-                   const ListOptions &opts)
+                   const ListOptions &opts, UpperAliases &aliases)
 {
     const Found &lower = r.chain.front();
     const std::string indexPath = *stack.workdir() + "/index/" + hit.name;
@@ -152,7 +168,7 @@ void applyIndexHit(MergedEntry &e, const IndexHit &hit, const Resolution &r, con
     e.attrs = Attrs::fromStat(hit.st);
     e.state |= StateCopiedUp;
     e.layer = 0;
-    if (auto alias = findUpperAlias(stack.layers().front(), hit.st))
+    if (auto alias = aliases.find(stack.layers().front(), hit.st))
         e.layerPath = *alias;
     else // every upper alias is gone (unlinked, or only the nlink was tracked): the index entry itself
         e.layerPath = relativeTo(stack.layers().front().path, indexPath);
@@ -370,8 +386,10 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
               [](const ShadowedVersion &a, const ShadowedVersion &b) { return a.layer < b.layer; });
 
     readObjectXattrs(e, top, occ, r);
-    if (auto hit = lookupIndex(m_stack, top))
-        applyIndexHit(e, *hit, r, m_stack, m_opts);
+    if (auto hit = lookupIndex(m_stack, top)) {
+        UpperAliases ownAliases; // a builder used on its own walks the upper for itself
+        applyIndexHit(e, *hit, r, m_stack, m_opts, m_aliases ? *m_aliases : ownAliases);
+    }
     if (m_stack.hasUpper() && e.layer == 0 && e.shadowed.empty() && !(e.state & StateCopiedUp))
         e.state |= StateUpperOnly;
     return e;

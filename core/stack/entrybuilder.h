@@ -10,6 +10,9 @@
 #include "lookup.h"
 #include "mergedtree.h"
 
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace strata::stack {
@@ -21,12 +24,28 @@ struct LayerDirTable {
     std::vector<UniqueFd> fds; // O_RDONLY fds of the dirs read
 };
 
+// The upper layer's multiply-linked non-directories by inode: where an index entry
+// (a hard link of an upper inode) also has a name in the upper. Built by one walk of
+// the upper, the first time a listing needs it, and shared by a tree's listings.
+class UpperAliases {
+public:
+    std::optional<std::string> find(const Layer &upper, const struct stat &st);
+    void clear();
+
+private:
+    std::mutex m_mutex;
+    bool m_built = false;
+    std::unordered_map<ino_t, std::string> m_paths;
+};
+
 class EntryBuilder {
 public:
     EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table, const ListOptions &opts);
     void build(std::vector<MergedEntry> &out) const;
     // While building, also hand out the per-layer dirs of each visible subdirectory.
     void collectChildDirs(std::vector<std::pair<std::string, std::vector<OpenDir>>> *sink) { m_childDirs = sink; }
+    // Where index hits look up their upper alias (must outlive build()).
+    void useUpperAliases(UpperAliases *aliases) { m_aliases = aliases; }
 
 private:
     struct Occurrence {
@@ -45,6 +64,7 @@ private:
     const LayerDirTable &m_table;
     ListOptions m_opts;
     std::vector<std::pair<std::string, std::vector<OpenDir>>> *m_childDirs = nullptr;
+    UpperAliases *m_aliases = nullptr;
 };
 
 } // namespace strata::stack

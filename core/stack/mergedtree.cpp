@@ -37,6 +37,7 @@ struct MergedTree::DirCache {
     static constexpr size_t kMaxEntries = 1 << 16;
     std::mutex mutex;
     std::unordered_map<std::string, std::vector<OpenDir>> dirs;
+    UpperAliases upperAliases; // index=on: upper names of index inodes, walked once
 
     std::optional<std::vector<OpenDir>> find(const std::string &path)
     {
@@ -55,8 +56,11 @@ struct MergedTree::DirCache {
     }
     void clear()
     {
-        std::lock_guard lock(mutex);
-        dirs.clear();
+        {
+            std::lock_guard lock(mutex);
+            dirs.clear();
+        }
+        upperAliases.clear();
     }
 };
 
@@ -195,6 +199,7 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     EntryBuilder builder(*m_stack, lookup, table, opts);
     std::vector<std::pair<std::string, std::vector<OpenDir>>> childDirs;
     builder.collectChildDirs(&childDirs);
+    builder.useUpperAliases(&m_cache->upperAliases);
     builder.build(listing.entries);
     for (auto &[name, stack] : childDirs)
         m_cache->insert(listing.path.empty() ? name : listing.path + "/" + name, std::move(stack));
