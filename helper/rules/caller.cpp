@@ -20,7 +20,9 @@ Caller Caller::fromUid(uid_t uid)
     passwd pw {};
     passwd *found = nullptr;
     if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || !found) {
-        c.gid = static_cast<gid_t>(-1); // no group: only "other" permissions apply
+        // No passwd entry: the overflow group, so only "other" permissions apply.
+        // (Not -1: setresgid(-1, ...) means "unchanged" and would keep root's group.)
+        c.gid = 65534;
         return c;
     }
     c.name = found->pw_name;
