@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "validate.h"
 
+#include "util/xattrio.h"
+
 #include <climits>
 #include <cstdlib>
 #include <fcntl.h>
@@ -59,11 +61,9 @@ struct Named {
 
 bool hasSysAdmin()
 {
-    __user_cap_header_struct hdr {_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2] {};
-    if (::syscall(SYS_capget, &hdr, data) != 0)
-        return false;
-    return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
+    // What the kernel checks for both trusted.* xattrs and FUSE backing files:
+    // CAP_SYS_ADMIN in the initial user namespace (capable()), not just in ours.
+    return canReadTrustedXattrs();
 }
 
 Result<void> validate(Config &c)
