@@ -5,6 +5,7 @@
 #include "layercolors.h"
 #include "optionmeaning.h"
 #include "ovl/values.h"
+#include "stack/fsidentity.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -239,20 +240,8 @@ static bool isRemoteOrStacked(const std::string &path)
     struct statfs st {};
     if (::statfs(path.c_str(), &st) != 0)
         return false;
-    switch (static_cast<unsigned long>(st.f_type)) {
-    case 0x6969: // NFS
-    case 0xFF534D42: // CIFS
-    case 0xFE534D42: // SMB2
-    case 0x65735546: // FUSE
-    case 0x794c7630: // overlay
-    case 0x517B: // SMB
-    case 0x564c: // NCP
-    case 0x6B414653: // AFS
-    case 0x01021997: // 9p
-        return true;
-    default:
-        return false;
-    }
+    const long magic = static_cast<long>(st.f_type);
+    return stack::isRemoteFsMagic(magic) || stack::isOverlayFsMagic(magic);
 }
 
 QString fuseVerdict(const mounts::LayerFinding &f, const mounts::OverlayOptions &spec)

@@ -35,6 +35,9 @@ constexpr long kNtfs3Magic = 0x7366746e;
 constexpr long kVfatMagic = 0x4d44;
 constexpr long kOrangefsMagic = 0x20030528;
 constexpr long kAfsMagic = 0x6B414653;
+constexpr long kSmb1Magic = 0x517B;
+constexpr long kNcpMagic = 0x564c;
+constexpr long kV9fsMagic = 0x01021997;
 } // namespace
 
 std::string_view fsTypeName(long magic)
@@ -78,6 +81,12 @@ std::string_view fsTypeName(long magic)
         return "orangefs";
     case kAfsMagic:
         return "afs";
+    case kSmb1Magic:
+        return "smbfs";
+    case kNcpMagic:
+        return "ncpfs";
+    case kV9fsMagic:
+        return "9p";
     default:
         return "";
     }
@@ -93,10 +102,18 @@ bool isRemoteFsMagic(long magic)
     case kFuseMagic:
     case kOrangefsMagic:
     case kAfsMagic:
+    case kSmb1Magic:
+    case kNcpMagic:
+    case kV9fsMagic:
         return true;
     default:
         return false;
     }
+}
+
+bool isOverlayFsMagic(long magic)
+{
+    return magic == kOverlayMagic;
 }
 
 Result<FsIdentity> fsIdentityOf(int fd)

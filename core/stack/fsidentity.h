@@ -13,5 +13,6 @@ namespace strata::stack {
 Result<FsIdentity> fsIdentityOf(int fd);
 std::string_view fsTypeName(long magic); // "" when unknown
 bool isRemoteFsMagic(long magic);
+bool isOverlayFsMagic(long magic);
 
 } // namespace strata::stack

@@ -19,9 +19,9 @@ Seen classify(const std::vector<std::string> &names)
 {
     Seen seen = Seen::None;
     for (const auto &n : names) {
-        if (n.starts_with("user.overlay."))
+        if (n.starts_with(ovl::prefix(ovl::Namespace::User)))
             return Seen::User;
-        if (n.starts_with("trusted.overlay."))
+        if (n.starts_with(ovl::prefix(ovl::Namespace::Trusted)))
             seen = Seen::Trusted;
     }
     return seen;
