@@ -12,6 +12,10 @@
 
 namespace strata::app {
 
+namespace {
+constexpr int kProcessTimeoutMs = 60000;
+}
+
 UserMounter::UserMounter(QObject *parent, QString enginePath)
     : Mounter(parent)
     , m_engine(enginePath.isEmpty() ? findEngine() : std::move(enginePath))
@@ -112,6 +116,13 @@ quint64 UserMounter::run(const QString &program, const QStringList &args, const 
         r.mountpoint = mountpoint;
         r.ok = status == QProcess::NormalExit && code == 0;
         r.code = code;
+        if (proc->property("strataTimedOut").toBool()) {
+            r.message = tr("%1 of %2 did not finish within %3 s and was stopped")
+                            .arg(what, mountpoint)
+                            .arg(kProcessTimeoutMs / 1000);
+            Q_EMIT finished(id, r);
+            return;
+        }
         r.message = r.ok
             ? tr("%1 of %2 done").arg(what, mountpoint)
             : tr("%1 of %2 failed: %3").arg(what, mountpoint, output.isEmpty() ? tr("exit code %1").arg(code) : output);
@@ -122,6 +133,12 @@ quint64 UserMounter::run(const QString &program, const QStringList &args, const 
             return;
         proc->deleteLater();
         Q_EMIT finished(id, {false, 0, tr("could not start %1: %2").arg(program, proc->errorString()), mountpoint});
+    });
+    // strata-fuse returns once the mount is live, fusermount3 at once: a process
+    // that does neither is stuck, and the request must still end.
+    QTimer::singleShot(kProcessTimeoutMs, proc, [proc] {
+        proc->setProperty("strataTimedOut", true);
+        proc->kill();
     });
     proc->start(program, args);
     return id;
