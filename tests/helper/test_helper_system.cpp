@@ -133,6 +133,22 @@ QString mountTableText()
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
+// The lines that differ between two mount tables ("+ added", "- removed"): what a
+// failure message must show, where QCOMPARE would cut both tables short.
+QString mountTableDiff(const QString &before, const QString &after)
+{
+    const QStringList a = before.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList b = after.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QString out;
+    for (const QString &l : b)
+        if (!a.contains(l))
+            out += QLatin1String("\n+ ") + l;
+    for (const QString &l : a)
+        if (!b.contains(l))
+            out += QLatin1String("\n- ") + l;
+    return out;
+}
+
 std::optional<MountLine> mountAt(const std::string &path)
 {
     std::optional<MountLine> found;
@@ -332,7 +348,10 @@ class TestHelperSystem : public QObject {
         QVERIFY2(r.first().value(QStringLiteral("code")).toInt() == code,
                  qPrintable(QStringLiteral("%1: want %2, got %3").arg(QLatin1String(what)).arg(code).arg(describe(r))));
         QVERIFY2(!r.first().value(QStringLiteral("message")).toString().isEmpty(), what);
-        QCOMPARE(mountTableText(), before);
+        const QString after = mountTableText();
+        QVERIFY2(after == before,
+                 qPrintable(QLatin1String(what) + QLatin1String(": the mount table changed:")
+                            + mountTableDiff(before, after)));
     }
 
     void mountUseUnmount(const QString &backend, const QString &fstype)
