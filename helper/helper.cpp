@@ -141,8 +141,15 @@ ActionReply StrataHelper::mount(const QVariantMap &args)
     }
     if (!done)
         return failure(nonce, done.error());
-    if (auto ok = state.add({done->mountId, who.uid, *backend, r.mountpoint, r.name}); !ok)
-        return failure(nonce, ok.error());
+    if (auto ok = state.add({done->mountId, who.uid, *backend, r.mountpoint, r.name}); !ok) {
+        // Unrecorded, the caller could never unmount it through the helper: undo it.
+        Refusal why = ok.error();
+        if (auto undone = unmountByFd(done->root.get(), v->mountpoint.subject()); undone)
+            why.rule += "; the new mount was undone";
+        else
+            why.rule += "; the new mount could not be undone either: " + undone.error().rule;
+        return failure(nonce, why);
+    }
     QStringList messages;
     for (const auto &m : done->kernelMessages)
         messages << QString::fromStdString(m);

@@ -79,6 +79,7 @@ Checked<MountDone> mountKernelByFd(const ValidatedMount &v)
     if (::move_mount(mnt.get(), "", v.mountpoint.fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
         return refuse(KernelRefused, target, std::string("cannot attach the overlay here: ") + std::strerror(errno));
     done.mountId = mountIdOf(mnt.get());
+    done.root = std::move(mnt);
     return done;
 }
 
@@ -163,6 +164,10 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
     std::string output;
     int status = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    // The pipe reaches EOF as soon as the daemonized engine has let go of its
+    // stderr, which can be before its parent exits: from then on only wait, or
+    // poll() would report POLLHUP at once and the loop would spin.
+    bool eof = false;
     for (;;) {
         const pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid)
@@ -173,12 +178,17 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
             return refuse(EngineTimeout, v.mountpoint.subject(),
                           "strata-fuse did not report a live mount within " + std::to_string(timeoutMs / 1000) + " s");
         }
+        if (eof) {
+            ::usleep(20000);
+            continue;
+        }
         pollfd p {errRead.get(), POLLIN, 0};
         if (::poll(&p, 1, 50) > 0) {
             char buf[1024];
             const ssize_t n = ::read(errRead.get(), buf, sizeof buf);
             if (n > 0 && output.size() < 8192)
                 output.append(buf, static_cast<size_t>(n));
+            eof = n == 0;
         }
     }
     ::fcntl(errRead.get(), F_SETFL, O_NONBLOCK);
@@ -215,18 +225,24 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
         return refuse(EngineFailed, v.mountpoint.subject(), "strata-fuse exited 0 but no FUSE mount is there");
     if (!output.empty())
         done.kernelMessages.push_back(output);
+    done.root = std::move(top);
     return done;
 }
 
 Checked<void> unmountByFd(const ResolvedDir &root)
 {
+    return unmountByFd(root.fd.get(), root.subject());
+}
+
+Checked<void> unmountByFd(int rootFd, const std::string &subject)
+{
     // The magic link leads to exactly the mount that was checked; a path lookup
     // could meet something swapped in since. Holding that fd pins the mount, so a
     // plain umount would always be EBUSY: detach it (MNT_DETACH). Processes still
     // inside keep what they have open; the mount leaves the tree now.
-    const std::string proc = "/proc/self/fd/" + std::to_string(root.fd.get());
+    const std::string proc = "/proc/self/fd/" + std::to_string(rootFd);
     if (::umount2(proc.c_str(), MNT_DETACH) != 0)
-        return refuse(UnmountFailed, root.subject(), std::string("the kernel refused: ") + std::strerror(errno));
+        return refuse(UnmountFailed, subject, std::string("the kernel refused: ") + std::strerror(errno));
     return {};
 }
 

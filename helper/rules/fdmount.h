@@ -14,6 +14,7 @@ namespace strata::helper {
 struct MountDone {
     uint64_t mountId = 0;
     std::vector<std::string> kernelMessages; // "w overlay: ..." lines of a mount that worked
+    UniqueFd root; // the new mount's root, to undo it by fd if it cannot be recorded
 };
 
 // Kernel overlayfs through the new mount API with FSCONFIG_SET_FD for every layer
@@ -35,5 +36,6 @@ Checked<std::string> findEngine(const std::string &installed);
 
 // Detaches the mount whose root `root` is (by fd: nothing is looked up again).
 Checked<void> unmountByFd(const ResolvedDir &root);
+Checked<void> unmountByFd(int rootFd, const std::string &subject);
 
 } // namespace strata::helper

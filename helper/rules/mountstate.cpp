@@ -119,12 +119,17 @@ Checked<void> MountState::save(const std::vector<MountRecord> &records) const
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return stateError("cannot write " + tmp, errno);
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    const int err = errno;
+    // A short write sets no errno; on a local filesystem it means the disk is full.
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    int err = n < 0 ? errno : (static_cast<size_t>(n) != text.size() ? ENOSPC : 0);
+    if (err == 0 && ::fsync(fd) != 0)
+        err = errno;
     ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), file().c_str()) != 0) {
+    if (err == 0 && ::rename(tmp.c_str(), file().c_str()) != 0)
+        err = errno;
+    if (err != 0) {
         ::unlink(tmp.c_str());
-        return stateError("cannot write " + file(), ok ? errno : err);
+        return stateError("cannot write " + file(), err);
     }
     return {};
 }

@@ -23,6 +23,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <algorithm>
@@ -586,6 +587,41 @@ private Q_SLOTS:
 
     void aliceMountsWithTheKernel() { aliceMounts(QStringLiteral("kernel"), kAlice); }
     void aliceMountsWithStrataFuse() { aliceMounts(QStringLiteral("strata-fuse"), QStringLiteral("root")); }
+
+    // The records cannot be written once the mount is up (a full /run): the helper
+    // undoes the mount rather than leave one nobody may unmount through it.
+    void anUnrecordableMountIsUndone_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("kernel") << QStringLiteral("kernel");
+        QTest::newRow("strata-fuse") << QStringLiteral("strata-fuse");
+    }
+    void anUnrecordableMountIsUndone()
+    {
+        QFETCH(QString, backend);
+        const Stack s = stack("full-" + backend.toStdString(), 0);
+        const char *state = "/run/strata";
+        ::mkdir(state, 0700);
+        QVERIFY2(::mount("strata-full", state, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,mode=0700") == 0,
+                 std::strerror(errno));
+        const auto unmountState = qScopeGuard([state] { ::umount2(state, MNT_DETACH); });
+        {
+            std::ofstream fill(std::string(state) + "/fill");
+            const std::string block(4096, 'x');
+            for (int i = 0; i < 64 && fill; ++i)
+                fill << block << std::flush;
+        }
+        const QString before = mountTableText();
+        const ClientRun r = client(QStringLiteral("root"), QStringLiteral("mount"), s.mountArgs(backend));
+        QVERIFY2(r.exitCode == 0 && r.lines.size() == 1, qPrintable(describe(r)));
+        QVERIFY2(r.first().value(QStringLiteral("code")).toInt() == StateError, qPrintable(describe(r)));
+        QVERIFY2(r.first().value(QStringLiteral("message")).toString().contains(QLatin1String("new mount was undone")),
+                 qPrintable(describe(r)));
+        QVERIFY2(!mountAt(s.m), qPrintable(describe(r)));
+        const QString after = mountTableText();
+        QVERIFY2(after == before,
+                 qPrintable(QLatin1String("the mount table changed:") + mountTableDiff(before, after)));
+    }
 
     void invalidInputsGetTheirCodes()
     {
