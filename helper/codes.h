@@ -34,6 +34,7 @@ enum Code : int {
     BadName = 119, // the stack name is not [A-Za-z0-9._-]{1,64}
     NotUtf8 = 120, // a path is not valid UTF-8 (the D-Bus interface carries text)
     MountpointBusy = 121, // the mount point is inside the upper or work dir, or already a strata mount
+    LowerNotReadableInside = 122, // a directory inside a lower layer the caller cannot read (or a mount in it)
     // Acting on a valid request.
     KernelRefused = 130, // kernel overlayfs refused the mount; the message holds its reason
     EngineMissing = 131, // strata-fuse is not installed next to the helper

@@ -256,6 +256,10 @@
         <source>The privileged helper failed (code %1).</source>
         <translation>Das privilegierte Hilfsprogramm ist fehlgeschlagen (Code %1).</translation>
     </message>
+    <message>
+        <source>A lower layer holds a directory you cannot read, or a mount point; mounting it would show you what it hides.</source>
+        <translation>Eine untere Schicht enthält ein Verzeichnis, das Sie nicht lesen dürfen, oder einen Einhängepunkt; das Einhängen würde Ihnen zeigen, was es verbirgt.</translation>
+    </message>
 </context>
 <context>
     <name>strata::app::UserMounter</name>
@@ -302,6 +306,10 @@
     <message>
         <source>could not start %1: %2</source>
         <translation>%1 konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 did not finish within %3 s and was stopped</source>
+        <translation>%1 von %2 wurde nicht innerhalb von %3 s fertig und wurde angehalten</translation>
     </message>
 </context>
 <context>

@@ -292,6 +292,10 @@ QString HelperMounter::messageForCode(int code, const QString &detail)
     case NotReadable:
         text = tr("You cannot read a layer directory.");
         break;
+    case LowerNotReadableInside:
+        text = tr("A lower layer holds a directory you cannot read, or a mount point; mounting it would show "
+                  "you what it hides.");
+        break;
     case NotOwner:
         text = tr("The upper directory, work directory and mount point must be your own.");
         break;

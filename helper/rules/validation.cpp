@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "validation.h"
 
+#include "layerreadable.h"
+
 #include "../codes.h"
 #include "pathrules.h"
 
@@ -367,6 +369,21 @@ Checked<ValidatedMount> validateMount(const MountRequest &r, const Caller &calle
         return refuse(DifferentFilesystems, v.work->subject(),
                       "is on another mount than " + v.upper->subject()
                           + ": the kernel renames from one into the other, so both must be on one filesystem");
+    // Last, as it walks whole trees: the overlay reads lowers as root (layerreadable.h).
+    if (!caller.isRoot()) {
+        std::optional<Refusal> unreadable;
+        std::string credError;
+        if (!runAsCaller(
+                caller,
+                [&] {
+                    for (size_t i = 0; i < v.lowers.size() && !unreadable; ++i)
+                        unreadable = checkLayerReadable(v.lowers[i]);
+                },
+                &credError))
+            return refuse(Internal, "caller " + caller.name, credError);
+        if (unreadable)
+            return std::unexpected(*unreadable);
+    }
     return v;
 }
 

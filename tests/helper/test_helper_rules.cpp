@@ -12,8 +12,10 @@
 
 #include <QTest>
 
+#include <cstring>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +170,61 @@ private Q_SLOTS:
             QVERIFY(::chmod(r.lowers[1].c_str(), 0) == 0);
         QCOMPARE(codeOf(r), int(NotReadable));
         ::chmod(r.lowers[1].c_str(), 0755);
+    }
+
+    // The overlay reads lowers as root: a directory deep inside a lower that the
+    // caller cannot read would be listed to them through a directory of theirs above.
+    void refusesALowerHoldingWhatTheCallerCannotRead_data()
+    {
+        QTest::addColumn<QString>("inside");
+        QTest::addColumn<int>("mode");
+        QTest::newRow("unreadable") << QStringLiteral("a/b/secret") << 0300;
+        QTest::newRow("unsearchable") << QStringLiteral("a/b/secret") << 0600;
+        QTest::newRow("odd name") << QStringLiteral("a/b/se\ncret, x:y") << 0700;
+    }
+    void refusesALowerHoldingWhatTheCallerCannotRead()
+    {
+        if (::getuid() != 0)
+            QSKIP("needs root to make a directory the caller cannot read inside their layer");
+        QFETCH(QString, inside);
+        QFETCH(int, mode);
+        auto r = valid();
+        const std::string l = dir("deep-" + std::to_string(mode));
+        r.lowers[1] = l;
+        dir("deep-" + std::to_string(mode) + "/a");
+        dir("deep-" + std::to_string(mode) + "/a/b");
+        // A sibling file and a readable subtree before it: the walk must go on past them.
+        dir("deep-" + std::to_string(mode) + "/a/b/fine");
+        ::close(::open((l + "/a/b/file").c_str(), O_CREAT | O_WRONLY, 0600));
+        QCOMPARE(codeOf(r), 0);
+        const std::string secret = l + "/" + inside.toStdString();
+        QVERIFY(::mkdir(secret.c_str(), 0700) == 0);
+        QVERIFY(::chown(secret.c_str(), 0, 0) == 0);
+        QVERIFY(::chmod(secret.c_str(), static_cast<mode_t>(mode)) == 0);
+        auto v = validateMount(r, m_caller);
+        QVERIFY(!v);
+        QCOMPARE(v.error().code, int(LowerNotReadableInside));
+        QVERIFY2(v.error().message().find("lowerdir 2") != std::string::npos, v.error().message().c_str());
+        QVERIFY2(v.error().message().find(shownPath(inside.toStdString())) != std::string::npos,
+                 v.error().message().c_str());
+        // Root judges for itself: the overlay shows root nothing it could not read.
+        QCOMPARE(validateMount(r, Caller::fromUid(0)).has_value(), true);
+    }
+
+    void refusesAMountInsideALower()
+    {
+        if (::getuid() != 0)
+            QSKIP("needs root to mount inside a layer");
+        auto r = valid();
+        const std::string l = dir("with-mount");
+        r.lowers[1] = l;
+        const std::string mp = dir("with-mount/mnt");
+        QVERIFY2(::mount("strata-test", mp.c_str(), "tmpfs", 0, "mode=0755") == 0, std::strerror(errno));
+        auto v = validateMount(r, m_caller);
+        ::umount2(mp.c_str(), MNT_DETACH);
+        QVERIFY(!v);
+        QCOMPARE(v.error().code, int(LowerNotReadableInside));
+        QVERIFY2(v.error().message().find("mount point") != std::string::npos, v.error().message().c_str());
     }
 
     void refusesSomeoneElsesUpper()

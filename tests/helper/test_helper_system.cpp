@@ -623,6 +623,24 @@ private Q_SLOTS:
                  qPrintable(QLatin1String("the mount table changed:") + mountTableDiff(before, after)));
     }
 
+    // Through D-Bus and polkit: a root-only directory inside alice's lower would
+    // be listed to her by a directory of hers in the upper; the helper refuses.
+    void aLowerHidingSomethingFromTheCallerIsRefused()
+    {
+        const Stack s = stack("hiding", m_alice);
+        const std::string secret = dir("hiding/l2/secret", 0, 0700);
+        write(secret + "/name", "root's\n");
+        dir("hiding/u/secret", m_alice);
+        for (const QString &backend : {QStringLiteral("kernel"), QStringLiteral("strata-fuse")})
+            expectRefused(kAlice, s.mountArgs(backend), LowerNotReadableInside, "a root-only dir inside a lower");
+        QVERIFY(::chmod(secret.c_str(), 0755) == 0);
+        const ClientRun r = client(kAlice, QStringLiteral("mount"), s.mountArgs(QStringLiteral("kernel")));
+        QVERIFY2(r.first().value(QStringLiteral("ok")).toBool(), qPrintable(describe(r)));
+        const ClientRun un
+            = client(kAlice, QStringLiteral("unmount"), {QStringLiteral("--mountpoint"), QString::fromStdString(s.m)});
+        QVERIFY2(un.first().value(QStringLiteral("ok")).toBool(), qPrintable(describe(un)));
+    }
+
     void invalidInputsGetTheirCodes()
     {
         const Stack s = stack("bad", m_alice);
