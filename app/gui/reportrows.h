@@ -10,6 +10,7 @@
 #include "mounts/preflight.h"
 #include "stack/indexdir.h"
 #include "stack/summary.h"
+#include "stack/whiteoutreport.h"
 
 #include <atomic>
 #include <optional>
@@ -17,9 +18,9 @@
 namespace strata::gui::rows {
 
 QStringList whiteoutHeaders();
-// Every whiteout of the merged view (walks the whole tree; stops on `cancel`).
-QList<TableRow> whiteouts(const stack::MergedTree &tree, const std::atomic<bool> *cancel,
-                          std::atomic<quint64> *progress, QStringList *problems);
+// Every whiteout core's report holds (the list `stratactl whiteouts` prints), in
+// effect or covered by a higher layer that made the name again.
+QList<TableRow> whiteouts(const stack::LayerStack &stack, const stack::WhiteoutReport &report);
 
 QStringList indexHeaders();
 QList<TableRow> indexEntries(const stack::LayerStack &stack, const stack::IndexReport &report);
