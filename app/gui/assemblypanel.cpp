@@ -10,11 +10,13 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDrag>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPushButton>
 #include <QTableView>
 #include <QTimer>
@@ -44,6 +46,19 @@ void AssemblyView::startDrag(Qt::DropActions supportedActions)
     auto *drag = new QDrag(this);
     drag->setMimeData(model()->mimeData(indexes));
     drag->exec(supportedActions, Qt::MoveAction);
+}
+
+void AssemblyView::dragEnterEvent(QDragEnterEvent *event)
+{
+    auto *m = qobject_cast<AssemblyModel *>(model());
+    if (m && event->mimeData()->hasUrls()) {
+        QStringList paths;
+        for (const QUrl &u : event->mimeData()->urls())
+            if (u.isLocalFile())
+                paths << u.toLocalFile();
+        m->probes()->request(paths, true);
+    }
+    QListView::dragEnterEvent(event);
 }
 
 static QPushButton *button(const QString &icon, const QString &text, const QKeySequence &key, QWidget *parent)

@@ -24,7 +24,9 @@ class MessageBar;
 class RowTableModel;
 
 // Drags rows with our mime type and leaves the move to the model (the view's
-// default would remove the dragged rows after a "move" drop).
+// default would remove the dragged rows after a "move" drop). A drag entering
+// probes its paths again in a worker: the file system may have changed since the
+// last drag.
 class AssemblyView : public QListView {
     Q_OBJECT
 public:
@@ -32,6 +34,7 @@ public:
 
 protected:
     void startDrag(Qt::DropActions supportedActions) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
 };
 
 class AssemblyPanel : public QWidget {

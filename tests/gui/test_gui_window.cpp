@@ -116,6 +116,7 @@ private Q_SLOTS:
         QCoreApplication::sendEvent(viewport, &drop);
         QCOMPARE(w.leftTabs()->currentWidget(), w.assemblyPanel());
         const auto &slotList = w.assemblyPanel()->model()->slotList();
+        QTRY_VERIFY(!w.assemblyPanel()->model()->hasPendingDrops()); // probed in a worker
         QVERIFY(std::any_of(slotList.begin(), slotList.end(), [&](const auto &s) { return s.path == dir.path(); }));
     }
 
@@ -127,6 +128,7 @@ private Q_SLOTS:
         QDir(dir.path()).mkpath(QStringLiteral("l1"));
         QDir(dir.path()).mkpath(QStringLiteral("l2"));
         panel.model()->addDirectories({dir.filePath(QStringLiteral("l1")), dir.filePath(QStringLiteral("l2"))});
+        QTRY_COMPARE(panel.model()->rowCount(), 2); // probed in a worker
         panel.mountpointField()->setText(dir.filePath(QStringLiteral("mnt")));
         QSignalSpy finished(&mounter, &app::Mounter::finished);
         QSignalSpy mounted(&panel, &AssemblyPanel::mounted);
@@ -155,6 +157,7 @@ private Q_SLOTS:
         QDir(dir.path()).mkpath(QStringLiteral("l1"));
         QDir(dir.path()).mkpath(QStringLiteral("l2"));
         panel.model()->addDirectories({dir.filePath(QStringLiteral("l1")), dir.filePath(QStringLiteral("l2"))});
+        QTRY_COMPARE(panel.model()->rowCount(), 2); // probed in a worker
         panel.mountpointField()->setText(dir.filePath(QStringLiteral("mnt")));
         QSignalSpy mounted(&panel, &AssemblyPanel::mounted);
         panel.mountChoice()->setCurrentIndex(1);
