@@ -54,6 +54,9 @@ public:
     void moveSelected(int delta);
     void setSelectedRole(assembly::SlotRole role);
     void saveDialog();
+    // Writes the stack file in a worker; the result shows in the message bar.
+    void saveTo(const QString &file);
+    Job *saveJob() const { return m_saveJob; }
     void mount();
     void unmount();
     // Offers `mounter` (the privileged helper) in a "mount with" choice: kernel
@@ -76,6 +79,7 @@ private:
     RowTableModel *m_preflight;
     QTableView *m_preflightView;
     Job *m_preflightJob;
+    Job *m_saveJob;
     MessageBar *m_messages;
     QLineEdit *m_mountpoint;
     QPushButton *m_mountButton;

@@ -23,6 +23,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -34,6 +35,7 @@ MainWindow::MainWindow(app::Mounter *mounter, QWidget *parent)
     , m_openJob(new Job(this))
     , m_summaryJob(new Job(this))
     , m_changesJob(new Job(this))
+    , m_saveJob(new Job(this))
 {
     setWindowTitle(tr("Strata"));
     buildLayout();
@@ -223,17 +225,27 @@ void MainWindow::openSpec(const stack::StackSpec &spec, const QString &title)
     });
 }
 
+// A temporary directory whose recursive removal runs in the thread pool (the
+// application waits for the pool before it exits, so it still happens at quit).
+static std::shared_ptr<QTemporaryDir> removedInWorker(std::unique_ptr<QTemporaryDir> dir)
+{
+    return std::shared_ptr<QTemporaryDir>(
+        dir.release(), [](QTemporaryDir *d) { QThreadPool::globalInstance()->start([d]() { delete d; }); });
+}
+
 void MainWindow::openDemo()
 {
-    auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/strata-demo-XXXXXX"));
-    if (!dir->isValid()) {
-        m_messages->showMessage(MessageBar::Kind::Error,
-                                tr("Could not create a temporary directory: %1").arg(dir->errorString()));
-        return;
-    }
-    const std::string path = QFile::encodeName(dir->path()).toStdString();
-    m_demoDir = std::move(dir);
-    m_openJob->start([this, path](Job::Control &) -> Job::Apply {
+    const QString pattern = QDir::tempPath() + QStringLiteral("/strata-demo-XXXXXX");
+    m_openJob->start([this, pattern](Job::Control &) -> Job::Apply {
+        auto made = std::make_unique<QTemporaryDir>(pattern);
+        if (!made->isValid())
+            return [this, why = made->errorString()]() {
+                m_messages->showMessage(MessageBar::Kind::Error,
+                                        tr("Could not create a temporary directory: %1").arg(why));
+                Q_EMIT openFailed(why);
+            };
+        std::shared_ptr<QTemporaryDir> dir = removedInWorker(std::move(made));
+        const std::string path = QFile::encodeName(dir->path()).toStdString();
         Result<std::shared_ptr<const stack::LayerStack>> stack = fail(makeError(path, "no demo"));
         auto spec = stack::createDemoStack(path);
         if (spec) {
@@ -242,13 +254,14 @@ void MainWindow::openDemo()
         } else {
             stack = fail(spec.error());
         }
-        return [this, stack = std::move(stack)]() {
+        return [this, stack = std::move(stack), dir]() {
             if (!stack) {
                 const QString why = errorText(stack.error());
                 m_messages->showMessage(MessageBar::Kind::Error, tr("Could not create the demo stack: %1").arg(why));
                 Q_EMIT openFailed(why);
                 return;
             }
+            m_demoDir = dir; // the one before is removed in a worker
             setStack(*stack, tr("Demo stack in %1").arg(demoDir()), std::nullopt);
             m_assembly->model()->setSlots(assembly::fromSpec(stack.value()->spec()));
         };

@@ -42,6 +42,10 @@ public:
     void showWelcome();
     void showAssembly();
 
+    // Writes the open stack's spec as a stack file, in a worker.
+    void saveStackTo(const QString &file);
+    Job *saveJob() const { return m_saveJob; }
+
     std::shared_ptr<const stack::LayerStack> currentStack() const { return m_stack; }
     QString demoDir() const;
     StackPanel *stackPanel() const { return m_stackPanel; }
@@ -79,7 +83,7 @@ private:
 
     app::Mounter *m_mounter;
     std::shared_ptr<const stack::LayerStack> m_stack;
-    std::unique_ptr<QTemporaryDir> m_demoDir;
+    std::shared_ptr<QTemporaryDir> m_demoDir; // removed in a worker when let go
 
     QStackedWidget *m_pages = nullptr;
     MessageBar *m_messages = nullptr;
@@ -93,6 +97,7 @@ private:
     Job *m_openJob = nullptr;
     Job *m_summaryJob = nullptr;
     Job *m_changesJob = nullptr;
+    Job *m_saveJob = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
 };

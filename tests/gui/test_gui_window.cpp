@@ -16,6 +16,7 @@
 #include "treepanel.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
@@ -97,6 +98,53 @@ private Q_SLOTS:
         QVERIFY(failed.wait(20000));
         QVERIFY(w.messageBar()->isVisible());
         QVERIFY(w.messageBar()->text().contains(QStringLiteral("/nonexistent/strata/stack")));
+    }
+
+    // The demo's temporary directory is made and removed in workers: a new demo
+    // replaces it, closing the window lets it go.
+    void demoDirectoryLifetime()
+    {
+        QString first, second;
+        {
+            MainWindow w(nullptr);
+            QVERIFY(openDemo(w));
+            first = w.demoDir();
+            QVERIFY(QFileInfo(first).isDir());
+            QVERIFY(openDemo(w));
+            second = w.demoDir();
+            QVERIFY(second != first);
+            QTRY_VERIFY(!QFileInfo::exists(first));
+            QVERIFY(QFileInfo(second).isDir());
+        }
+        QTRY_VERIFY(!QFileInfo::exists(second));
+    }
+
+    // Saving writes in a worker; a failure shows inline with core's reason.
+    void saveStackInAWorker()
+    {
+        MainWindow w(nullptr);
+        QVERIFY(openDemo(w));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("demo.json"));
+        w.saveStackTo(file);
+        QVERIFY(w.saveJob()->isRunning());
+        QTRY_VERIFY(!w.saveJob()->isRunning());
+        auto spec = stack::readStackFile(QFile::encodeName(file).toStdString());
+        QVERIFY2(spec.has_value(), spec ? "" : spec.error().message().c_str());
+        QCOMPARE(spec->lower, w.currentStack()->spec().lower);
+
+        w.saveStackTo(QStringLiteral("/nonexistent/strata/demo.json"));
+        QTRY_VERIFY(!w.saveJob()->isRunning());
+        QVERIFY2(w.messageBar()->text().contains(QStringLiteral("/nonexistent/strata")),
+                 qPrintable(w.messageBar()->text()));
+
+        AssemblyPanel panel(nullptr);
+        panel.model()->setSlots(assembly::fromSpec(*spec));
+        panel.saveTo(QStringLiteral("/nonexistent/strata/assembled.json"));
+        QVERIFY(panel.saveJob()->isRunning());
+        QTRY_VERIFY(!panel.saveJob()->isRunning());
+        QVERIFY2(panel.messageBar()->text().contains(QStringLiteral("/nonexistent/strata")),
+                 qPrintable(panel.messageBar()->text()));
     }
 
     void dropOnLayerListAssembles()
