@@ -12,6 +12,7 @@
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
 #include "treepanel.h"
+#include "treeplace.h"
 
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -185,42 +186,44 @@ QString MainWindow::demoDir() const
 
 void MainWindow::openTarget(const QString &target)
 {
-    m_messages->clearMessages();
-    const std::string path = QFile::encodeName(target).toStdString();
-    m_openJob->start([this, path, target](Job::Control &) -> Job::Apply {
-        auto stack = stack::LayerStack::open(path);
-        std::optional<mounts::MountEntry> mount;
-        if (stack && stack->get()->spec().sourceKind == "mount") {
-            if (auto m = mounts::findMount(path))
-                mount = *m;
-        }
-        return [this, stack = std::move(stack), mount, target]() {
-            if (!stack) {
-                const QString why = errorText(stack.error());
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(target, why));
-                statusBar()->clearMessage();
-                Q_EMIT openFailed(why);
-                return;
-            }
-            addRecent(target);
-            setStack(*stack, target, mount);
-        };
-    });
+    open(Source {target, std::nullopt, target}, false);
 }
 
 void MainWindow::openSpec(const stack::StackSpec &spec, const QString &title)
 {
+    open(Source {{}, spec, title}, false);
+}
+
+void MainWindow::reload()
+{
+    if (m_source)
+        open(*m_source, true);
+}
+
+void MainWindow::open(const Source &source, bool keepPlace)
+{
     m_messages->clearMessages();
-    m_openJob->start([this, spec, title](Job::Control &) -> Job::Apply {
-        auto stack = stack::LayerStack::fromSpec(spec);
-        return [this, stack = std::move(stack), title]() {
+    std::optional<TreePlace> place;
+    if (keepPlace)
+        place = TreePlace::capture(m_treePanel);
+    m_openJob->start([this, source, place](Job::Control &) -> Job::Apply {
+        auto stack = source.spec ? stack::LayerStack::fromSpec(*source.spec)
+                                 : stack::LayerStack::open(QFile::encodeName(source.target).toStdString());
+        return [this, stack = std::move(stack), source, place]() {
             if (!stack) {
                 const QString why = errorText(stack.error());
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(title, why));
+                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(source.title, why));
+                statusBar()->clearMessage();
                 Q_EMIT openFailed(why);
                 return;
             }
-            setStack(*stack, title, std::nullopt);
+            if (!source.target.isEmpty())
+                addRecent(source.target);
+            m_source = source;
+            setStack(*stack, source.title);
+            if (place)
+                connect(TreePlaceRestorer::start(m_treePanel, *place), &TreePlaceRestorer::finished, this,
+                        &MainWindow::placeRestored);
         };
     });
 }
@@ -262,14 +265,14 @@ void MainWindow::openDemo()
                 return;
             }
             m_demoDir = dir; // the one before is removed in a worker
-            setStack(*stack, tr("Demo stack in %1").arg(demoDir()), std::nullopt);
+            m_source = Source {{}, stack.value()->spec(), tr("Demo stack in %1").arg(demoDir())};
+            setStack(*stack, m_source->title);
             m_assembly->model()->setSlots(assembly::fromSpec(stack.value()->spec()));
         };
     });
 }
 
-void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title,
-                          std::optional<mounts::MountEntry> mount)
+void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title)
 {
     m_summaryJob->cancel();
     m_changesJob->cancel();
@@ -293,7 +296,7 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
             tr("trusted.overlay.* xattrs are unreadable without CAP_SYS_ADMIN: opaque dirs, redirects, origins and "
                "metacopy are shown as unknown, never guessed."));
     m_details->showNothing();
-    m_reports->setStack(stack, mount);
+    m_reports->setStack(stack);
     applyView(ViewMode::Merged, 0);
 
     m_summaryJob->start([this, stack](Job::Control &ctl) -> Job::Apply {

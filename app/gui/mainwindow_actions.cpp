@@ -101,10 +101,7 @@ void MainWindow::createActions()
         });
     }
     connect(menuAction(view, QStringLiteral("view-refresh"), tr("&Reload"), QKeySequence::Refresh), &QAction::triggered,
-            this, [this]() {
-                if (m_stack)
-                    setStack(m_stack, windowTitle().section(QStringLiteral(" — "), 0, 0), std::nullopt);
-            });
+            this, &MainWindow::reload);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,

@@ -106,8 +106,9 @@ static QString identity(const stack::Layer &l)
     return s;
 }
 
-QList<TableRow> options(const stack::LayerStack &stack, const std::optional<mounts::MountEntry> &mount)
+QList<TableRow> options(const stack::LayerStack &stack)
 {
+    const std::optional<mounts::MountEntry> &mount = stack.mount();
     QList<TableRow> out;
     const bool upper = stack.hasUpper();
     for (const auto &l : stack.layers()) {

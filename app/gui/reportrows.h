@@ -27,8 +27,9 @@ QList<TableRow> indexEntries(const stack::LayerStack &stack, const stack::IndexR
 
 QStringList optionHeaders();
 // The layers and the other options, one row each, with what they mean. From the
-// mount's own mountinfo line when the stack came from a mount, else from the spec.
-QList<TableRow> options(const stack::LayerStack &stack, const std::optional<mounts::MountEntry> &mount);
+// mount's own mountinfo line (stack.mount()) when the stack came from a mount, else
+// from the spec.
+QList<TableRow> options(const stack::LayerStack &stack);
 
 QStringList summaryLayerHeaders();
 QList<TableRow> summaryLayers(const stack::StackSummary &summary);

@@ -147,7 +147,7 @@ ReportViews::ReportViews(QWidget *parent)
     });
 }
 
-void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::optional<mounts::MountEntry> mount)
+void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack)
 {
     m_summaryLayers->clear();
     m_wastedHeadline->clear();
@@ -201,9 +201,9 @@ void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::
             tab->setStatus(s);
         };
     });
-    m_options->setLoader([tab = m_options, stack, mount](Job::Control &) -> Job::Apply {
-        auto list = rows::options(*stack, mount);
-        return [tab, list = std::move(list), fromMount = mount.has_value()]() {
+    m_options->setLoader([tab = m_options, stack](Job::Control &) -> Job::Apply {
+        auto list = rows::options(*stack);
+        return [tab, list = std::move(list), fromMount = stack->mount().has_value()]() {
             tab->model()->setRows(list);
             tab->setStatus(fromMount ? tr("From the mount's line in /proc/self/mountinfo")
                                      : tr("Not mounted: the layers and options of the stack as opened"));

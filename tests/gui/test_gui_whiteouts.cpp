@@ -10,7 +10,6 @@
 #include "guitestmain.h"
 #include "kerneloverlay.h"
 #include "layerbuilder.h"
-#include "mounts/mounttable.h"
 #include "reportviews.h"
 #include "stack/layerstack.h"
 #include "tempdir.h"
@@ -162,10 +161,8 @@ private Q_SLOTS:
 
         auto stack = stack::LayerStack::fromMount(p("mnt"));
         QVERIFY2(stack.has_value(), stack ? "" : stack.error().message().c_str());
-        auto mount = mounts::findMount(p("mnt"));
-        QVERIFY(mount.has_value());
         ReportViews views;
-        views.setStack(*stack, *mount);
+        views.setStack(*stack);
         views.show();
         views.setCurrentWidget(views.whiteoutsTab());
         const RowTableModel *model = views.whiteoutsTab()->model();

@@ -16,6 +16,7 @@
 #include "treepanel.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMimeData>
@@ -98,6 +99,44 @@ private Q_SLOTS:
         QVERIFY(failed.wait(20000));
         QVERIFY(w.messageBar()->isVisible());
         QVERIFY(w.messageBar()->text().contains(QStringLiteral("/nonexistent/strata/stack")));
+    }
+
+    // Reload opens the stack again from its source: a file added to a layer on disk
+    // shows, and the current entry and the expanded dirs are back.
+    void reloadKeepsThePlace()
+    {
+        MainWindow w(nullptr);
+        w.show();
+        QVERIFY(openDemo(w));
+        auto *model = w.treePanel()->model();
+        QTreeView *view = w.treePanel()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(model->pendingFetches() == 0 && model->rowCount() > 0, 20000);
+        view->expand(w.treePanel()->proxy()->mapFromSource(model->indexForPath("data")));
+        QTRY_VERIFY(model->indexForPath("data/meta.bin").isValid());
+        QVERIFY(w.treePanel()->selectPath("data/meta.bin"));
+        const auto before = w.currentStack();
+        const auto &upper = before->layers().front();
+        QCOMPARE(upper.role, stack::Role::Upper);
+        QFile added(QString::fromStdString(upper.path + "/data/added.txt"));
+        QVERIFY(added.open(QIODevice::WriteOnly));
+        added.close();
+
+        QSignalSpy restored(&w, &MainWindow::placeRestored);
+        w.reload();
+        QVERIFY(restored.wait(20000));
+        QVERIFY(w.currentStack() != before); // opened again, not reused
+        QVERIFY(model->indexForPath("data/added.txt").isValid());
+        QVERIFY(view->isExpanded(w.treePanel()->proxy()->mapFromSource(model->indexForPath("data"))));
+        QCOMPARE(model->mergedPath(w.treePanel()->proxy()->mapToSource(view->currentIndex())),
+                 std::string("data/meta.bin"));
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("Demo stack in")));
+
+        // A place that no longer exists is let go: nothing selected, no wait forever.
+        QVERIFY(w.treePanel()->selectPath("data/added.txt"));
+        QVERIFY(QFile::remove(added.fileName()));
+        w.reload();
+        QVERIFY(restored.wait(20000));
+        QVERIFY(!model->indexForPath("data/added.txt").isValid());
     }
 
     // The demo's temporary directory is made and removed in workers: a new demo
