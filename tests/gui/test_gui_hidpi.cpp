@@ -195,8 +195,7 @@ private Q_SLOTS:
         QVERIFY(opened.wait(20000));
         w.stackPanel()->setScanProgress(true, 12345);
         w.messageBar()->showMessage(MessageBar::Kind::Error, QStringLiteral("an error at 2x"));
-        QTest::qWait(0); // NOLINT: one turn of the loop for the layouts; nothing timed
-        QApplication::processEvents();
+        QApplication::processEvents(); // the layouts settle: nothing timed
         QStringList clipped;
         for (QWidget *child : w.findChildren<QWidget *>()) {
             if (!child->isVisible())
