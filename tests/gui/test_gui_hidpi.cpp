@@ -193,6 +193,8 @@ private Q_SLOTS:
         QSignalSpy opened(&w, &MainWindow::stackOpened);
         w.openDemo();
         QVERIFY(opened.wait(20000));
+        // The counting is over, so nothing hides the progress row shown here.
+        QTRY_VERIFY_WITH_TIMEOUT(!w.summaryJob()->isRunning(), 20000);
         w.stackPanel()->setScanProgress(true, 12345);
         w.messageBar()->showMessage(MessageBar::Kind::Error, QStringLiteral("an error at 2x"));
         QApplication::processEvents(); // the layouts settle: nothing timed
