@@ -309,7 +309,7 @@
     </message>
     <message>
         <source>%1 of %2 did not finish within %3 s and was stopped</source>
-        <translation>%1 von %2 wurde nicht innerhalb von %3 s fertig und wurde angehalten</translation>
+        <translation>%1 von %2 wurde nicht innerhalb von %3 s fertig und wurde abgebrochen</translation>
     </message>
 </context>
 <context>
@@ -769,6 +769,10 @@
         <source>strata-fuse (privileged helper)</source>
         <translation>strata-fuse (privilegiertes Hilfsprogramm)</translation>
     </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::AssemblyView</name>
@@ -1091,6 +1095,10 @@
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::MergedTreeModel</name>
@@ -1245,6 +1253,13 @@
     <message>
         <source>Counting… %L1 entries</source>
         <translation>Wird gezählt … %L1 Einträge</translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n covered by a higher layer that made the name again)</source>
+        <translation>
+            <numerusform> (%n davon überdeckt von einer höheren Schicht, die den Namen neu angelegt hat)</numerusform>
+            <numerusform> (%n davon überdeckt von einer höheren Schicht, die den Namen neu angelegt hat)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1429,10 +1444,6 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
         <translation>0/0-Gerät</translation>
     </message>
     <message>
-        <source>, shared inode</source>
-        <translation>, geteilter Inode</translation>
-    </message>
-    <message>
         <source>nothing (redundant)</source>
         <translation>nichts (überflüssig)</translation>
     </message>
@@ -1595,6 +1606,18 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
     <message>
         <source>ID</source>
         <translation>ID</translation>
+    </message>
+    <message>
+        <source>, shared inode (%1 links)</source>
+        <translation>, geteilter Inode (%1 Verweise)</translation>
+    </message>
+    <message>
+        <source>deletes</source>
+        <translation>löscht</translation>
+    </message>
+    <message>
+        <source>covered by %1</source>
+        <translation>überdeckt von %1</translation>
     </message>
 </context>
 </TS>

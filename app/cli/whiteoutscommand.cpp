@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // stratactl whiteouts: every whiteout the merged view meets, and what it hides.
 #include "commands.h"
-#include "mergedwalk.h"
+#include "report.h"
+#include "stack/whiteoutreport.h"
 #include "stackjson.h"
 #include "table.h"
 #include "textformat.h"
@@ -13,32 +14,7 @@ using namespace strata::stack;
 
 namespace {
 
-struct Hidden {
-    int layer;
-    std::string path;
-    FileType type;
-};
-
-struct Found {
-    std::string path; // merged path
-    int layer;
-    std::string layerPath;
-    bool xattr; // overlay.whiteout on an empty file, not a 0/0 device
-    nlink_t nlink; // > 1: a shared (hard-linked) whiteout inode
-    int coveredBy = -1; // a higher layer made the name again: this whiteout is not in effect
-    std::vector<Hidden> hides; // versions in the layers below it
-};
-
-std::vector<Hidden> hiddenBelow(const MergedEntry &e, int layer)
-{
-    std::vector<Hidden> out;
-    for (const auto &s : e.shadowed)
-        if (s.layer > layer && s.kind != ShadowKind::Whiteout)
-            out.push_back(Hidden {s.layer, s.path, s.attrs.type});
-    return out;
-}
-
-Json foundJson(const Found &w)
+Json foundJson(const WhiteoutInfo &w)
 {
     Json hides = Json::array();
     for (const auto &h : w.hides)
@@ -47,14 +23,14 @@ Json foundJson(const Found &w)
                  {"layer", w.layer},
                  {"layer_path", pathJson(w.layerPath)},
                  {"kind", w.xattr ? "xattr" : "0/0"},
-                 {"shared", w.nlink > 1},
+                 {"shared", w.shared()},
                  {"nlink", static_cast<uint64_t>(w.nlink)},
-                 {"in_effect", w.coveredBy < 0},
-                 {"covered_by", w.coveredBy >= 0 ? Json(w.coveredBy) : Json(nullptr)},
+                 {"in_effect", w.inEffect()},
+                 {"covered_by", w.inEffect() ? Json(nullptr) : Json(w.coveredBy)},
                  {"hides", std::move(hides)}};
 }
 
-std::string hidesText(const Found &w)
+std::string hidesText(const WhiteoutInfo &w)
 {
     if (w.hides.empty())
         return "nothing";
@@ -93,23 +69,12 @@ int runWhiteouts(std::span<const std::string> argv)
     const MergedTree tree(*stack);
     Report report(std::string(info.name));
     report.addStackProblems(**stack);
-    WalkLimits limits;
-    limits.list.includeWhiteouts = true;
-    limits.list.readOrigins = false;
-
-    std::vector<Found> found;
-    auto visit = [&](const std::string &path, const MergedEntry &e, int) {
-        if (e.isWhiteout()) {
-            found.push_back(Found {path, e.layer, e.layerPath, (e.state & StateXattrWhiteout) != 0, e.attrs.nlink, -1,
-                                   hiddenBelow(e, e.layer)});
-        }
-        // Whiteouts under a name a higher layer made again.
-        for (const auto &s : e.shadowed)
-            if (s.kind == ShadowKind::Whiteout)
-                found.push_back(Found {path, s.layer, s.path, false, s.attrs.nlink, e.layer, hiddenBelow(e, s.layer)});
-    };
-    if (auto r = walkTree(tree, "", limits, report, visit); !r)
-        return commandFailed(info, inv->out, r.error());
+    auto collected = collectWhiteouts(tree);
+    if (!collected)
+        return commandFailed(info, inv->out, collected.error());
+    report.add(collected->problems);
+    report.addEntryProblems(collected->entryProblems);
+    const std::vector<WhiteoutInfo> &found = collected->whiteouts;
 
     Json list = Json::array();
     for (const auto &w : found)
@@ -123,10 +88,10 @@ int runWhiteouts(std::span<const std::string> argv)
         for (const auto &w : found) {
             table.addRow({{std::to_string(w.layer), layerColor(w.layer)},
                           {w.xattr ? "xattr" : "0/0"},
-                          {w.nlink > 1 ? "yes (" + std::to_string(w.nlink) + " links)" : "no"},
-                          {w.coveredBy < 0 ? "deletes" : "covered by layer " + std::to_string(w.coveredBy)},
+                          {w.shared() ? "yes (" + std::to_string(w.nlink) + " links)" : "no"},
+                          {w.inEffect() ? "deletes" : "covered by layer " + std::to_string(w.coveredBy)},
                           {hidesText(w)},
-                          {displayName(w.path), w.coveredBy < 0 ? kColorDeleted : kColorDim}});
+                          {displayName(w.path), w.inEffect() ? kColorDeleted : kColorDim}});
         }
         table.print(stdout, inv->out.color);
     });

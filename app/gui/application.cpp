@@ -68,16 +68,20 @@ void setupApplication(QApplication &app)
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Strata"));
     QGuiApplication::setDesktopFileName(QStringLiteral(STRATA_ID));
     // The platform theme picks the icon theme; without one (offscreen, bare X11)
-    // Breeze when installed, and our bundled SVGs for any name still missing.
-    // Breeze is SVG: without Qt's SVG image plugin its icons would be found but
-    // blank, so then only the bundled PNG fallbacks are used.
+    // Breeze when installed, and our bundled theme (PNGs rendered from our SVGs,
+    // one directory per size, so HiDPI gets real pixels) for any name still
+    // missing. Breeze is SVG: without Qt's SVG image plugin its icons would be found
+    // but blank, so then only the bundled theme is used.
+    static const QString bundled = QStringLiteral("strata-fallback");
+    if (!QIcon::themeSearchPaths().contains(QStringLiteral(":/icons")))
+        QIcon::setThemeSearchPaths(QIcon::themeSearchPaths() << QStringLiteral(":/icons"));
+    QIcon::setFallbackThemeName(bundled);
     const bool svg = QImageReader::supportedImageFormats().contains("svg");
     if (!svg)
-        QIcon::setThemeName(QStringLiteral("strata-bundled"));
+        QIcon::setThemeName(bundled);
     else if (QIcon::themeName().isEmpty() || QIcon::themeName() == QLatin1String("hicolor"))
         if (QDir(QStringLiteral("/usr/share/icons/breeze")).exists())
             QIcon::setThemeName(QStringLiteral("breeze"));
-    QIcon::setFallbackSearchPaths(QIcon::fallbackSearchPaths() << QStringLiteral(":/icons/fallback"));
     QGuiApplication::setWindowIcon(
         QIcon::fromTheme(QStringLiteral(STRATA_ID), QIcon(QStringLiteral(":/icons/" STRATA_ID ".png"))));
     installTranslations(app);

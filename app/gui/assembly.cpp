@@ -50,7 +50,7 @@ void normalize(Slots &layers)
 PathFacts probeFileSystem(const QString &path)
 {
     const QFileInfo fi(path);
-    return {fi.exists(), fi.isDir()};
+    return {true, fi.exists(), fi.isDir()};
 }
 
 QString refusalText(Refusal refusal)
@@ -113,17 +113,20 @@ DropPlan planUrlDrop(const Slots &layers, const QList<QUrl> &urls, int row, cons
             continue;
         }
         const QString path = QDir::cleanPath(url.toLocalFile());
-        const PathFacts facts = probe(path);
         std::optional<Refusal> why;
-        if (!facts.exists)
-            why = Refusal::Missing;
-        else if (!facts.isDir)
-            why = Refusal::NotDirectory;
-        else if (plan.accepted.contains(path)
-                 || std::any_of(layers.begin(), layers.end(), [&](const Slot &s) { return s.path == path; }))
+        if (plan.accepted.contains(path) || plan.pending.contains(path)
+            || std::any_of(layers.begin(), layers.end(), [&](const Slot &s) { return s.path == path; })) {
             why = Refusal::AlreadyInStack;
-        else if (size_t(lowers) >= mounts::kMaxLowerLayers)
+        } else if (const PathFacts facts = probe(path); !facts.known) {
+            plan.pending << path;
+            continue;
+        } else if (!facts.exists) {
+            why = Refusal::Missing;
+        } else if (!facts.isDir) {
+            why = Refusal::NotDirectory;
+        } else if (size_t(lowers) >= mounts::kMaxLowerLayers) {
             why = Refusal::TooManyLayers;
+        }
         if (why) {
             plan.refused.append({path, *why});
             continue;

@@ -32,12 +32,15 @@ bool isWellOrdered(const Slots &layers);
 void normalize(Slots &layers); // stable: by role, keeping the order within a role
 
 // What the file system says about a dropped path (a function, so tests need no disk).
+// `known` false: not probed yet. The GUI thread never probes: it answers from what a
+// worker found (PathProbes) and leaves unknown paths pending.
 struct PathFacts {
+    bool known = false;
     bool exists = false;
     bool isDir = false;
 };
 using Probe = std::function<PathFacts(const QString &path)>;
-PathFacts probeFileSystem(const QString &path);
+PathFacts probeFileSystem(const QString &path); // blocking: for workers only
 
 enum class Refusal { NotLocalFile, Missing, NotDirectory, AlreadyInStack, TooManyLayers };
 QString refusalText(Refusal refusal);
@@ -50,15 +53,18 @@ struct Refused {
 struct DropPlan {
     QStringList accepted; // clean absolute paths, in drop order
     QList<Refused> refused;
+    QStringList pending; // not probed yet: decided when their facts are known
     int row = 0; // where they go (normalized)
     SlotRole role = SlotRole::Lower;
     bool any() const { return !accepted.isEmpty(); }
+    bool mayAccept() const { return any() || !pending.isEmpty(); }
 };
 
 // Dropping `urls` before `row` (-1: at the end). New layers become lowers, or data
 // layers when dropped among the data layers; dropping above the lowers puts them on
-// top of the lowers.
-DropPlan planUrlDrop(const Slots &layers, const QList<QUrl> &urls, int row, const Probe &probe = probeFileSystem);
+// top of the lowers. What needs no facts (not local, already in the stack) is
+// decided even for paths the probe does not know yet.
+DropPlan planUrlDrop(const Slots &layers, const QList<QUrl> &urls, int row, const Probe &probe);
 Slots applyDrop(const Slots &layers, const DropPlan &plan);
 
 // Moving `rows` before `destRow` (-1: the end). A slot dragged into the lowers

@@ -14,7 +14,10 @@ using namespace assembly;
 
 AssemblyModel::AssemblyModel(QObject *parent)
     : QAbstractListModel(parent)
-{ }
+    , m_probes(new PathProbes(this))
+{
+    connect(m_probes, &PathProbes::probed, this, &AssemblyModel::settlePending);
+}
 
 void AssemblyModel::setSlots(const Slots &layers)
 {
@@ -34,15 +37,30 @@ void AssemblyModel::replace(const Slots &layers)
     Q_EMIT slotsChanged();
 }
 
-DropPlan AssemblyModel::addDirectories(const QStringList &paths, int row)
+static QList<QUrl> localUrls(const QStringList &paths)
 {
     QList<QUrl> urls;
     for (const QString &p : paths)
         urls << QUrl::fromLocalFile(p);
-    const DropPlan plan = planUrlDrop(m_slots, urls, row);
-    m_lastRefused = plan.refused;
-    if (!plan.refused.isEmpty())
-        Q_EMIT dropRefused(plan.refused);
+    return urls;
+}
+
+DropPlan AssemblyModel::addDirectories(const QStringList &paths, int row)
+{
+    return addNow(paths, row, {});
+}
+
+DropPlan AssemblyModel::addNow(const QStringList &paths, int row, QList<Refused> refused)
+{
+    const DropPlan plan = planUrlDrop(m_slots, localUrls(paths), row, m_probes->cached());
+    if (!plan.pending.isEmpty()) {
+        m_pending.append({paths, row, refused});
+        m_probes->request(plan.pending);
+        return plan;
+    }
+    m_lastRefused = refused + plan.refused;
+    if (!m_lastRefused.isEmpty())
+        Q_EMIT dropRefused(m_lastRefused);
     if (plan.any()) {
         const int first = plan.row;
         const int last = plan.row + int(plan.accepted.size()) - 1;
@@ -52,6 +70,21 @@ DropPlan AssemblyModel::addDirectories(const QStringList &paths, int row)
         Q_EMIT slotsChanged();
     }
     return plan;
+}
+
+// Probes came back: the waiting drops whose paths are all known now are decided,
+// in the order they were made (a row past the end, after removals, means the end).
+void AssemblyModel::settlePending()
+{
+    while (!m_pending.isEmpty()) {
+        const PendingDrop &next = m_pending.first();
+        const bool known = std::all_of(next.paths.begin(), next.paths.end(),
+                                       [this](const QString &p) { return m_probes->facts(p).known; });
+        if (!known)
+            return;
+        PendingDrop drop = m_pending.takeFirst();
+        addNow(drop.paths, drop.row > m_slots.size() ? -1 : drop.row, drop.refused);
+    }
 }
 
 bool AssemblyModel::moveRowsTo(const QList<int> &rows, int destRow)
@@ -186,8 +219,13 @@ bool AssemblyModel::canDropMimeData(const QMimeData *data, Qt::DropAction action
     const int at = dropRow(row, parent);
     if (data->hasFormat(rowsMimeType()))
         return canMove(m_slots, decodeRows(data), at);
-    if (data->hasUrls())
-        return planUrlDrop(m_slots, data->urls(), at).any();
+    if (!data->hasUrls())
+        return false;
+    // Answered from the probes' cache; unknown paths are probed now (in a worker)
+    // and accepted meanwhile: the next drag-move gets the real answer.
+    const DropPlan plan = planUrlDrop(m_slots, data->urls(), at, m_probes->cached());
+    m_probes->request(plan.pending);
+    return plan.mayAccept();
     return false;
 }
 
@@ -210,12 +248,7 @@ bool AssemblyModel::dropMimeData(const QMimeData *data, Qt::DropAction action, i
         else
             notLocal.append({u.toDisplayString(), Refusal::NotLocalFile});
     }
-    const DropPlan plan = addDirectories(paths, at);
-    if (!notLocal.isEmpty()) {
-        m_lastRefused = notLocal + plan.refused;
-        Q_EMIT dropRefused(m_lastRefused);
-    }
-    return plan.any();
+    return addNow(paths, at, notLocal).mayAccept();
 }
 
 } // namespace strata::gui

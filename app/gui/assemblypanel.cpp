@@ -10,11 +10,13 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDrag>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPushButton>
 #include <QTableView>
 #include <QTimer>
@@ -46,6 +48,19 @@ void AssemblyView::startDrag(Qt::DropActions supportedActions)
     drag->exec(supportedActions, Qt::MoveAction);
 }
 
+void AssemblyView::dragEnterEvent(QDragEnterEvent *event)
+{
+    auto *m = qobject_cast<AssemblyModel *>(model());
+    if (m && event->mimeData()->hasUrls()) {
+        QStringList paths;
+        for (const QUrl &u : event->mimeData()->urls())
+            if (u.isLocalFile())
+                paths << u.toLocalFile();
+        m->probes()->request(paths, true);
+    }
+    QListView::dragEnterEvent(event);
+}
+
 static QPushButton *button(const QString &icon, const QString &text, const QKeySequence &key, QWidget *parent)
 {
     auto *b = new QPushButton(QIcon::fromTheme(icon), text, parent);
@@ -69,6 +84,7 @@ AssemblyPanel::AssemblyPanel(app::Mounter *mounter, QWidget *parent)
     , m_preflight(new RowTableModel(rows::preflightHeaders(), this))
     , m_preflightView(new QTableView(this))
     , m_preflightJob(new Job(this))
+    , m_saveJob(new Job(this))
     , m_messages(new MessageBar(this))
     , m_mountpoint(new QLineEdit(this))
     , m_mountButton(nullptr)
@@ -243,14 +259,22 @@ void AssemblyPanel::saveDialog()
 {
     const QString file
         = QFileDialog::getSaveFileName(this, tr("Save stack file"), QString(), tr("Stack files (*.json)"));
-    if (file.isEmpty())
-        return;
-    auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(),
-                                         assembly::toSpec(m_model->slotList(), QFileInfo(file).baseName()));
-    if (written)
-        m_messages->showMessage(MessageBar::Kind::Info, tr("Saved %1").arg(file));
-    else
-        m_messages->showMessage(MessageBar::Kind::Error, errorText(written.error()));
+    if (!file.isEmpty())
+        saveTo(file);
+}
+
+void AssemblyPanel::saveTo(const QString &file)
+{
+    const stack::StackSpec spec = assembly::toSpec(m_model->slotList(), QFileInfo(file).completeBaseName());
+    m_saveJob->start([this, file, spec](Job::Control &) -> Job::Apply {
+        auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), spec);
+        return [this, file, error = written ? QString() : errorText(written.error())]() {
+            if (error.isEmpty())
+                m_messages->showMessage(MessageBar::Kind::Info, tr("Saved %1").arg(file));
+            else
+                m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error));
+        };
+    });
 }
 
 void AssemblyPanel::mount()

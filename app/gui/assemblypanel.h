@@ -24,7 +24,9 @@ class MessageBar;
 class RowTableModel;
 
 // Drags rows with our mime type and leaves the move to the model (the view's
-// default would remove the dragged rows after a "move" drop).
+// default would remove the dragged rows after a "move" drop). A drag entering
+// probes its paths again in a worker: the file system may have changed since the
+// last drag.
 class AssemblyView : public QListView {
     Q_OBJECT
 public:
@@ -32,6 +34,7 @@ public:
 
 protected:
     void startDrag(Qt::DropActions supportedActions) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
 };
 
 class AssemblyPanel : public QWidget {
@@ -51,6 +54,9 @@ public:
     void moveSelected(int delta);
     void setSelectedRole(assembly::SlotRole role);
     void saveDialog();
+    // Writes the stack file in a worker; the result shows in the message bar.
+    void saveTo(const QString &file);
+    Job *saveJob() const { return m_saveJob; }
     void mount();
     void unmount();
     // Offers `mounter` (the privileged helper) in a "mount with" choice: kernel
@@ -73,6 +79,7 @@ private:
     RowTableModel *m_preflight;
     QTableView *m_preflightView;
     Job *m_preflightJob;
+    Job *m_saveJob;
     MessageBar *m_messages;
     QLineEdit *m_mountpoint;
     QPushButton *m_mountButton;

@@ -17,7 +17,9 @@ QColor layerColor(int layer)
 QIcon layerChip(int layer)
 {
     QIcon icon;
-    for (int size : {16, 32}) {
+    // Drawn for the common small sizes at ratios 1 to 3: QIcon picks the bitmap
+    // with the pixels the screen needs instead of stretching a small one.
+    for (int size : {16, 22, 24, 32, 44, 48, 64, 72, 96}) {
         QPixmap pm(size, size);
         pm.fill(Qt::transparent);
         QPainter p(&pm);

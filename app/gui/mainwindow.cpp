@@ -12,6 +12,7 @@
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
 #include "treepanel.h"
+#include "treeplace.h"
 
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -23,6 +24,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -34,6 +36,7 @@ MainWindow::MainWindow(app::Mounter *mounter, QWidget *parent)
     , m_openJob(new Job(this))
     , m_summaryJob(new Job(this))
     , m_changesJob(new Job(this))
+    , m_saveJob(new Job(this))
 {
     setWindowTitle(tr("Strata"));
     buildLayout();
@@ -183,57 +186,69 @@ QString MainWindow::demoDir() const
 
 void MainWindow::openTarget(const QString &target)
 {
-    m_messages->clearMessages();
-    const std::string path = QFile::encodeName(target).toStdString();
-    m_openJob->start([this, path, target](Job::Control &) -> Job::Apply {
-        auto stack = stack::LayerStack::open(path);
-        std::optional<mounts::MountEntry> mount;
-        if (stack && stack->get()->spec().sourceKind == "mount") {
-            if (auto m = mounts::findMount(path))
-                mount = *m;
-        }
-        return [this, stack = std::move(stack), mount, target]() {
-            if (!stack) {
-                const QString why = errorText(stack.error());
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(target, why));
-                statusBar()->clearMessage();
-                Q_EMIT openFailed(why);
-                return;
-            }
-            addRecent(target);
-            setStack(*stack, target, mount);
-        };
-    });
+    open(Source {target, std::nullopt, target}, false);
 }
 
 void MainWindow::openSpec(const stack::StackSpec &spec, const QString &title)
 {
+    open(Source {{}, spec, title}, false);
+}
+
+void MainWindow::reload()
+{
+    if (m_source)
+        open(*m_source, true);
+}
+
+void MainWindow::open(const Source &source, bool keepPlace)
+{
     m_messages->clearMessages();
-    m_openJob->start([this, spec, title](Job::Control &) -> Job::Apply {
-        auto stack = stack::LayerStack::fromSpec(spec);
-        return [this, stack = std::move(stack), title]() {
+    std::optional<TreePlace> place;
+    if (keepPlace)
+        place = TreePlace::capture(m_treePanel);
+    m_openJob->start([this, source, place](Job::Control &) -> Job::Apply {
+        auto stack = source.spec ? stack::LayerStack::fromSpec(*source.spec)
+                                 : stack::LayerStack::open(QFile::encodeName(source.target).toStdString());
+        return [this, stack = std::move(stack), source, place]() {
             if (!stack) {
                 const QString why = errorText(stack.error());
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(title, why));
+                m_messages->showMessage(MessageBar::Kind::Error, tr("Could not open %1: %2").arg(source.title, why));
+                statusBar()->clearMessage();
                 Q_EMIT openFailed(why);
                 return;
             }
-            setStack(*stack, title, std::nullopt);
+            if (!source.target.isEmpty())
+                addRecent(source.target);
+            m_source = source;
+            setStack(*stack, source.title);
+            if (place)
+                connect(TreePlaceRestorer::start(m_treePanel, *place), &TreePlaceRestorer::finished, this,
+                        &MainWindow::placeRestored);
         };
     });
 }
 
+// A temporary directory whose recursive removal runs in the thread pool (the
+// application waits for the pool before it exits, so it still happens at quit).
+static std::shared_ptr<QTemporaryDir> removedInWorker(std::unique_ptr<QTemporaryDir> dir)
+{
+    return std::shared_ptr<QTemporaryDir>(
+        dir.release(), [](QTemporaryDir *d) { QThreadPool::globalInstance()->start([d]() { delete d; }); });
+}
+
 void MainWindow::openDemo()
 {
-    auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/strata-demo-XXXXXX"));
-    if (!dir->isValid()) {
-        m_messages->showMessage(MessageBar::Kind::Error,
-                                tr("Could not create a temporary directory: %1").arg(dir->errorString()));
-        return;
-    }
-    const std::string path = QFile::encodeName(dir->path()).toStdString();
-    m_demoDir = std::move(dir);
-    m_openJob->start([this, path](Job::Control &) -> Job::Apply {
+    const QString pattern = QDir::tempPath() + QStringLiteral("/strata-demo-XXXXXX");
+    m_openJob->start([this, pattern](Job::Control &) -> Job::Apply {
+        auto made = std::make_unique<QTemporaryDir>(pattern);
+        if (!made->isValid())
+            return [this, why = made->errorString()]() {
+                m_messages->showMessage(MessageBar::Kind::Error,
+                                        tr("Could not create a temporary directory: %1").arg(why));
+                Q_EMIT openFailed(why);
+            };
+        std::shared_ptr<QTemporaryDir> dir = removedInWorker(std::move(made));
+        const std::string path = QFile::encodeName(dir->path()).toStdString();
         Result<std::shared_ptr<const stack::LayerStack>> stack = fail(makeError(path, "no demo"));
         auto spec = stack::createDemoStack(path);
         if (spec) {
@@ -242,21 +257,22 @@ void MainWindow::openDemo()
         } else {
             stack = fail(spec.error());
         }
-        return [this, stack = std::move(stack)]() {
+        return [this, stack = std::move(stack), dir]() {
             if (!stack) {
                 const QString why = errorText(stack.error());
                 m_messages->showMessage(MessageBar::Kind::Error, tr("Could not create the demo stack: %1").arg(why));
                 Q_EMIT openFailed(why);
                 return;
             }
-            setStack(*stack, tr("Demo stack in %1").arg(demoDir()), std::nullopt);
+            m_demoDir = dir; // the one before is removed in a worker
+            m_source = Source {{}, stack.value()->spec(), tr("Demo stack in %1").arg(demoDir())};
+            setStack(*stack, m_source->title);
             m_assembly->model()->setSlots(assembly::fromSpec(stack.value()->spec()));
         };
     });
 }
 
-void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title,
-                          std::optional<mounts::MountEntry> mount)
+void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title)
 {
     m_summaryJob->cancel();
     m_changesJob->cancel();
@@ -280,7 +296,7 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
             tr("trusted.overlay.* xattrs are unreadable without CAP_SYS_ADMIN: opaque dirs, redirects, origins and "
                "metacopy are shown as unknown, never guessed."));
     m_details->showNothing();
-    m_reports->setStack(stack, mount);
+    m_reports->setStack(stack);
     applyView(ViewMode::Merged, 0);
 
     m_summaryJob->start([this, stack](Job::Control &ctl) -> Job::Apply {

@@ -39,8 +39,17 @@ public:
     void openTarget(const QString &target); // a mount point, a stack file or a stack directory
     void openSpec(const stack::StackSpec &spec, const QString &title);
     void openDemo(); // creates the demo stack in a temporary directory first
+    // Opens the stack again from where it came from (the mount table and the mount's
+    // layers, the stack file, the directories), refreshes every view and keeps the
+    // place in the tree (current entry, expanded dirs) where it still exists.
+    // stackOpened or openFailed follows; placeRestored once the place is back.
+    void reload();
     void showWelcome();
     void showAssembly();
+
+    // Writes the open stack's spec as a stack file, in a worker.
+    void saveStackTo(const QString &file);
+    Job *saveJob() const { return m_saveJob; }
 
     std::shared_ptr<const stack::LayerStack> currentStack() const { return m_stack; }
     QString demoDir() const;
@@ -57,6 +66,7 @@ public:
 Q_SIGNALS:
     void stackOpened();
     void openFailed(const QString &reason);
+    void placeRestored();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -72,14 +82,21 @@ private:
     void openDirectoryDialog();
     void saveStackDialog();
 
-    void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title,
-                  std::optional<mounts::MountEntry> mount);
+    // Where the open stack came from: a TARGET (mount point or stack file) or a spec.
+    struct Source {
+        QString target;
+        std::optional<stack::StackSpec> spec;
+        QString title;
+    };
+    void open(const Source &source, bool keepPlace);
+    void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title);
     void applyView(ViewMode mode, int layer);
     void showDetailsFor(const QModelIndex &sourceIndex);
 
     app::Mounter *m_mounter;
     std::shared_ptr<const stack::LayerStack> m_stack;
-    std::unique_ptr<QTemporaryDir> m_demoDir;
+    std::optional<Source> m_source;
+    std::shared_ptr<QTemporaryDir> m_demoDir; // removed in a worker when let go
 
     QStackedWidget *m_pages = nullptr;
     MessageBar *m_messages = nullptr;
@@ -93,6 +110,7 @@ private:
     Job *m_openJob = nullptr;
     Job *m_summaryJob = nullptr;
     Job *m_changesJob = nullptr;
+    Job *m_saveJob = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
 };

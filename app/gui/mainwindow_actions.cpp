@@ -101,10 +101,7 @@ void MainWindow::createActions()
         });
     }
     connect(menuAction(view, QStringLiteral("view-refresh"), tr("&Reload"), QKeySequence::Refresh), &QAction::triggered,
-            this, [this]() {
-                if (m_stack)
-                    setStack(m_stack, windowTitle().section(QStringLiteral(" — "), 0, 0), std::nullopt);
-            });
+            this, &MainWindow::reload);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,
@@ -166,13 +163,23 @@ void MainWindow::saveStackDialog()
         return;
     const QString file
         = QFileDialog::getSaveFileName(this, tr("Save stack file"), QString(), tr("Stack files (*.json)"));
-    if (file.isEmpty())
+    if (!file.isEmpty())
+        saveStackTo(file);
+}
+
+void MainWindow::saveStackTo(const QString &file)
+{
+    if (!m_stack)
         return;
-    auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), m_stack->spec());
-    if (written)
-        statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
-    else
-        m_messages->showMessage(MessageBar::Kind::Error, errorText(written.error()));
+    m_saveJob->start([this, file, spec = m_stack->spec()](Job::Control &) -> Job::Apply {
+        auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), spec);
+        return [this, file, error = written ? QString() : errorText(written.error())]() {
+            if (error.isEmpty())
+                statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+            else
+                m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error));
+        };
+    });
 }
 
 } // namespace strata::gui

@@ -39,7 +39,7 @@ void MessageBar::showMessage(Kind kind, const QString &text)
         : kind == Kind::Warning            ? "dialog-warning"
                                            : "dialog-information";
     const int px = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    m_icon->setPixmap(QIcon::fromTheme(QString::fromLatin1(icon)).pixmap(px, px));
+    m_icon->setPixmap(QIcon::fromTheme(QString::fromLatin1(icon)).pixmap(QSize(px, px), devicePixelRatioF()));
     QString shown = text;
     if (m_messages.size() > 1)
         shown += QLatin1Char(' ') + tr("(+%n more)", nullptr, int(m_messages.size()) - 1);

@@ -25,42 +25,31 @@ static QString u8(std::string_view s)
 
 QStringList whiteoutHeaders()
 {
-    return {tr("Path"), tr("Layer"), tr("Kind"), tr("Hides")};
+    return {tr("Path"), tr("Layer"), tr("Kind"), tr("Status"), tr("Hides")};
 }
 
-QList<TableRow> whiteouts(const stack::MergedTree &tree, const std::atomic<bool> *cancel,
-                          std::atomic<quint64> *progress, QStringList *problems)
+QList<TableRow> whiteouts(const stack::LayerStack &stack, const stack::WhiteoutReport &report)
 {
     QList<TableRow> out;
-    stack::WalkOptions opts;
-    opts.list.includeWhiteouts = true;
-    opts.list.readOrigins = false;
-    opts.cancel = cancel;
-    const bool upper = tree.stack().hasUpper();
-    auto walked = stack::walkMerged(tree, "", opts, [&](const std::string &parent, const stack::MergedEntry &e) {
-        if (progress)
-            ++*progress;
-        if (!e.isWhiteout())
-            return true;
-        const std::string path = parent.empty() ? e.name : parent + '/' + e.name;
-        QString kind = (e.state & stack::StateXattrWhiteout) ? tr("xattr whiteout") : tr("0/0 device");
-        if (e.state & stack::StateSharedWhiteout)
-            kind += tr(", shared inode");
+    const bool upper = stack.hasUpper();
+    auto label = [upper](int layer) { return layerLabel(layer, upper && layer == 0); };
+    for (const stack::WhiteoutInfo &w : report.whiteouts) {
+        QString kind = w.xattr ? tr("xattr whiteout") : tr("0/0 device");
+        if (w.shared())
+            kind += tr(", shared inode (%1 links)").arg(w.nlink);
         QStringList hides;
-        for (const auto &v : e.shadowed)
-            hides << QStringLiteral("%1 %2").arg(layerLabel(v.layer, upper && v.layer == 0),
-                                                 u8(stack::fileTypeName(v.attrs.type)));
+        for (const auto &h : w.hides)
+            hides << QStringLiteral("%1 %2").arg(label(h.layer), u8(stack::fileTypeName(h.type)));
         TableRow row;
-        row.cells = {pathText(path), layerLabel(e.layer, upper && e.layer == 0), kind,
+        row.cells = {pathText(w.path), label(w.layer), kind,
+                     w.inEffect() ? tr("deletes") : tr("covered by %1").arg(label(w.coveredBy)),
                      hides.isEmpty() ? tr("nothing (redundant)") : hides.join(QStringLiteral(", "))};
-        row.sortKeys = {QVariant(), e.layer};
-        row.layer = e.layer;
-        row.payload = QByteArray::fromStdString(path);
+        row.sortKeys = {QVariant(), w.layer};
+        row.layer = w.layer;
+        row.toolTip = displayText(w.layerPath);
+        row.payload = QByteArray::fromStdString(w.path);
         out.append(row);
-        return true;
-    });
-    if (!walked && problems)
-        *problems << errorText(walked.error());
+    }
     return out;
 }
 
@@ -117,8 +106,9 @@ static QString identity(const stack::Layer &l)
     return s;
 }
 
-QList<TableRow> options(const stack::LayerStack &stack, const std::optional<mounts::MountEntry> &mount)
+QList<TableRow> options(const stack::LayerStack &stack)
 {
+    const std::optional<mounts::MountEntry> &mount = stack.mount();
     QList<TableRow> out;
     const bool upper = stack.hasUpper();
     for (const auto &l : stack.layers()) {

@@ -10,6 +10,7 @@
 #include "mounts/preflight.h"
 #include "stack/indexdir.h"
 #include "stack/summary.h"
+#include "stack/whiteoutreport.h"
 
 #include <atomic>
 #include <optional>
@@ -17,17 +18,18 @@
 namespace strata::gui::rows {
 
 QStringList whiteoutHeaders();
-// Every whiteout of the merged view (walks the whole tree; stops on `cancel`).
-QList<TableRow> whiteouts(const stack::MergedTree &tree, const std::atomic<bool> *cancel,
-                          std::atomic<quint64> *progress, QStringList *problems);
+// Every whiteout core's report holds (the list `stratactl whiteouts` prints), in
+// effect or covered by a higher layer that made the name again.
+QList<TableRow> whiteouts(const stack::LayerStack &stack, const stack::WhiteoutReport &report);
 
 QStringList indexHeaders();
 QList<TableRow> indexEntries(const stack::LayerStack &stack, const stack::IndexReport &report);
 
 QStringList optionHeaders();
 // The layers and the other options, one row each, with what they mean. From the
-// mount's own mountinfo line when the stack came from a mount, else from the spec.
-QList<TableRow> options(const stack::LayerStack &stack, const std::optional<mounts::MountEntry> &mount);
+// mount's own mountinfo line (stack.mount()) when the stack came from a mount, else
+// from the spec.
+QList<TableRow> options(const stack::LayerStack &stack);
 
 QStringList summaryLayerHeaders();
 QList<TableRow> summaryLayers(const stack::StackSummary &summary);

@@ -147,7 +147,7 @@ ReportViews::ReportViews(QWidget *parent)
     });
 }
 
-void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::optional<mounts::MountEntry> mount)
+void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack)
 {
     m_summaryLayers->clear();
     m_wastedHeadline->clear();
@@ -159,12 +159,24 @@ void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::
         return;
     }
     m_whiteouts->setLoader([tab = m_whiteouts, stack](Job::Control &ctl) -> Job::Apply {
-        stack::MergedTree tree(stack);
+        stack::WhiteoutScan scan;
+        scan.cancel = &ctl.cancel;
+        scan.progress = [&ctl](uint64_t n) { ctl.progress = n; };
+        auto report = stack::collectWhiteouts(stack::MergedTree(stack), scan);
+        if (!report)
+            return [tab, msg = errorText(report.error())]() { tab->setStatus(msg); };
+        auto list = rows::whiteouts(*stack, *report);
         QStringList problems;
-        auto list = rows::whiteouts(tree, &ctl.cancel, &ctl.progress, &problems);
-        return [tab, list = std::move(list), problems]() {
+        for (const Error &e : report->problems)
+            problems << errorText(e);
+        const auto inEffect = std::count_if(report->whiteouts.begin(), report->whiteouts.end(),
+                                            [](const stack::WhiteoutInfo &w) { return w.inEffect(); });
+        return [tab, list = std::move(list), problems, inEffect]() {
             tab->model()->setRows(list);
             QString s = tr("%n whiteouts in the merged view", nullptr, int(list.size()));
+            if (inEffect != list.size())
+                s += tr(" (%n covered by a higher layer that made the name again)", nullptr,
+                        int(list.size() - inEffect));
             if (!problems.isEmpty())
                 s += QStringLiteral(" — ") + problems.join(QStringLiteral("; "));
             tab->setStatus(s);
@@ -189,9 +201,9 @@ void ReportViews::setStack(std::shared_ptr<const stack::LayerStack> stack, std::
             tab->setStatus(s);
         };
     });
-    m_options->setLoader([tab = m_options, stack, mount](Job::Control &) -> Job::Apply {
-        auto list = rows::options(*stack, mount);
-        return [tab, list = std::move(list), fromMount = mount.has_value()]() {
+    m_options->setLoader([tab = m_options, stack](Job::Control &) -> Job::Apply {
+        auto list = rows::options(*stack);
+        return [tab, list = std::move(list), fromMount = stack->mount().has_value()]() {
             tab->model()->setRows(list);
             tab->setStatus(fromMount ? tr("From the mount's line in /proc/self/mountinfo")
                                      : tr("Not mounted: the layers and options of the stack as opened"));

@@ -62,7 +62,8 @@ class ReportViews : public QTabWidget {
 public:
     explicit ReportViews(QWidget *parent = nullptr);
 
-    void setStack(std::shared_ptr<const stack::LayerStack> stack, std::optional<mounts::MountEntry> mount);
+    // Every tab reads `stack` again (the mount options from stack->mount()).
+    void setStack(std::shared_ptr<const stack::LayerStack> stack);
     void setSummary(const stack::StackSummary &summary);
     void setSummaryRunning(bool running, quint64 entries);
 

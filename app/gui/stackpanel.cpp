@@ -10,6 +10,7 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace strata::gui {
 
@@ -55,7 +56,9 @@ StackPanel::StackPanel(QWidget *parent)
 
     auto *scanRow = new QHBoxLayout;
     m_scanBar->setRange(0, 0);
-    m_scanBar->setMaximumHeight(m_scanLabel->sizeHint().height());
+    // As slim as the label beside it, but never below what the style draws it in
+    // (the cap alone clipped the bar).
+    m_scanBar->setMaximumHeight(std::max(m_scanLabel->sizeHint().height(), m_scanBar->minimumSizeHint().height()));
     m_cancel->setIcon(QIcon::fromTheme(QStringLiteral("process-stop")));
     m_cancel->setToolTip(tr("Stop counting"));
     m_cancel->setAccessibleName(tr("Stop counting"));

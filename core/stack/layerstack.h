@@ -2,6 +2,7 @@
 #pragma once
 
 #include "layer.h"
+#include "mounts/mounttable.h"
 #include "stackspec.h"
 
 #include <memory>
@@ -38,6 +39,9 @@ public:
     bool canReadOverlayXattrs() const { return m_canReadXattrs; }
 
     const StackSpec &spec() const { return m_spec; }
+    // The mount table line the stack was read from (fromMount), as it was then:
+    // what the mount options view parses, option by option.
+    const std::optional<mounts::MountEntry> &mount() const { return m_mount; }
     const std::optional<std::string> &workdir() const { return m_spec.work; }
     bool redirectFollow() const { return m_redirectFollow; }
     bool metacopyEnabled() const { return m_metacopy; }
@@ -53,6 +57,7 @@ private:
     bool m_redirectFollow = true;
     bool m_metacopy = true;
     StackSpec m_spec;
+    std::optional<mounts::MountEntry> m_mount;
 };
 
 } // namespace strata::stack

@@ -66,6 +66,7 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::fromMount(const std::strin
     auto built = build(std::move(spec));
     if (!built)
         return fail(built.error());
+    (*built)->m_mount = std::move(*mount);
     return std::shared_ptr<const LayerStack>(std::move(*built));
 }
 

@@ -7,6 +7,7 @@
 #include "assemblypanel.h"
 #include "guitestmain.h"
 #include "messagebar.h"
+#include "pathprobes.h"
 #include "rowtablemodel.h"
 #include "tempdir.h"
 #include "testenv.h"
@@ -14,7 +15,9 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QMimeData>
+#include <QMutex>
 #include <QSignalSpy>
+#include <QThread>
 
 using namespace strata;
 using namespace strata::gui;
@@ -39,14 +42,17 @@ static Slot da(const char *p)
     return {QString::fromLatin1(p), SlotRole::Data};
 }
 
-// A file system in a table: directories, one file, everything else missing.
+// A file system in a table: directories, one file, paths not probed yet, everything
+// else missing.
 static PathFacts fakeProbe(const QString &path)
 {
+    if (path.startsWith(QLatin1String("/unprobed")))
+        return {};
     if (path == QLatin1String("/file"))
-        return {true, false};
+        return {true, true, false};
     if (path.startsWith(QLatin1String("/d")))
-        return {true, true};
-    return {false, false};
+        return {true, true, true};
+    return {true, false, false};
 }
 
 class TestGuiAssembly : public QObject {
@@ -117,6 +123,78 @@ private Q_SLOTS:
         const Slots after = applyDrop(before, plan);
         QVERIFY(isWellOrdered(after));
         QCOMPARE(after.size(), before.size() + plan.accepted.size());
+    }
+
+    // Paths the probe does not know yet wait; what needs no facts is decided anyway.
+    void unprobedPaths_data()
+    {
+        QTest::addColumn<Slots>("before");
+        QTest::addColumn<QStringList>("dropped");
+        QTest::addColumn<QStringList>("accepted");
+        QTest::addColumn<QStringList>("pending");
+        QTest::addColumn<QList<int>>("refusals");
+        QTest::addColumn<bool>("mayAccept");
+
+        QTest::newRow("unprobed waits") << Slots {} << QStringList {"/unprobed1"} << QStringList {}
+                                        << QStringList {"/unprobed1"} << QList<int> {} << true;
+        QTest::newRow("mixed with known")
+            << Slots {} << QStringList {"/d1", "/unprobed1", "/file"} << QStringList {"/d1"}
+            << QStringList {"/unprobed1"} << QList<int> {int(Refusal::NotDirectory)} << true;
+        QTest::newRow("already in the stack needs no probe")
+            << Slots {lo("/unprobed1")} << QStringList {"/unprobed1"} << QStringList {} << QStringList {}
+            << QList<int> {int(Refusal::AlreadyInStack)} << false;
+        QTest::newRow("twice in one drop")
+            << Slots {} << QStringList {"/unprobed1", "/unprobed1/"} << QStringList {} << QStringList {"/unprobed1"}
+            << QList<int> {int(Refusal::AlreadyInStack)} << true;
+        QTest::newRow("only refused") << Slots {} << QStringList {"/file", "/nope"} << QStringList {} << QStringList {}
+                                      << QList<int> {int(Refusal::NotDirectory), int(Refusal::Missing)} << false;
+    }
+
+    void unprobedPaths()
+    {
+        QFETCH(Slots, before);
+        QFETCH(QStringList, dropped);
+        QList<QUrl> urls;
+        for (const QString &d : dropped)
+            urls << QUrl::fromLocalFile(d);
+        const DropPlan plan = assembly::planUrlDrop(before, urls, -1, fakeProbe);
+        QTEST(plan.accepted, "accepted");
+        QTEST(plan.pending, "pending");
+        QList<int> refusals;
+        for (const auto &r : plan.refused)
+            refusals << int(r.why);
+        QTEST(refusals, "refusals");
+        QTEST(plan.mayAccept(), "mayAccept");
+    }
+
+    // The probe runs in the thread pool, never on the GUI thread, and its answers
+    // are kept by path.
+    void probesRunInAWorker()
+    {
+        PathProbes probes;
+        QList<Qt::HANDLE> threads;
+        QMutex lock;
+        probes.setProbe([&](const QString &path) {
+            QMutexLocker locker(&lock);
+            threads << QThread::currentThreadId();
+            return fakeProbe(path);
+        });
+        QVERIFY(!probes.facts(QStringLiteral("/d1")).known);
+        QSignalSpy probed(&probes, &PathProbes::probed);
+        probes.request({QStringLiteral("/d1"), QStringLiteral("/file")});
+        QVERIFY(probes.isProbing());
+        QVERIFY(probed.wait());
+        QCOMPARE(probed.first().first().toStringList(), (QStringList {"/d1", "/file"}));
+        QVERIFY(probes.facts(QStringLiteral("/d1")).isDir);
+        QVERIFY(probes.facts(QStringLiteral("/file/")).known); // by clean path
+        QVERIFY(!probes.facts(QStringLiteral("/file")).isDir);
+        QCOMPARE(threads.size(), 2);
+        QVERIFY(!threads.contains(QThread::currentThreadId()));
+        probes.request({QStringLiteral("/d1")}); // known: nothing to do
+        QVERIFY(!probes.isProbing());
+        probes.request({QStringLiteral("/d1")}, true); // a new drag asks again
+        QVERIFY(probed.wait());
+        QCOMPARE(threads.size(), 3);
     }
 
     void tooManyLayers()
@@ -204,15 +282,20 @@ private Q_SLOTS:
         QMimeData uris;
         uris.setUrls({QUrl::fromLocalFile(a), QUrl::fromLocalFile(b)});
         QVERIFY(model.mimeTypes().contains(QStringLiteral("text/uri-list")));
+        // Not probed yet: accepted for now, probed in a worker; the drop waits for it.
         QVERIFY(model.canDropMimeData(&uris, Qt::CopyAction, -1, 0, {}));
+        QVERIFY(model.probes()->isProbing());
         QVERIFY(model.dropMimeData(&uris, Qt::CopyAction, -1, 0, {}));
+        QTRY_VERIFY(!model.hasPendingDrops());
         QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.slotList().first().path, a); // in drop order
         QVERIFY(!model.canDropMimeData(&uris, Qt::CopyAction, -1, 0, {})); // both already in the stack
 
         // Dropped onto an item: inserted before it.
         QMimeData one;
         one.setUrls({QUrl::fromLocalFile(c)});
         QVERIFY(model.dropMimeData(&one, Qt::CopyAction, -1, 0, model.index(0)));
+        QTRY_VERIFY(!model.hasPendingDrops());
         QCOMPARE(model.slotList().first().path, c);
 
         // A file and a remote URL are refused, with reasons.
@@ -221,7 +304,8 @@ private Q_SLOTS:
         f.close();
         QMimeData bad;
         bad.setUrls({QUrl::fromLocalFile(f.fileName()), QUrl(QStringLiteral("https://example.org/x"))});
-        QVERIFY(!model.canDropMimeData(&bad, Qt::CopyAction, -1, 0, {}));
+        // Refused as soon as the worker's probe says it is a file.
+        QTRY_VERIFY(!model.canDropMimeData(&bad, Qt::CopyAction, -1, 0, {}));
         QSignalSpy refused(&model, &AssemblyModel::dropRefused);
         QVERIFY(!model.dropMimeData(&bad, Qt::CopyAction, -1, 0, {}));
         QVERIFY(refused.count() >= 1);
@@ -259,18 +343,24 @@ private Q_SLOTS:
         QDropEvent drop(pos, Qt::CopyAction | Qt::MoveAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QCoreApplication::sendEvent(viewport, &drop);
         QVERIFY(drop.isAccepted());
-        QCOMPARE(panel.model()->rowCount(), 2);
+        QTRY_COMPARE(panel.model()->rowCount(), 2); // when the worker's probe is in
 
         // The live preflight follows the stack.
         QTRY_VERIFY(!panel.preflightJob()->isRunning());
         QVERIFY(panel.preflightModel()->rowCount() >= 1);
 
-        // A drop the rules refuse is not accepted, and the reason shows inline.
+        // A drop the rules refuse is not accepted once the drag-enter's probe is in,
+        // and dropping it anyway shows the reason inline.
         QMimeData file;
         file.setUrls({QUrl::fromLocalFile(QStringLiteral("/nonexistent/strata"))});
+        QDragEnterEvent refusedEnter(pos, Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(viewport, &refusedEnter);
+        QTRY_VERIFY(!panel.model()->probes()->isProbing());
         QDragMoveEvent refusedMove(pos, Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
         QCoreApplication::sendEvent(viewport, &refusedMove);
         QVERIFY(!refusedMove.isAccepted());
+        panel.model()->addDirectories({QStringLiteral("/nonexistent/strata")});
+        QVERIFY(panel.messageBar()->text().contains(QStringLiteral("does not exist")));
 
         // Keyboard: select the last row, Alt+Up moves it up, Alt+U makes it the upper.
         panel.view()->setFocus();

@@ -223,9 +223,11 @@ private Q_SLOTS:
         Tester tester(&model, Tester::FailureReportingMode::QtTest);
         model.addDirectories({p("l1"), p("l2")});
         model.addDirectories({p("l3")}, 0);
+        QTRY_VERIFY(!model.hasPendingDrops()); // decided in order, when the worker's probes are in
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.slotList().first().path, p("l3"));
         model.addDirectories({p("up"), p("wk")});
+        QTRY_COMPARE(model.rowCount(), 5);
         model.setRole(3, assembly::SlotRole::Upper);
         model.setRole(4, assembly::SlotRole::Work);
         QCOMPARE(model.slotList().at(0), (assembly::Slot {p("up"), assembly::SlotRole::Upper}));

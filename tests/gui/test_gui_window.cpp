@@ -16,6 +16,8 @@
 #include "treepanel.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
@@ -99,6 +101,91 @@ private Q_SLOTS:
         QVERIFY(w.messageBar()->text().contains(QStringLiteral("/nonexistent/strata/stack")));
     }
 
+    // Reload opens the stack again from its source: a file added to a layer on disk
+    // shows, and the current entry and the expanded dirs are back.
+    void reloadKeepsThePlace()
+    {
+        MainWindow w(nullptr);
+        w.show();
+        QVERIFY(openDemo(w));
+        auto *model = w.treePanel()->model();
+        QTreeView *view = w.treePanel()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(model->pendingFetches() == 0 && model->rowCount() > 0, 20000);
+        view->expand(w.treePanel()->proxy()->mapFromSource(model->indexForPath("data")));
+        QTRY_VERIFY(model->indexForPath("data/meta.bin").isValid());
+        QVERIFY(w.treePanel()->selectPath("data/meta.bin"));
+        const auto before = w.currentStack();
+        const auto &upper = before->layers().front();
+        QCOMPARE(upper.role, stack::Role::Upper);
+        QFile added(QString::fromStdString(upper.path + "/data/added.txt"));
+        QVERIFY(added.open(QIODevice::WriteOnly));
+        added.close();
+
+        QSignalSpy restored(&w, &MainWindow::placeRestored);
+        w.reload();
+        QVERIFY(restored.wait(20000));
+        QVERIFY(w.currentStack() != before); // opened again, not reused
+        QVERIFY(model->indexForPath("data/added.txt").isValid());
+        QVERIFY(view->isExpanded(w.treePanel()->proxy()->mapFromSource(model->indexForPath("data"))));
+        QCOMPARE(model->mergedPath(w.treePanel()->proxy()->mapToSource(view->currentIndex())),
+                 std::string("data/meta.bin"));
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("Demo stack in")));
+
+        // A place that no longer exists is let go: nothing selected, no wait forever.
+        QVERIFY(w.treePanel()->selectPath("data/added.txt"));
+        QVERIFY(QFile::remove(added.fileName()));
+        w.reload();
+        QVERIFY(restored.wait(20000));
+        QVERIFY(!model->indexForPath("data/added.txt").isValid());
+    }
+
+    // The demo's temporary directory is made and removed in workers: a new demo
+    // replaces it, closing the window lets it go.
+    void demoDirectoryLifetime()
+    {
+        QString first, second;
+        {
+            MainWindow w(nullptr);
+            QVERIFY(openDemo(w));
+            first = w.demoDir();
+            QVERIFY(QFileInfo(first).isDir());
+            QVERIFY(openDemo(w));
+            second = w.demoDir();
+            QVERIFY(second != first);
+            QTRY_VERIFY(!QFileInfo::exists(first));
+            QVERIFY(QFileInfo(second).isDir());
+        }
+        QTRY_VERIFY(!QFileInfo::exists(second));
+    }
+
+    // Saving writes in a worker; a failure shows inline with core's reason.
+    void saveStackInAWorker()
+    {
+        MainWindow w(nullptr);
+        QVERIFY(openDemo(w));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("demo.json"));
+        w.saveStackTo(file);
+        QVERIFY(w.saveJob()->isRunning());
+        QTRY_VERIFY(!w.saveJob()->isRunning());
+        auto spec = stack::readStackFile(QFile::encodeName(file).toStdString());
+        QVERIFY2(spec.has_value(), spec ? "" : spec.error().message().c_str());
+        QCOMPARE(spec->lower, w.currentStack()->spec().lower);
+
+        w.saveStackTo(QStringLiteral("/nonexistent/strata/demo.json"));
+        QTRY_VERIFY(!w.saveJob()->isRunning());
+        QVERIFY2(w.messageBar()->text().contains(QStringLiteral("/nonexistent/strata")),
+                 qPrintable(w.messageBar()->text()));
+
+        AssemblyPanel panel(nullptr);
+        panel.model()->setSlots(assembly::fromSpec(*spec));
+        panel.saveTo(QStringLiteral("/nonexistent/strata/assembled.json"));
+        QVERIFY(panel.saveJob()->isRunning());
+        QTRY_VERIFY(!panel.saveJob()->isRunning());
+        QVERIFY2(panel.messageBar()->text().contains(QStringLiteral("/nonexistent/strata")),
+                 qPrintable(panel.messageBar()->text()));
+    }
+
     void dropOnLayerListAssembles()
     {
         MainWindow w(nullptr);
@@ -116,6 +203,7 @@ private Q_SLOTS:
         QCoreApplication::sendEvent(viewport, &drop);
         QCOMPARE(w.leftTabs()->currentWidget(), w.assemblyPanel());
         const auto &slotList = w.assemblyPanel()->model()->slotList();
+        QTRY_VERIFY(!w.assemblyPanel()->model()->hasPendingDrops()); // probed in a worker
         QVERIFY(std::any_of(slotList.begin(), slotList.end(), [&](const auto &s) { return s.path == dir.path(); }));
     }
 
@@ -127,6 +215,7 @@ private Q_SLOTS:
         QDir(dir.path()).mkpath(QStringLiteral("l1"));
         QDir(dir.path()).mkpath(QStringLiteral("l2"));
         panel.model()->addDirectories({dir.filePath(QStringLiteral("l1")), dir.filePath(QStringLiteral("l2"))});
+        QTRY_COMPARE(panel.model()->rowCount(), 2); // probed in a worker
         panel.mountpointField()->setText(dir.filePath(QStringLiteral("mnt")));
         QSignalSpy finished(&mounter, &app::Mounter::finished);
         QSignalSpy mounted(&panel, &AssemblyPanel::mounted);
@@ -155,6 +244,7 @@ private Q_SLOTS:
         QDir(dir.path()).mkpath(QStringLiteral("l1"));
         QDir(dir.path()).mkpath(QStringLiteral("l2"));
         panel.model()->addDirectories({dir.filePath(QStringLiteral("l1")), dir.filePath(QStringLiteral("l2"))});
+        QTRY_COMPARE(panel.model()->rowCount(), 2); // probed in a worker
         panel.mountpointField()->setText(dir.filePath(QStringLiteral("mnt")));
         QSignalSpy mounted(&panel, &AssemblyPanel::mounted);
         panel.mountChoice()->setCurrentIndex(1);
