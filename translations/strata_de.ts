@@ -1080,10 +1080,6 @@
         <translation>Stapeldateien (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <source>Open a directory holding upper/ and lower*/ layers</source>
-        <translation>Ein Verzeichnis mit den Schichten upper/ und lower*/ öffnen</translation>
-    </message>
-    <message>
         <source>Save stack file</source>
         <translation>Stapeldatei speichern</translation>
     </message>
@@ -1098,6 +1094,10 @@
     <message>
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Open layers on disk: a layer, a directory of lower*/ upper/ work/, or a Docker/Podman layer</source>
+        <translation>Schichten auf der Festplatte öffnen: eine Schicht, ein Verzeichnis mit lower*/ upper/ work/ oder eine Docker-/Podman-Schicht</translation>
     </message>
 </context>
 <context>

@@ -9,6 +9,7 @@
 #include "mountwatcher.h"
 #include "reportviews.h"
 #include "stack/demostack.h"
+#include "stack/layerlayout.h"
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
 #include "treepanel.h"
@@ -189,6 +190,11 @@ void MainWindow::openTarget(const QString &target)
     open(Source {target, std::nullopt, target}, false);
 }
 
+void MainWindow::openLayerDirectory(const QString &dir)
+{
+    open(Source {dir, std::nullopt, dir, true}, false);
+}
+
 void MainWindow::openSpec(const stack::StackSpec &spec, const QString &title)
 {
     open(Source {{}, spec, title}, false);
@@ -207,8 +213,16 @@ void MainWindow::open(const Source &source, bool keepPlace)
     if (keepPlace)
         place = TreePlace::capture(m_treePanel);
     m_openJob->start([this, source, place](Job::Control &) -> Job::Apply {
-        auto stack = source.spec ? stack::LayerStack::fromSpec(*source.spec)
-                                 : stack::LayerStack::open(QFile::encodeName(source.target).toStdString());
+        const std::string target = QFile::encodeName(source.target).toStdString();
+        Result<std::shared_ptr<const stack::LayerStack>> stack = fail(Error {});
+        if (source.spec)
+            stack = stack::LayerStack::fromSpec(*source.spec);
+        else if (!source.layerDirectory)
+            stack = stack::LayerStack::open(target);
+        else if (auto spec = stack::specFromLayerDirectory(target))
+            stack = stack::LayerStack::fromSpec(*spec);
+        else
+            stack = fail(spec.error());
         return [this, stack = std::move(stack), source, place]() {
             if (!stack) {
                 const QString why = errorText(stack.error());
@@ -217,7 +231,7 @@ void MainWindow::open(const Source &source, bool keepPlace)
                 Q_EMIT openFailed(why);
                 return;
             }
-            if (!source.target.isEmpty())
+            if (!source.target.isEmpty() && !source.layerDirectory)
                 addRecent(source.target);
             m_source = source;
             setStack(*stack, source.title);

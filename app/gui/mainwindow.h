@@ -38,6 +38,7 @@ public:
     // Opening runs in a worker; stackOpened or openFailed follows.
     void openTarget(const QString &target); // a mount point, a stack file or a stack directory
     void openSpec(const stack::StackSpec &spec, const QString &title);
+    void openLayerDirectory(const QString &dir); // layers on disk, nothing mounted (stack/layerlayout.h)
     void openDemo(); // creates the demo stack in a temporary directory first
     // Opens the stack again from where it came from (the mount table and the mount's
     // layers, the stack file, the directories), refreshes every view and keeps the
@@ -87,6 +88,7 @@ private:
         QString target;
         std::optional<stack::StackSpec> spec;
         QString title;
+        bool layerDirectory = false; // target is read as layers on disk (stack/layerlayout.h)
     };
     void open(const Source &source, bool keepPlace);
     void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title);

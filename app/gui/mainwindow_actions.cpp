@@ -151,10 +151,10 @@ void MainWindow::openStackFileDialog()
 
 void MainWindow::openDirectoryDialog()
 {
-    const QString dir
-        = QFileDialog::getExistingDirectory(this, tr("Open a directory holding upper/ and lower*/ layers"));
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open layers on disk: a layer, a directory of lower*/ upper/ work/, or a Docker/Podman layer"));
     if (!dir.isEmpty())
-        openTarget(dir);
+        openLayerDirectory(dir);
 }
 
 void MainWindow::saveStackDialog()

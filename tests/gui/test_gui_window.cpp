@@ -90,6 +90,29 @@ private Q_SLOTS:
         QTRY_VERIFY(w.treePanel()->searchField()->hasFocus());
     }
 
+    // File > Open Layer Directory: the demo's directory (lower1/ lower2/ upper/
+    // work/) read as layers on disk gives the same stack as the demo itself.
+    void layerDirectoryOpensWithoutMounting()
+    {
+        MainWindow demo(nullptr);
+        QVERIFY(openDemo(demo));
+        const auto want = demo.currentStack();
+        MainWindow w(nullptr);
+        w.show();
+        QSignalSpy opened(&w, &MainWindow::stackOpened);
+        w.openLayerDirectory(demo.demoDir());
+        QVERIFY(opened.wait(20000));
+        const auto got = w.currentStack();
+        QCOMPARE(got->layers().size(), want->layers().size());
+        for (size_t i = 0; i < got->layers().size(); ++i) {
+            QCOMPARE(got->layers()[i].role, want->layers()[i].role);
+            QCOMPARE(got->layers()[i].path, want->layers()[i].path);
+        }
+        auto *model = w.treePanel()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->pendingFetches() == 0 && model->rowCount() > 0, 20000);
+        QVERIFY(model->indexForPath("etc").isValid());
+    }
+
     void openFailureIsInline()
     {
         MainWindow w(nullptr);
