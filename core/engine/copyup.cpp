@@ -128,11 +128,14 @@ Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::str
     const int lower = i.lowers.front().fd.get();
     switch (lst.st_mode & S_IFMT) {
     case S_IFREG: {
+        if (i.metacopy && !truncate && !i.data.valid())
+            return fail(makeError(i.name, "the data of this metacopy file is missing", i.dataErr ? i.dataErr : EIO));
         UniqueFd dst(::openat(work, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
         if (!dst)
             return fail(errnoError(errno, "create copy-up file", tmp));
         if (!truncate && lst.st_size > 0) {
-            UniqueFd src(::open(procPath(lower).c_str(), O_RDONLY | O_CLOEXEC));
+            // A metacopy copies its data from where the data is (always a full copy-up).
+            UniqueFd src(::open(procPath(i.metacopy ? i.data.get() : lower).c_str(), O_RDONLY | O_CLOEXEC));
             if (!src)
                 return fail(errnoError(errno, "open lower file", i.name));
             if (auto r = copyData(src.get(), dst.get(), lst.st_size); !r)
@@ -258,6 +261,7 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     struct stat ust {};
     ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     i.upper = std::move(up);
+    i.metacopy = false;
     if (isDir)
         i.opaque = false;
     // What the kernel cached for it changed (a merged dir's link count, a broken
@@ -269,6 +273,38 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
         i.stIno = ust.st_ino;
         rekeyInode(f, i, ust.st_dev, ust.st_ino);
     }
+    return {};
+}
+
+Result<void> copyUpData(Fs &f, Inode &i, bool truncate)
+{
+    if (auto r = copyUp(f, i, truncate); !r || !i.metacopy)
+        return r;
+    // An upper metacopy file gets its data in place, then loses the marker
+    // (copy_up.c ovl_copy_up_meta_inode_data); a crash in between leaves the
+    // metacopy, which still shows the lower data.
+    if (!truncate) {
+        if (!i.data.valid())
+            return fail(makeError(i.name, "the data of this metacopy file is missing", i.dataErr ? i.dataErr : EIO));
+        struct stat ust {};
+        UniqueFd dst(::open(procPath(i.upper.get()).c_str(), O_WRONLY | O_CLOEXEC));
+        UniqueFd src(::open(procPath(i.data.get()).c_str(), O_RDONLY | O_CLOEXEC));
+        if (!dst || !src || ::fstat(dst.get(), &ust) != 0)
+            return fail(errnoError(errno, "open metacopy data", i.name));
+        if (auto r = copyData(src.get(), dst.get(), ust.st_size); !r)
+            return r;
+        if (!f.config.volatileMode && ::fsync(dst.get()) != 0)
+            return fail(errnoError(errno, "fsync copy-up", i.name));
+    }
+    if (!i.parent)
+        return fail(makeError(i.name, "metacopy copy-up without a parent", EIO));
+    if (auto r = removeXattrAt(i.parent->upper.get(), i.name, std::string(ovl::prefix(f.layers.ns)) + "metacopy");
+        !r && r.error().code != ENODATA)
+        return r;
+    i.metacopy = false;
+    i.data.reset();
+    if (f.session && i.hashed && i.nlookup > 0)
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
     return {};
 }
 

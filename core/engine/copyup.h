@@ -16,6 +16,11 @@ namespace strata::engine {
 // truncate, so no data is copied (open with O_TRUNC).
 Result<void> copyUp(Fs &f, Inode &i, bool truncate = false);
 
+// copyUp, then, for a metacopy file, its data: an upper metacopy (written by a
+// kernel metacopy=on mount) gets the data in place. Before writes, truncation,
+// rename and link, which the engine never leaves metadata-only.
+Result<void> copyUpData(Fs &f, Inode &i, bool truncate = false);
+
 // A fresh "#<hex>" name in workdir/work (dir.c ovl_lookup_temp).
 std::string tempName(Fs &f);
 

@@ -68,6 +68,12 @@ Result<Layers> openLayers(const Config &c)
             return fail(fd.error());
         l.lowers.push_back(std::move(*fd));
     }
+    for (const auto &p : c.datadirs) {
+        auto fd = openDir(p);
+        if (!fd)
+            return fail(fd.error());
+        l.data.push_back(std::move(*fd));
+    }
     l.ns = c.userxattr || !hasSysAdmin() ? ovl::Namespace::User : ovl::Namespace::Trusted;
     if (c.readOnly())
         return l;

@@ -14,6 +14,7 @@ namespace strata::engine {
 // to these fds, never to a path that could be swapped underneath.
 struct Layers {
     std::vector<UniqueFd> lowers; // O_PATH roots, top first
+    std::vector<UniqueFd> data; // data-only layer roots (O_PATH), never merged by path
     UniqueFd upper; // O_PATH root; invalid when read-only
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
     UniqueFd index; // workdir/index (O_PATH) with index=on, persistent

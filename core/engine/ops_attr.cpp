@@ -64,7 +64,7 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
     std::unique_lock g(f.tree);
     // Every attribute change copies up first (inode.c ovl_setattr); a size change
     // copies the data too, then truncates.
-    if (auto r = copyUp(f, i); !r) {
+    if (auto r = (valid & FUSE_SET_ATTR_SIZE) ? copyUpData(f, i) : copyUp(f, i); !r) {
         fuse_reply_err(req, r.error().code ? r.error().code : EIO);
         return;
     }

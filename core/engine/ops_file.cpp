@@ -71,19 +71,26 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
             }
         }
         std::unique_lock g(f.tree);
-        if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
+        if (auto r = copyUpData(f, i, fi->flags & O_TRUNC); !r) {
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
             return;
         }
     }
     std::shared_lock g(f.tree);
     const int flags = fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW);
-    const int fd = ::open(procPath(i.realFd()).c_str(), flags | O_CLOEXEC);
+    // A metacopy file (only ever opened for reading here) reads its data file.
+    if (i.metacopy && !i.data.valid()) {
+        fuse_reply_err(req, i.dataErr ? i.dataErr : EIO);
+        return;
+    }
+    const int fd = ::open(procPath(i.metacopy ? i.data.get() : i.realFd()).c_str(), flags | O_CLOEXEC);
     if (fd < 0) {
         fuse_reply_err(req, errno);
         return;
     }
-    setupOpen(req, f, i, fd, i.upper.valid(), fi);
+    if (i.metacopy && !i.dataOpened.exchange(true) && i.dataInDataLayer && f.session && i.hashed)
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0); // st_blocks now the data's
+    setupOpen(req, f, i, fd, i.upper.valid() && !i.metacopy, fi);
     fuse_reply_open(req, fi);
 }
 

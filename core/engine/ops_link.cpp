@@ -28,7 +28,7 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
     std::unique_ptr<Inode> hold;
     if (childFor(f, newParent, newname, hold, &whiteout))
         return EEXIST;
-    if (auto r = copyUp(f, src); !r)
+    if (auto r = copyUpData(f, src); !r)
         return errOf(r.error());
     if (auto r = copyUp(f, newParent); !r)
         return errOf(r.error());

@@ -124,12 +124,12 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     // Whether a lower layer shows the old name decides the whiteout (ovl_lower_positive).
     const bool srcPositive = !exchange && (!src->upper.valid() || lowerPositive(f, parent, name));
 
-    if (auto r = copyUp(f, *src); !r)
+    if (auto r = copyUpData(f, *src); !r)
         return errOf(r.error());
     if (auto r = copyUp(f, newParent); !r)
         return errOf(r.error());
     if (exchange)
-        if (auto r = copyUp(f, *dst); !r)
+        if (auto r = copyUpData(f, *dst); !r)
             return errOf(r.error());
     // index=on: the names moved need their upper aliases (the inode may have been
     // copied up through another name).

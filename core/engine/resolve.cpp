@@ -8,6 +8,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <unordered_set>
 
@@ -58,6 +60,45 @@ bool dirMarkedX(Fs &f, int dirfd)
 {
     auto o = ovl::XattrReader(dirfd, ".", f.layers.ns).opaque();
     return o && *o && **o == ovl::Opaque::XWhiteouts;
+}
+
+// ovl_lookup_data_layers(): the absolute redirect from each data-only layer's root,
+// beneath it, without symlinks or mount crossings; the first regular file wins.
+void lookupDataLayers(Fs &f, Inode &in, const std::vector<std::string> &comps)
+{
+    std::string rel;
+    for (const auto &c : comps)
+        rel += (rel.empty() ? "" : "/") + c;
+    in.dataInDataLayer = true;
+    in.dataErr = ENOENT;
+    for (const auto &layer : f.layers.data) {
+        open_how how {};
+        how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV;
+        UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, layer.get(), rel.c_str(), &how, sizeof(how))));
+        if (!fd) {
+            in.dataErr = errno;
+            continue;
+        }
+        struct stat st {};
+        if (!statFd(fd.get(), st) || !S_ISREG(st.st_mode)) {
+            in.dataErr = ENOENT; // only a regular file is data (ovl_lookup_data_layer)
+            continue;
+        }
+        in.data = std::move(fd);
+        in.dataErr = 0;
+        return;
+    }
+}
+
+// overlay.metacopy of a regular file; a malformed value fails the lookup as the
+// kernel does (util.c ovl_check_metacopy_xattr: "metacopy xattr is too small", EIO).
+Result<bool> isMetacopy(int dirfd, const std::string &name, ovl::Namespace ns)
+{
+    auto mc = ovl::XattrReader(dirfd, name, ns).metacopy();
+    if (!mc)
+        return fail(makeError(name, mc.error().message(), EIO));
+    return mc->has_value();
 }
 
 void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t> origin)
@@ -116,11 +157,15 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     std::optional<ino_t> origin;
     std::optional<std::vector<std::string>> absPath;
     std::string lname = name;
+    // namei.c ovl_lookup_data: d.metacopy (a metacopy file still waits for its
+    // data), d.nextmetacopy (one was followed), d.absolute_redirect.
+    bool metacopyPending = false, followedMetacopy = false, absoluteRedirect = false;
 
     auto applyRedirect = [&](const ovl::XattrReader &rd) {
         auto red = rd.redirect();
         if (!red || !*red)
             return;
+        absoluteRedirect = (*red)->absolute;
         if ((*red)->absolute)
             absPath = (*red)->components;
         else if (absPath)
@@ -128,6 +173,10 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         else
             lname = (*red)->path;
     };
+    // ovl_check_follow_redirect(): following a metacopy file into the layers below
+    // needs metacopy=on (a lower file redirected into a data-only layer excepted).
+    auto refuseMetacopy
+        = [&]() { return fail(makeError(name, "refusing to follow metacopy origin (mount with metacopy=on)", EPERM)); };
 
     if (parent.upper.valid()) {
         UniqueFd fd = openPath(parent.upper.get(), name);
@@ -158,6 +207,18 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 if (auto red = rd.redirect(); red && *red)
                     in->redirect = (*red)->path;
                 applyRedirect(rd);
+            } else if (S_ISREG(top.st_mode)) {
+                // An upper metacopy file (a kernel metacopy=on copy-up): its data is
+                // found below, by name or through its redirect.
+                auto mc = isMetacopy(parent.upper.get(), name, ns);
+                if (!mc)
+                    return fail(mc.error());
+                if (*mc) {
+                    in->metacopy = metacopyPending = followedMetacopy = true;
+                    applyRedirect(rd);
+                } else {
+                    stop = true;
+                }
             } else {
                 stop = true;
             }
@@ -189,6 +250,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         }
         lastLayer = layer;
         const bool lastInStack = layer == nlowers - 1;
+        if (followedMetacopy && !f.config.metacopy)
+            return refuseMetacopy();
 
         // The components before the leaf of an absolute redirect follow
         // ovl_lookup_single: absent goes on to the next layer; a whiteout or a
@@ -235,19 +298,44 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         struct stat st {};
         if (!statFd(fd.get(), st))
             return fail(sysError(errno, leaf, "stat in lower layer"));
+        if (metacopyPending && !S_ISREG(st.st_mode))
+            break; // a metacopy's data can only be a regular file (ovl_lookup_single)
         if (ovl::isWhiteoutStat(st) || (!lastInStack && isXattrWhiteout(f, d, leaf, st, dirHasX)))
             break; // hides this name and everything below
         if (!found) {
             found = true;
             top = st;
-        } else if (!S_ISDIR(st.st_mode) || !S_ISDIR(top.st_mode)) {
+        } else if (!metacopyPending && (!S_ISDIR(st.st_mode) || !S_ISDIR(top.st_mode))) {
             break; // only directories merge
         }
         LowerDir ld;
         ld.layer = layer;
         ld.fd = std::move(fd);
+        if (S_ISREG(st.st_mode)) {
+            auto mc = isMetacopy(d, leaf, ns);
+            if (!mc)
+                return fail(mc.error());
+            if (*mc) {
+                // Metadata only: go on below for the data. Only the top-most lower
+                // metacopy is kept; its redirect (read unless this is the last
+                // layer and there are no data-only layers: d.last) says where.
+                metacopyPending = followedMetacopy = true;
+                if (!in->upper.valid() && in->lowers.empty())
+                    in->metacopy = true;
+                if (in->lowers.empty())
+                    in->lowers.push_back(std::move(ld));
+                if (!lastInStack || !f.layers.data.empty())
+                    applyRedirect(ovl::XattrReader(d, leaf, ns));
+                continue;
+            }
+        }
         if (!S_ISDIR(st.st_mode)) {
-            in->lowers.push_back(std::move(ld));
+            if (metacopyPending) {
+                in->data = std::move(ld.fd);
+                metacopyPending = false;
+            } else {
+                in->lowers.push_back(std::move(ld));
+            }
             break;
         }
         if (!lastInStack) {
@@ -263,6 +351,15 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     }
     if (!found)
         return r;
+    if (metacopyPending && !in->lowers.empty() && !f.layers.data.empty() && absoluteRedirect) {
+        // The data is in a data-only layer: the kernel defers that lookup to the
+        // first open, and needs no metacopy=on for it.
+        lookupDataLayers(f, *in, *absPath);
+    } else if (followedMetacopy && !f.config.metacopy) {
+        return refuseMetacopy();
+    } else if (metacopyPending) {
+        return fail(makeError(name, "metacopy with no lower data found", EIO));
+    }
 
     // `top` is the upper's stat when there is an upper, else the top lower's.
     attachIndex(f, *in, top, origin);
@@ -318,6 +415,16 @@ Result<struct stat> inodeStat(Fs &f, const Inode &i)
     if (!statFd(i.realFd(), st))
         return fail(sysError(errno, i.name, "stat"));
     st.st_ino = i.stIno;
+    if (i.metacopy) {
+        // ovl_getattr: a metacopy shows its data's blocks; data the kernel has not
+        // looked up yet (data-only layers, before the first open) is guessed from
+        // the size.
+        struct stat ds {};
+        if (i.data.valid() && (!i.dataInDataLayer || i.dataOpened) && statFd(i.data.get(), ds))
+            st.st_blocks = ds.st_blocks;
+        else
+            st.st_blocks = (st.st_size + st.st_blksize - 1) / st.st_blksize * st.st_blksize / 512;
+    }
     if (!i.indexName.empty())
         st.st_nlink = unionNlink(f, i, static_cast<unsigned>(st.st_nlink));
     if (i.merged())

@@ -87,11 +87,25 @@ std::string UnionFixture::lower(int i) const
     return m_dir / ("lower" + std::to_string(i));
 }
 
+void UnionFixture::addDataLayers(int n)
+{
+    m_dataLayers = n;
+    for (int i = 0; i < n; ++i)
+        std::filesystem::create_directories(dataLayer(i));
+}
+
+std::string UnionFixture::dataLayer(int i) const
+{
+    return m_dir / ("data" + std::to_string(i));
+}
+
 std::string UnionFixture::lowerdirOption() const
 {
     std::string s;
     for (int i = 0; i < m_lowers; ++i)
         s += (i ? ":" : "") + lower(i);
+    for (int i = 0; i < m_dataLayers; ++i)
+        s += "::" + dataLayer(i);
     return s;
 }
 

@@ -28,6 +28,9 @@ public:
     ~UnionFixture();
 
     std::string lower(int i) const; // 0 = top
+    // Adds `n` data-only layers after the lowers ("::" in lowerdir=), empty at first.
+    void addDataLayers(int n);
+    std::string dataLayer(int i) const; // 0 = first searched
     std::string upper() const { return m_dir / "upper"; }
     std::string work() const { return m_dir / "work"; }
     std::string mnt() const { return m_dir / "mnt"; }
@@ -51,6 +54,7 @@ public:
 private:
     TempDir m_dir;
     int m_lowers;
+    int m_dataLayers = 0;
     bool m_tmpfs = false;
     std::unique_ptr<QProcess> m_daemon;
     std::string m_log;
