@@ -142,6 +142,17 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     if (exchange && !dst->indexName.empty())
         if (auto r = ensureAlias(f, *dst, newParent, newname); !r)
             return errOf(r.error());
+    // index=on: a name of an indexed file replaced by the rename is one link less of
+    // it; as for unlink, it is copied up first so the index entry holds the count
+    // (inode.c ovl_nlink_start/ovl_nlink_end, called by ovl_rename).
+    const bool dstIndexed = dst && !exchange && !dst->isDir() && !dst->indexName.empty();
+    unsigned dstNlinkBefore = 0;
+    if (dstIndexed) {
+        if (auto r = copyUp(f, *dst); !r)
+            return errOf(r.error());
+        if (auto st = inodeStat(f, *dst))
+            dstNlinkBefore = static_cast<unsigned>(st->st_nlink);
+    }
     const int odir = parent.upper.get();
     const int ndir = newParent.upper.get();
     // Moved origin objects make the receiving parent impure (readdir d_ino fix-ups).
@@ -176,6 +187,8 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     }
     if (cleanupWhiteout)
         ::unlinkat(odir, name, 0);
+    if (dstIndexed && dst->upper.valid() && dstNlinkBefore > 0)
+        storeUnionNlink(f, *dst, dstNlinkBefore - 1);
     if (dst && !exchange) {
         // A replaced file keeps its inode while another name still links it.
         struct stat st {};

@@ -19,7 +19,8 @@ using namespace strata::test;
 
 namespace {
 
-// lower1: one file with three names (two in h/), one with a single name.
+// lower1: one file with three names (two in h/), one with a single name, and a
+// three-name file whose names get renamed over.
 void buildHardlinks(const UnionFixture &u)
 {
     const std::string l = u.lower(1);
@@ -27,6 +28,9 @@ void buildHardlinks(const UnionFixture &u)
     ::link((l + "/h/one").c_str(), (l + "/h/two").c_str());
     ::link((l + "/h/one").c_str(), (l + "/three").c_str());
     writeFile(l + "/solo", "solo");
+    writeFile(l + "/pair1", "pair data");
+    ::link((l + "/pair1").c_str(), (l + "/pair2").c_str());
+    ::link((l + "/pair1").c_str(), (l + "/pair3").c_str());
     writeFile(u.lower(0) + "/top", "top");
 }
 
@@ -47,6 +51,10 @@ std::vector<int> applyIndexChanges(const std::string &m)
     append("three", " + three");
     rec(::link((m + "/solo").c_str(), (m + "/solo2").c_str()));
     rec(::rename((m + "/h/two").c_str(), (m + "/h/six").c_str())); // written through another name
+    append("pair1", " + p1");
+    rec(::rename((m + "/top").c_str(), (m + "/pair2").c_str())); // over an indexed name without upper alias
+    append("pair3", " + p3");
+    rec(::rename((m + "/solo").c_str(), (m + "/pair3").c_str())); // over an indexed name with one
     return r;
 }
 
@@ -99,6 +107,7 @@ private Q_SLOTS:
         const std::string shared = readFile(s.path("h/six"));
         QVERIFY(s.unmount());
         QCOMPARE(shared, std::string("shared data + one + three"));
+        QVERIFY2(kernel.at("pair1").nlink == 1, kernel.at("pair1").describe().c_str());
         QCOMPARE(fuseErrs, kernelErrs);
         QCOMPARE(QString::fromStdString(kernelLinks),
                  QStringLiteral("h/six:nlink=3 three:nlink=3 h/four:nlink=3 same-ino"));
