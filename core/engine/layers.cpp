@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "layers.h"
 
+#include "indexcheck.h"
+
 #include "nsdetect.h"
 #include "ovl/workdir.h"
 #include "util/xattrio.h"
@@ -44,19 +46,23 @@ void removeBelow(int dirfd)
             continue;
         names.emplace_back(n, e->d_type == DT_DIR);
     }
-    for (const auto &[n, isDir] : names) {
-        if (isDir) {
-            const int sub = ::openat(dirfd, n.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0) {
-                removeBelow(sub);
-                ::close(sub);
-            }
-            ::unlinkat(dirfd, n.c_str(), AT_REMOVEDIR);
-        } else {
-            ::unlinkat(dirfd, n.c_str(), 0);
-        }
-    }
+    for (const auto &[n, isDir] : names)
+        removeEntry(dirfd, n, isDir);
     ::closedir(d);
+}
+
+void removeEntry(int dirfd, const std::string &name, bool isDir)
+{
+    if (!isDir) {
+        ::unlinkat(dirfd, name.c_str(), 0);
+        return;
+    }
+    const int sub = ::openat(dirfd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub >= 0) {
+        removeBelow(sub);
+        ::close(sub);
+    }
+    ::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR);
 }
 
 Result<Layers> openLayers(const Config &c)
@@ -133,6 +139,8 @@ Result<Layers> openLayers(const Config &c)
                                   + (l.ns == ovl::Namespace::Trusted ? ": try -o userxattr" : ""),
                               r.error().code));
     (void)removeXattrAt(l.work.get(), ".", probe);
+    if (auto r = verifyIndexAtMount(c, l); !r)
+        return fail(r.error());
     return l;
 }
 

@@ -5,6 +5,7 @@
 #include "ovl/xattrnames.h"
 #include "util/uniquefd.h"
 
+#include <string>
 #include <sys/types.h>
 #include <vector>
 
@@ -31,5 +32,7 @@ Result<Layers> openLayers(const Config &c);
 // Removes everything below a directory the engine owns (work/ entries, a
 // replaced directory holding only whiteouts). Stays on one filesystem.
 void removeBelow(int dirfd);
+// Removes dirfd/name, a whole tree when `isDir`.
+void removeEntry(int dirfd, const std::string &name, bool isDir);
 
 } // namespace strata::engine
