@@ -62,7 +62,9 @@ int decodeInLowers(const Layers &l, const ovl::FileHandle &fh)
         h->handle_bytes = static_cast<unsigned>(fh.fid.size());
         h->handle_type = fh.type;
         std::memcpy(h->f_handle, fh.fid.data(), fh.fid.size());
-        const int fd = ::open_by_handle_at(root.get(), h, O_PATH | O_CLOEXEC);
+        // open_by_handle_at ignores O_PATH mount fds (fdget): use a real open.
+        UniqueFd mountFd(::openat(root.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        const int fd = mountFd ? ::open_by_handle_at(mountFd.get(), h, O_PATH | O_CLOEXEC) : -1;
         if (fd >= 0)
             return fd;
     }

@@ -71,9 +71,9 @@ UnionFixture::~UnionFixture()
         ::umount2(m_dir.path().c_str(), MNT_DETACH);
 }
 
-void UnionFixture::resetWork() const
+void UnionFixture::resetWork(bool keepIndex) const
 {
-    std::filesystem::remove_all(work());
+    std::filesystem::remove_all(keepIndex ? work() + "/work" : work());
     std::filesystem::create_directories(work());
 }
 

@@ -43,8 +43,9 @@ public:
     // Kernel overlayfs, redirect_dir=on, over the same directories.
     // `extra`: more options, comma-separated (userxattr, index=on).
     bool mountKernel(bool readOnly = false, const std::string &extra = {});
-    // Empties workdir (the kernel leaves work/work, mode 0, behind).
-    void resetWork() const;
+    // Empties workdir (the kernel leaves work/work, mode 0, behind); `keepIndex`
+    // keeps workdir/index, which index=on mounts need again.
+    void resetWork(bool keepIndex = false) const;
     // The daemon's pid while it runs (crash tests kill it).
     long long daemonPid() const;
     // Unmounts and reaps the daemon; true when it exited cleanly.
