@@ -74,34 +74,24 @@ Result<void> copyData(int src, int dst, off_t size)
     return {};
 }
 
-// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr).
-// Symlinks are skipped: no path reaches a symlink's xattrs through an O_PATH fd
-// without following it, and user.* xattrs cannot exist on symlinks.
-Result<void> copyXattrs(Fs &f, int lowerFd, mode_t type, const std::string &tmp)
+// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr), a
+// symlink's own included: util/xattrio reaches them at the lower's name without
+// following it.
+Result<void> copyXattrs(Fs &f, const Inode &i, const std::string &tmp)
 {
-    if (S_ISLNK(type))
-        return {};
-    const std::string path = procPath(lowerFd);
-    ssize_t len = ::listxattr(path.c_str(), nullptr, 0);
-    if (len <= 0)
-        return {};
-    std::vector<char> names(static_cast<size_t>(len));
-    len = ::listxattr(path.c_str(), names.data(), names.size());
-    if (len < 0)
-        return fail(sysError(errno, "copy-up", "list lower xattrs"));
-    for (const char *n = names.data(); n < names.data() + len; n += std::strlen(n) + 1) {
-        const std::string name = n;
+    const auto place = xattrPlace(i, false);
+    if (!place)
+        return fail(makeError(i.name, "the lower object is no longer at its name", EIO));
+    auto names = listXattrsAt(place->dirfd, place->name);
+    if (!names)
+        return names.error().code == EOPNOTSUPP ? Result<void> {} : fail(names.error());
+    for (const auto &name : *names) {
         if (auto p = ovl::parseName(name); p && p->ns == f.layers.ns && p->escapeDepth == 0)
             continue;
-        ssize_t vlen = ::getxattr(path.c_str(), n, nullptr, 0);
-        if (vlen < 0)
+        auto value = getXattrAt(place->dirfd, place->name, name);
+        if (!value || !*value)
             continue;
-        std::string value(static_cast<size_t>(vlen), '\0');
-        vlen = ::getxattr(path.c_str(), n, value.data(), value.size());
-        if (vlen < 0)
-            continue;
-        value.resize(static_cast<size_t>(vlen));
-        if (auto r = setXattrAt(f.workFd(), tmp, name, value); !r) {
+        if (auto r = setXattrAt(f.workFd(), tmp, name, **value); !r) {
             const bool must = name.starts_with("security.") || name.starts_with("system.posix_acl");
             if (r.error().code != EOPNOTSUPP || must)
                 return fail(r.error());
@@ -175,7 +165,7 @@ Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::s
         return fail(errnoError(errno, "chown copy-up", tmp));
     if (!S_ISLNK(lst.st_mode) && ::fchmodat(work, tmp.c_str(), lst.st_mode & 07777, 0) != 0)
         return fail(errnoError(errno, "chmod copy-up", tmp));
-    if (auto r = copyXattrs(f, lower, lst.st_mode, tmp); !r)
+    if (auto r = copyXattrs(f, i, tmp); !r)
         return r;
     // The kernel records the origin of directories and of files with one link
     // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
@@ -213,7 +203,7 @@ void ensureImpure(Fs &f, Inode &dir)
 Result<void> copyUp(Fs &f, Inode &i, bool truncate)
 {
     if (i.upper.valid())
-        return {};
+        return linkUpName(f, i);
     if (f.readOnly())
         return fail(makeError(i.name, "read-only union", EROFS));
     if (!i.parent || i.lowers.empty())

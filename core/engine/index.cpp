@@ -122,6 +122,15 @@ Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name
     return {};
 }
 
+Result<void> linkUpName(Fs &f, Inode &i)
+{
+    if (i.indexName.empty() || !i.upper.valid() || !i.parent || !i.hashed)
+        return {};
+    if (auto r = copyUp(f, *i.parent); !r)
+        return r;
+    return ensureAlias(f, i, *i.parent, i.name);
+}
+
 void storeUnionNlink(Fs &f, const Inode &i, unsigned nlink)
 {
     if (i.indexName.empty() || !i.upper.valid())

@@ -32,6 +32,11 @@ Result<void> installIndexed(Fs &f, Inode &i, Inode &parent, const std::string &t
 // hard link of the index entry), as ovl_link_up does before a rename moves it.
 Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name);
 
+// An indexed inode shown through its index entry gets its upper alias at the name
+// it was last looked up by (its parents copied up first), as ovl_copy_up links up
+// the name being written (ovl_link_up); nothing for other inodes.
+Result<void> linkUpName(Fs &f, Inode &i);
+
 // The union link count of an indexed inode changed to `nlink` (a name was linked
 // or removed): stored as "U+N"; at 0 the index entry is removed.
 void storeUnionNlink(Fs &f, const Inode &i, unsigned nlink);

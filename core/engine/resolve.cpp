@@ -139,6 +139,29 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t>
 
 } // namespace
 
+std::optional<XattrPlace> xattrPlace(const Inode &i, bool upper)
+{
+    const int fd = upper ? i.upper.get() : (i.lowers.empty() ? -1 : i.lowers.front().fd.get());
+    if (fd < 0)
+        return std::nullopt;
+    if (i.isDir())
+        return XattrPlace {fd, "."};
+    if (!i.parent)
+        return std::nullopt;
+    int dirfd = -1;
+    if (upper)
+        dirfd = i.parent->upper.get();
+    else
+        for (const auto &l : i.parent->lowers)
+            if (l.layer == i.lowers.front().layer)
+                dirfd = l.fd.get();
+    struct stat want {}, at {};
+    if (dirfd < 0 || !statFd(fd, want) || ::fstatat(dirfd, i.name.c_str(), &at, AT_SYMLINK_NOFOLLOW) != 0
+        || at.st_dev != want.st_dev || at.st_ino != want.st_ino)
+        return std::nullopt;
+    return XattrPlace {dirfd, i.name};
+}
+
 std::string procPath(int fd)
 {
     return "/proc/self/fd/" + std::to_string(fd);
@@ -435,6 +458,7 @@ Result<struct stat> inodeStat(Fs &f, const Inode &i)
 Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts, bool listing)
 {
     const bool realDir = listing && !dir.merged() && !dir.hasOrigin;
+    const bool fixInos = listing && (dir.merged() || dir.impure);
     std::vector<DirEntry> out;
     if (withDots) {
         out.push_back({".", DT_DIR, dir.stIno});
@@ -483,7 +507,14 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 if (!s.upper && !s.last && isXattrWhiteout(f, s.fd, n, st, s.xwhiteouts))
                     continue;
             }
-            out.push_back({std::move(n), t, e->d_ino});
+            ino_t ino = e->d_ino;
+            if (s.upper && fixInos) {
+                // A copied-up entry shows its origin's inode number, as its stat
+                // does (readdir.c ovl_cache_update: d_ino of impure and merged dirs).
+                if (auto o = originIno(ovl::XattrReader(s.fd, n, f.layers.ns)))
+                    ino = *o;
+            }
+            out.push_back({std::move(n), t, ino});
         }
         ::closedir(d);
     }
