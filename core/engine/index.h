@@ -10,6 +10,7 @@
 // exclusively, except the read-only unionNlink().
 
 #include "fs.h"
+#include "ovl/filehandle.h"
 
 #include <optional>
 
@@ -18,8 +19,10 @@ namespace strata::engine {
 // For a non-directory just resolved: with index=on, a lower-only object with
 // several links gets its index name (and the index entry as its upper when another
 // name was copied up already, `origin` then set to the lower inode); an upper with
-// an origin and several links gets the index name of that origin.
-void attachIndex(Fs &f, Inode &i, const struct stat &top, std::optional<ino_t> &origin);
+// an origin (`upperOrigin`, decoded by the lookup) and several links gets the index
+// name of that origin.
+void attachIndex(Fs &f, Inode &i, const struct stat &top, const ovl::FileHandle *upperOrigin,
+                 std::optional<ino_t> &origin);
 
 // The union link count: overlay.nlink applied for an indexed inode, else `real`.
 unsigned unionNlink(Fs &f, const Inode &i, unsigned real);

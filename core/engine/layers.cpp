@@ -4,6 +4,7 @@
 #include "indexcheck.h"
 
 #include "nsdetect.h"
+#include "ovl/filehandle.h"
 #include "ovl/workdir.h"
 #include "util/xattrio.h"
 #include "validate.h"
@@ -72,6 +73,13 @@ Result<Layers> openLayers(const Config &c)
         auto fd = openDir(p);
         if (!fd)
             return fail(fd.error());
+        // Which lower an origin handle names, by its fs uuid, and that layer's
+        // device: the inode key of copied-up objects (resolve.cpp originDev).
+        struct stat st {};
+        ::fstat(fd->get(), &st);
+        l.lowerDev.push_back(st.st_dev);
+        auto fh = ovl::handleOfFd(fd->get());
+        l.lowerUuid.push_back(fh ? fh->uuid : std::array<uint8_t, 16> {});
         l.lowers.push_back(std::move(*fd));
     }
     for (const auto &p : c.datadirs) {

@@ -5,6 +5,8 @@
 #include "ovl/xattrnames.h"
 #include "util/uniquefd.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -15,6 +17,8 @@ namespace strata::engine {
 // to these fds, never to a path that could be swapped underneath.
 struct Layers {
     std::vector<UniqueFd> lowers; // O_PATH roots, top first
+    std::vector<dev_t> lowerDev; // st_dev of each lower root
+    std::vector<std::array<uint8_t, 16>> lowerUuid; // its filesystem uuid (as in file handles), zero if none
     std::vector<UniqueFd> data; // data-only layer roots (O_PATH), never merged by path
     UniqueFd upper; // O_PATH root; invalid when read-only
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir

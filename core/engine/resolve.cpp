@@ -30,21 +30,36 @@ bool statFd(int fd, struct stat &st)
 // The inode number an origin records, when its fid layout is the common one
 // (ext4, tmpfs, xfs with 32-bit inodes...). Kernel overlayfs decodes the handle;
 // reading the number out of it gives the same answer without a decode.
-std::optional<ino_t> originIno(const ovl::XattrReader &rd)
+std::optional<ino_t> inoOf(const std::optional<ovl::FileHandle> &fh)
 {
-    auto o = rd.origin();
-    if (!o || !*o)
-        return std::nullopt;
-    if (auto ig = (*o)->inoGen())
-        return static_cast<ino_t>(ig->ino);
+    if (fh)
+        if (auto ig = fh->inoGen())
+            return static_cast<ino_t>(ig->ino);
     return std::nullopt;
 }
 
-bool hasOriginXattr(const ovl::XattrReader &rd)
+std::optional<ino_t> originIno(const ovl::XattrReader &rd)
 {
-    auto raw = rd.raw(ovl::Attr::Origin);
-    return raw && raw->has_value();
+    auto o = rd.origin();
+    return o && *o ? inoOf(**o) : std::nullopt;
 }
+
+// One object's overlay xattrs: a listxattr first says which exist, so an object
+// without any (nearly all of them) costs one syscall, and each present one is read
+// once.
+struct OverlayXattrs {
+    ovl::AttrSet present;
+    bool presentKnown = false;
+
+    OverlayXattrs(int dirfd, const std::string &name, ovl::Namespace ns)
+    {
+        if (auto set = ovl::presentAttrs(dirfd, name, ns)) {
+            present = *set;
+            presentKnown = true;
+        }
+    }
+    bool maybe(ovl::Attr a) const { return !presentKnown || present.has(a); }
+};
 
 // A zero-size file with overlay.whiteout, in a middle lower directory marked
 // opaque=x (the kernel ignores the marker on the upper and the last layer).
@@ -93,27 +108,37 @@ void lookupDataLayers(Fs &f, Inode &in, const std::vector<std::string> &comps)
 
 // overlay.metacopy of a regular file; a malformed value fails the lookup as the
 // kernel does (util.c ovl_check_metacopy_xattr: "metacopy xattr is too small", EIO).
-Result<bool> isMetacopy(int dirfd, const std::string &name, ovl::Namespace ns)
+Result<bool> isMetacopy(const ovl::XattrReader &rd, const std::string &name)
 {
-    auto mc = ovl::XattrReader(dirfd, name, ns).metacopy();
+    auto mc = rd.metacopy();
     if (!mc)
         return fail(makeError(name, mc.error().message(), EIO));
     return mc->has_value();
 }
 
-void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t> origin)
+// The device of the lower layer an origin handle belongs to: the first whose
+// filesystem uuid it carries (the kernel matches fh->uuid the same way,
+// ovl_check_origin_fh), else the first lower's. Keys of origins from different
+// lower filesystems then never collide.
+dev_t originDev(const Fs &f, const ovl::FileHandle &fh)
+{
+    const auto &l = f.layers;
+    if (!fh.nullUuid())
+        for (size_t k = 0; k < l.lowerUuid.size(); ++k)
+            if (l.lowerUuid[k] == fh.uuid)
+                return l.lowerDev[k];
+    return l.lowerDev.empty() ? 0 : l.lowerDev.front();
+}
+
+// `origin`: the inode number and the device of the lower layer an upper's origin
+// names, so a copied-up object keeps the key (and st_ino) its lower had.
+void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<std::pair<dev_t, ino_t>> origin)
 {
     in.type = real.st_mode & S_IFMT;
-    const dev_t lowerDev = [&] {
-        struct stat ls {};
-        if (!f.layers.lowers.empty() && statFd(f.layers.lowers.front().get(), ls))
-            return ls.st_dev;
-        return real.st_dev;
-    }();
     if (in.upper.valid() && origin) {
-        in.stIno = *origin;
-        in.keyDev = lowerDev;
-        in.keyIno = *origin;
+        in.stIno = origin->second;
+        in.keyDev = origin->first;
+        in.keyIno = origin->second;
     } else if (in.upper.valid() && in.isDir() && !in.lowers.empty()) {
         // A merge dir reports its lower dir's inode (ovl_fix_origin stores the origin).
         struct stat ls {};
@@ -177,15 +202,15 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     const int nlowers = static_cast<int>(f.layers.lowers.size());
     bool found = false, stop = false;
     struct stat top {};
-    std::optional<ino_t> origin;
+    std::optional<std::pair<dev_t, ino_t>> origin; // what the upper's origin names
+    std::optional<ovl::FileHandle> upperOrigin;
     std::optional<std::vector<std::string>> absPath;
     std::string lname = name;
     // namei.c ovl_lookup_data: d.metacopy (a metacopy file still waits for its
     // data), d.nextmetacopy (one was followed), d.absolute_redirect.
     bool metacopyPending = false, followedMetacopy = false, absoluteRedirect = false;
 
-    auto applyRedirect = [&](const ovl::XattrReader &rd) {
-        auto red = rd.redirect();
+    auto applyRedirect = [&](const Result<std::optional<ovl::Redirect>> &red) {
         if (!red || !*red)
             return;
         absoluteRedirect = (*red)->absolute;
@@ -214,9 +239,17 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             }
             found = true;
             in->upper = std::move(fd);
-            ovl::XattrReader rd(parent.upper.get(), name, ns);
-            in->hasOrigin = hasOriginXattr(rd);
-            origin = originIno(rd);
+            const OverlayXattrs ox(parent.upper.get(), name, ns);
+            const ovl::XattrReader rd(parent.upper.get(), name, ns, ox.presentKnown ? &ox.present : nullptr);
+            if (ox.maybe(ovl::Attr::Origin)) {
+                auto raw = rd.raw(ovl::Attr::Origin);
+                in->hasOrigin = raw && raw->has_value();
+                if (in->hasOrigin && !(*raw)->empty())
+                    if (auto fh = ovl::decodeFileHandle(ovl::asBytes(**raw)))
+                        upperOrigin = std::move(*fh);
+            }
+            if (auto ino = inoOf(upperOrigin))
+                origin = std::pair {originDev(f, *upperOrigin), *ino};
             if (S_ISDIR(top.st_mode)) {
                 auto op = rd.opaque();
                 if (op && *op && **op == ovl::Opaque::Yes) {
@@ -227,18 +260,19 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                     auto imp = rd.impure();
                     return imp && *imp;
                 }();
-                if (auto red = rd.redirect(); red && *red)
+                const auto red = rd.redirect();
+                if (red && *red)
                     in->redirect = (*red)->path;
-                applyRedirect(rd);
+                applyRedirect(red);
             } else if (S_ISREG(top.st_mode)) {
                 // An upper metacopy file (a kernel metacopy=on copy-up): its data is
                 // found below, by name or through its redirect.
-                auto mc = isMetacopy(parent.upper.get(), name, ns);
+                auto mc = isMetacopy(rd, name);
                 if (!mc)
                     return fail(mc.error());
                 if (*mc) {
                     in->metacopy = metacopyPending = followedMetacopy = true;
-                    applyRedirect(rd);
+                    applyRedirect(rd.redirect());
                 } else {
                     stop = true;
                 }
@@ -335,7 +369,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         ld.layer = layer;
         ld.fd = std::move(fd);
         if (S_ISREG(st.st_mode)) {
-            auto mc = isMetacopy(d, leaf, ns);
+            auto mc = isMetacopy(ovl::XattrReader(d, leaf, ns), leaf);
             if (!mc)
                 return fail(mc.error());
             if (*mc) {
@@ -348,7 +382,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 if (in->lowers.empty())
                     in->lowers.push_back(std::move(ld));
                 if (!lastInStack || !f.layers.data.empty())
-                    applyRedirect(ovl::XattrReader(d, leaf, ns));
+                    applyRedirect(ovl::XattrReader(d, leaf, ns).redirect());
                 continue;
             }
         }
@@ -362,13 +396,14 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             break;
         }
         if (!lastInStack) {
-            ovl::XattrReader rd(d, leaf, ns);
+            const OverlayXattrs ox(d, leaf, ns);
+            const ovl::XattrReader rd(d, leaf, ns, ox.presentKnown ? &ox.present : nullptr);
             auto op = rd.opaque();
             if (op && *op && **op == ovl::Opaque::Yes)
                 stop = true;
             else if (op && *op && **op == ovl::Opaque::XWhiteouts)
                 ld.xwhiteouts = true;
-            applyRedirect(rd);
+            applyRedirect(rd.redirect());
         }
         in->lowers.push_back(std::move(ld));
     }
@@ -385,7 +420,14 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     }
 
     // `top` is the upper's stat when there is an upper, else the top lower's.
-    attachIndex(f, *in, top, origin);
+    std::optional<ino_t> indexOrigin;
+    attachIndex(f, *in, top, upperOrigin ? &*upperOrigin : nullptr, indexOrigin);
+    if (indexOrigin) {
+        // The index entry of a lower hard link stands in for the upper: keyed as an
+        // upper alias with that lower as origin will be.
+        auto fh = ovl::handleOfFd(in->lowers.front().fd.get());
+        origin = std::pair {fh ? originDev(f, *fh) : top.st_dev, *indexOrigin};
+    }
     setIdentity(f, *in, top, origin);
     // Kernel overlayfs records the origin of a merge dir whose upper lacks one
     // at lookup (namei.c ovl_fix_origin), and marks the parent impure.
