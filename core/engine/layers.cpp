@@ -3,8 +3,8 @@
 
 #include "indexcheck.h"
 
-#include "nsdetect.h"
 #include "ovl/filehandle.h"
+#include "ovl/nsscan.h"
 #include "ovl/workdir.h"
 #include "util/xattrio.h"
 #include "validate.h"
@@ -98,7 +98,11 @@ Result<Layers> openLayers(const Config &c)
     l.upper = std::move(*upper);
     // An upper written with userxattr (user.overlay.* and no trusted.overlay.*)
     // stays in that namespace, or its whiteouts and redirects would be ignored.
-    if (l.ns == ovl::Namespace::Trusted && detectUpperNamespace(l.upper.get()) == ovl::Namespace::User) {
+    // The namespace whose names are on more objects wins, not "any trusted.overlay.*":
+    // a mount in one namespace copies the other's names up from a lower as plain
+    // xattrs (the kernel with userxattr copies a lower's trusted.overlay.opaque).
+    const ovl::NamespaceCount seen = ovl::countNamespaces(l.upper.get(), 4096, false);
+    if (l.ns == ovl::Namespace::Trusted && seen.user > seen.trusted) {
         l.ns = ovl::Namespace::User;
         if (c.debug)
             std::fprintf(stderr, "strata-fuse: %s uses user.overlay.* xattrs: keeping to them\n", c.upperdir.c_str());
