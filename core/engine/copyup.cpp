@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "copyup.h"
 
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
@@ -258,6 +259,7 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     struct stat ust {};
     ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     i.upper = std::move(up);
+    countUpperFd(f, i);
     if (isDir)
         i.opaque = false;
     // What the kernel cached for it changed (a merged dir's link count, a broken

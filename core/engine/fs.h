@@ -25,6 +25,7 @@ struct KeyHash {
 //            the union's shape (create, remove, rename, copy-up). Reads and
 //            writes through open files take no lock at all.
 //   table    the inode map and lookup counts.
+//   Inode::fdMutex    reopening an evicted inode's fds (fdbudget.cpp).
 //   Inode::openMutex  open count and passthrough backing id.
 struct Fs {
     Config config;
@@ -36,9 +37,16 @@ struct Fs {
     std::atomic<bool> passthrough {false}; // negotiated and still working
     std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
     std::atomic<unsigned> tempCounter {0};
+    // fd budget (fdbudget.cpp): O_PATH fds held by the inodes in the table, the
+    // most allowed before idle ones are evicted, and a clock for least-recently-used.
+    std::atomic<size_t> heldFds {0};
+    size_t fdBudget = SIZE_MAX;
+    std::atomic<uint64_t> useClock {0};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
     bool posixAcl = false;
+    // Creations can take any caller's fsuid/fsgid (callercreds.h).
+    bool canSwitchCreds = false;
     fuse_session *session = nullptr;
 
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }

@@ -8,6 +8,7 @@
 
 #include "util/uniquefd.h"
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -46,6 +47,14 @@ struct Inode {
     // Lookup counting (kernel nlookup plus children holding a parent ref).
     uint64_t nlookup = 0;
     uint64_t childRefs = 0;
+
+    // fd budget (fdbudget.cpp): an idle non-directory's O_PATH fds may be closed
+    // (under Fs::tree exclusively) and reopened from parent + name on next use.
+    std::atomic<bool> evicted {false};
+    std::atomic<uint64_t> lastUse {0};
+    std::mutex fdMutex; // serialises reopening
+    unsigned heldFds = 0; // what this inode adds to Fs::heldFds
+    bool copyingUp = false; // data copy in progress without the tree lock: keep the fds
 
     // Open files: one passthrough backing id per inode, shared by its opens.
     std::mutex openMutex;

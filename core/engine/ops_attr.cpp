@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <fcntl.h>
@@ -61,7 +62,11 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
         return;
     }
     Inode &i = f.inode(ino);
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     // Every attribute change copies up first (inode.c ovl_setattr); a size change
     // copies the data too, then truncates.
     if (auto r = copyUp(f, i); !r) {
@@ -77,6 +82,8 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
     else
         fuse_reply_attr(req, &*st, f.config.timeout);
+    g.unlock();
+    relieveFdPressure(f);
 }
 
 } // namespace strata::engine

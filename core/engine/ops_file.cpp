@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <cstdio>
@@ -70,7 +71,11 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
                 return;
             }
         }
-        std::unique_lock g(f.tree);
+        auto g = lockTreeForChange(f);
+        if (const int err = ensureFds(f, i)) {
+            fuse_reply_err(req, err);
+            return;
+        }
         if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
             return;
@@ -78,13 +83,27 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
     }
     std::shared_lock g(f.tree);
     const int flags = fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW);
-    const int fd = ::open(procPath(i.realFd()).c_str(), flags | O_CLOEXEC);
-    if (fd < 0) {
-        fuse_reply_err(req, errno);
-        return;
+    int fd = -1;
+    for (int attempt = 0; fd < 0; ++attempt) {
+        if (const int err = ensureFds(f, i)) {
+            fuse_reply_err(req, err);
+            return;
+        }
+        fd = ::open(procPath(i.realFd()).c_str(), flags | O_CLOEXEC);
+        if (fd < 0 && ((errno != EMFILE && errno != ENFILE) || attempt > 0)) {
+            fuse_reply_err(req, errno);
+            return;
+        }
+        if (fd < 0) { // out of fds: close idle ones, then once more
+            g.unlock();
+            relieveFdPressure(f, true);
+            g.lock();
+        }
     }
     setupOpen(req, f, i, fd, i.upper.valid(), fi);
     fuse_reply_open(req, fi);
+    g.unlock();
+    relieveFdPressure(f); // the open may have reopened an evicted inode
 }
 
 void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info *fi)
@@ -111,7 +130,10 @@ void opWriteBuf(fuse_req_t req, fuse_ino_t, fuse_bufvec *in, off_t off, fuse_fil
 
 void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 {
-    const int rc = ::close(::dup(static_cast<int>(fi->fh)));
+    // What close(2) of the real file would report (a network upper); without a
+    // spare fd for the dup there is nothing to report.
+    const int copy = ::dup(static_cast<int>(fi->fh));
+    const int rc = copy < 0 ? 0 : ::close(copy);
     fuse_reply_err(req, rc == -1 ? errno : 0);
 }
 

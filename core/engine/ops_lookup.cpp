@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ops.h"
 
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <climits>
@@ -51,8 +52,10 @@ Inode *childFor(Fs &f, Inode &parent, const std::string &name, std::unique_ptr<I
         *upperWhiteout = r && r->upperWhiteout;
     if (!r || !r->inode)
         return nullptr;
-    if (Inode *known = findInode(f, r->inode->keyDev, r->inode->keyIno))
+    if (Inode *known = findInode(f, r->inode->keyDev, r->inode->keyIno)) {
+        adoptFds(f, *known, *r->inode);
         return known;
+    }
     hold = std::move(r->inode);
     return hold.get();
 }
@@ -62,9 +65,16 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     Fs &f = fs(req);
     fuse_entry_param e {};
     int err;
-    {
-        std::shared_lock g(f.tree);
-        err = lookupEntry(f, f.inode(parent), name, e);
+    for (int attempt = 0;; ++attempt) {
+        {
+            std::shared_lock g(f.tree);
+            err = lookupEntry(f, f.inode(parent), name, e);
+        }
+        // Out of fds in spite of the budget (many directories, open files): close
+        // idle ones and try once more rather than fail the lookup.
+        if ((err != EMFILE && err != ENFILE) || attempt > 0)
+            break;
+        relieveFdPressure(f, true);
     }
     if (err == ENOENT) {
         e = {};
@@ -75,6 +85,7 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     } else {
         fuse_reply_entry(req, &e);
     }
+    relieveFdPressure(f);
 }
 
 void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -96,39 +107,59 @@ void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *)
 {
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
-    auto st = inodeStat(f, f.inode(ino));
+    Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    auto st = inodeStat(f, i);
+    g.unlock();
     if (!st)
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
     else
         fuse_reply_attr(req, &*st, f.config.timeout);
+    relieveFdPressure(f);
 }
 
 void opReadlink(fuse_req_t req, fuse_ino_t ino)
 {
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
+    Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     char buf[PATH_MAX + 1];
-    const ssize_t n = ::readlinkat(f.inode(ino).realFd(), "", buf, sizeof(buf) - 1);
+    const ssize_t n = ::readlinkat(i.realFd(), "", buf, sizeof(buf) - 1);
     if (n < 0) {
         fuse_reply_err(req, errno);
         return;
     }
     buf[n] = '\0';
+    g.unlock();
     fuse_reply_readlink(req, buf);
+    relieveFdPressure(f);
 }
 
 void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
 {
     Fs &f = fs(req);
     auto d = std::make_unique<DirHandle>();
-    {
+    for (int attempt = 0;; ++attempt) {
         std::shared_lock g(f.tree);
         auto entries = mergedEntries(f, f.inode(ino), true, nullptr, true);
-        if (!entries) {
-            fuse_reply_err(req, entries.error().code ? entries.error().code : EIO);
+        if (entries) {
+            d->entries = std::move(*entries);
+            break;
+        }
+        const int err = errOf(entries.error());
+        if ((err != EMFILE && err != ENFILE) || attempt > 0) {
+            fuse_reply_err(req, err);
             return;
         }
-        d->entries = std::move(*entries);
+        g.unlock();
+        relieveFdPressure(f, true);
     }
     fi->fh = reinterpret_cast<uint64_t>(d.release());
     fuse_reply_open(req, fi);
@@ -180,6 +211,8 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
         used += len;
     }
     fuse_reply_buf(req, buf.data(), used);
+    if (plus)
+        relieveFdPressure(f);
 }
 
 void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi)

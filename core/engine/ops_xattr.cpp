@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "ovl/xattrnames.h"
 #include "resolve.h"
 
@@ -50,6 +51,10 @@ void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     if (isSymlink(i)) {
         fuse_reply_err(req, ENODATA);
         return;
@@ -71,6 +76,10 @@ void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     std::string out;
     if (!isSymlink(i)) {
         const std::string path = procPath(i.realFd());
@@ -103,8 +112,10 @@ static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const c
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i))
+        return err;
     if (isSymlink(i))
         return EPERM;
     // Removing an absent xattr of a lower object copies nothing up (ovl_xattr_set).
