@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace strata::engine {
@@ -208,7 +209,67 @@ void ensureImpure(Fs &f, Inode &dir)
         dir.impure = true;
 }
 
-Result<void> copyUp(Fs &f, Inode &i, bool truncate)
+StagedCopy::StagedCopy(Fs &f, Inode &i)
+    : m_f(f)
+    , m_i(i)
+    , m_lock(i.copyUpMutex)
+{ }
+
+StagedCopy::StagedCopy(StagedCopy &&o) noexcept
+    : m_f(o.m_f)
+    , m_i(o.m_i)
+    , m_lock(std::move(o.m_lock))
+    , m_tmp(std::exchange(o.m_tmp, std::string()))
+{ }
+
+StagedCopy::~StagedCopy()
+{
+    if (!m_tmp.empty())
+        ::unlinkat(m_f.workFd(), m_tmp.c_str(), 0);
+    if (m_lock.owns_lock())
+        m_i.copyingUp = false;
+}
+
+std::string StagedCopy::take()
+{
+    return std::exchange(m_tmp, std::string());
+}
+
+StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
+{
+    StagedCopy s(f, i);
+    if (truncate || f.readOnly() || i.isDir())
+        return s;
+    UniqueFd lower;
+    struct stat lst {};
+    {
+        std::shared_lock g(f.tree);
+        if (ensureFds(f, i) || i.upper.valid() || i.lowers.empty())
+            return s;
+        // A dup of the O_PATH fd: opening it for reading may wait on the lower's
+        // filesystem (a FUSE or network lower), which must not hold the tree.
+        lower = UniqueFd(::fcntl(i.lowers.front().fd.get(), F_DUPFD_CLOEXEC, 0));
+        if (!lower || ::fstatat(lower.get(), "", &lst, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISREG(lst.st_mode) || lst.st_size == 0)
+            return s;
+        i.copyingUp = true; // keeps its fds through an eviction
+    }
+    UniqueFd src(::open(procPath(lower.get()).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src)
+        return s;
+    const std::string tmp = tempName(f);
+    UniqueFd dst(::openat(f.workFd(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
+    if (!dst)
+        return s;
+    if (!copyData(src.get(), dst.get(), lst.st_size) || (!f.config.volatileMode && ::fsync(dst.get()) != 0)) {
+        ::unlinkat(f.workFd(), tmp.c_str(), 0);
+        return s;
+    }
+    s.m_tmp = tmp;
+    return s;
+}
+
+Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
 {
     if (i.upper.valid())
         return {};
@@ -230,8 +291,11 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     // The parent may now hold non-pure upper objects (copy_up.c: set before the copy).
     ensureImpure(f, parent);
 
-    const std::string tmp = tempName(f);
-    auto staged = stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
+    // Data staged before the lock was taken is used as it is (the lower is
+    // read-only, so it is still its data); it becomes ours to clean up.
+    const bool usePre = pre && pre->ready() && S_ISREG(lst.st_mode) && !truncate;
+    const std::string tmp = usePre ? pre->take() : tempName(f);
+    auto staged = usePre ? Result<void>() : stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
     if (staged)
         staged = stageMetadata(f, i, lst, tmp);
     if (staged && isDir && !f.config.volatileMode) {

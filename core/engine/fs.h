@@ -21,6 +21,8 @@ struct KeyHash {
 };
 
 // The engine's state. Locking, in order of acquisition:
+//   Inode::copyUpMutex  held while a file's data is staged without the tree lock
+//            and until the staged copy is in place (copyup.h StagedCopy).
 //   tree     shared by lookups, readdir, getattr; exclusive for every change of
 //            the union's shape (create, remove, rename, copy-up). Reads and
 //            writes through open files take no lock at all.

@@ -54,7 +54,8 @@ struct Inode {
     std::atomic<uint64_t> lastUse {0};
     std::mutex fdMutex; // serialises reopening
     unsigned heldFds = 0; // what this inode adds to Fs::heldFds
-    bool copyingUp = false; // data copy in progress without the tree lock: keep the fds
+    std::atomic<bool> copyingUp {false}; // data copy in progress without the tree lock: keep the fds
+    std::mutex copyUpMutex; // one staged data copy at a time (copyup.h StagedCopy)
 
     // Open files: one passthrough backing id per inode, shared by its opens.
     std::mutex openMutex;

@@ -71,12 +71,15 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
                 return;
             }
         }
+        // The data is copied before the tree is locked: a large copy-up stalls
+        // only other writers of this file.
+        StagedCopy staged = stageCopyUp(f, i, fi->flags & O_TRUNC);
         auto g = lockTreeForChange(f);
         if (const int err = ensureFds(f, i)) {
             fuse_reply_err(req, err);
             return;
         }
-        if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
+        if (auto r = copyUp(f, i, fi->flags & O_TRUNC, &staged); !r) {
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
             return;
         }
