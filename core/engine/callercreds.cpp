@@ -12,21 +12,25 @@ namespace strata::engine {
 
 namespace {
 
-// The umask is the fs_struct's, shared by all threads until unshared.
-bool ownUmask()
-{
-    thread_local const bool own = ::unshare(CLONE_FS) == 0;
-    return own;
-}
+// This thread's resting state: the daemon's fsuid/fsgid and umask, which every
+// AsCaller restores, so they are read once per thread rather than per creation.
+struct ThreadCreds {
+    bool ownUmask = false; // the umask is the fs_struct's, shared until unshared
+    uid_t fsuid = static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1)));
+    gid_t fsgid = static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1)));
+    mode_t umask = 0;
+    ThreadCreds()
+    {
+        ownUmask = ::unshare(CLONE_FS) == 0;
+        umask = ::umask(0);
+        ::umask(umask);
+    }
+};
 
-uid_t currentFsuid()
+ThreadCreds &threadCreds()
 {
-    return static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1)));
-}
-
-gid_t currentFsgid()
-{
-    return static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1)));
+    thread_local ThreadCreds c;
+    return c;
 }
 
 } // namespace
@@ -41,10 +45,12 @@ bool initCallerCreds()
 }
 
 AsCaller::AsCaller(bool canSwitch, uid_t uid, gid_t gid, mode_t umask)
-    : m_uid(currentFsuid())
-    , m_gid(currentFsgid())
 {
-    if (!ownUmask())
+    ThreadCreds &t = threadCreds();
+    m_uid = t.fsuid;
+    m_gid = t.fsgid;
+    m_umask = t.umask;
+    if (!t.ownUmask)
         return;
     const bool same = uid == m_uid && gid == m_gid;
     if (!same && !canSwitch)
@@ -52,13 +58,18 @@ AsCaller::AsCaller(bool canSwitch, uid_t uid, gid_t gid, mode_t umask)
     if (!same) {
         ::setfsgid(gid);
         ::setfsuid(uid);
-        if (currentFsuid() != uid || currentFsgid() != gid) {
+        // setfsuid/setfsgid answer the previous id whether or not they worked.
+        if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != uid
+            || static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1))) != gid) {
             ::setfsuid(m_uid);
             ::setfsgid(m_gid);
             return;
         }
     }
-    m_umask = ::umask(umask);
+    m_switched = !same;
+    if (umask != m_umask)
+        ::umask(umask);
+    m_umaskSet = umask != m_umask;
     m_ok = true;
 }
 
@@ -66,9 +77,12 @@ AsCaller::~AsCaller()
 {
     if (!m_ok)
         return;
-    ::umask(m_umask);
-    ::setfsuid(m_uid);
-    ::setfsgid(m_gid);
+    if (m_umaskSet)
+        ::umask(m_umask);
+    if (m_switched) {
+        ::setfsuid(m_uid);
+        ::setfsgid(m_gid);
+    }
 }
 
 } // namespace strata::engine

@@ -30,8 +30,10 @@ public:
 
 private:
     bool m_ok = false;
-    uid_t m_uid;
-    gid_t m_gid;
+    bool m_switched = false;
+    bool m_umaskSet = false;
+    uid_t m_uid = 0;
+    gid_t m_gid = 0;
     mode_t m_umask = 0;
 };
 
