@@ -327,11 +327,18 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     if (isDir)
         i.opaque = false;
     // What the kernel cached for it changed (a merged dir's link count, a broken
-    // hard link's); attributes only, so no inode lock is needed on the kernel side.
+    // hard link's), and for a directory its cached listing too: one that is now
+    // copied up no longer lists the whiteouts of its layer (readdir.c
+    // ovl_dir_is_real). The page cache of a directory holds only that listing,
+    // which the kernel locks only while copying entries in or out, never across a
+    // request, so dropping it here cannot wait on the request being served.
     if (f.session && i.hashed && i.nlookup > 0)
-        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), isDir ? 0 : -1, 0);
     if (!i.hasOrigin && !isDir) {
-        // No origin (a lower hard link): the union object is now the upper file.
+        // No origin (a lower hard link): the union object is now the upper file,
+        // and the parent's listing shows its inode number.
+        if (f.session)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
         i.stIno = ust.st_ino;
         rekeyInode(f, i, ust.st_dev, ust.st_ino);
     }

@@ -61,9 +61,17 @@ void evictDownTo(Fs &f, size_t target)
             l.fd.reset();
         i->evicted.store(true, std::memory_order_release);
     }
+    // Nothing more to close: every further pass would walk the table in vain.
+    f.fdRetryAt = held - freed > f.fdBudget ? held - freed + f.fdBudget / 8 : 0;
     if (f.config.debug)
         std::fprintf(stderr, "strata-fuse: fd budget %zu: closed %zu idle fds (%zu held)\n", f.fdBudget, freed,
                      f.heldFds.load());
+}
+
+bool overBudget(const Fs &f)
+{
+    const size_t held = f.heldFds.load();
+    return held > f.fdBudget && held > f.fdRetryAt.load();
 }
 
 void takeFds(Fs &f, Inode &i, Inode &fresh)
@@ -175,16 +183,16 @@ void adoptFds(Fs &f, Inode &known, Inode &fresh)
 std::unique_lock<std::shared_mutex> lockTreeForChange(Fs &f)
 {
     std::unique_lock g(f.tree);
-    if (f.heldFds.load() > f.fdBudget)
+    if (overBudget(f))
         evictDownTo(f, f.fdBudget / 4 * 3);
     return g;
 }
 
 void relieveFdPressure(Fs &f, bool urgent)
 {
-    const size_t held = f.heldFds.load();
-    if (!urgent && held <= f.fdBudget)
+    if (!urgent && !overBudget(f))
         return;
+    const size_t held = f.heldFds.load();
     std::unique_lock g(f.tree);
     evictDownTo(f, urgent ? std::min(held, f.fdBudget) / 2 : f.fdBudget / 4 * 3);
 }

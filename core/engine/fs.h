@@ -43,6 +43,9 @@ struct Fs {
     // most allowed before idle ones are evicted, and a clock for least-recently-used.
     std::atomic<size_t> heldFds {0};
     size_t fdBudget = SIZE_MAX;
+    // After an eviction that could not get under the budget (the fds are held by
+    // directories and open files), no new pass before this many are held.
+    std::atomic<size_t> fdRetryAt {0};
     std::atomic<uint64_t> useClock {0};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).

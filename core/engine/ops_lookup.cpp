@@ -162,6 +162,11 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
         relieveFdPressure(f, true);
     }
     fi->fh = reinterpret_cast<uint64_t>(d.release());
+    // The kernel keeps the listing and serves later opendirs from it until the
+    // directory changes: every change goes through this mount, and the kernel
+    // drops the cache on each (fuse_dir_changed bumps the version it checks).
+    fi->cache_readdir = 1;
+    fi->keep_cache = 1;
     fuse_reply_open(req, fi);
 }
 
