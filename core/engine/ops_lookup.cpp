@@ -13,9 +13,34 @@ namespace strata::engine {
 
 namespace {
 
+// The merged listing, built at the first readdir (as ovl_iterate builds its cache
+// at position 0): an opendir the kernel answers from its listing cache costs no
+// directory reads.
 struct DirHandle {
+    bool built = false;
     std::vector<DirEntry> entries;
 };
+
+// Builds `d`'s listing once; 0 or the errno.
+int buildListing(Fs &f, Inode &dir, DirHandle &d)
+{
+    if (d.built)
+        return 0;
+    for (int attempt = 0;; ++attempt) {
+        std::shared_lock g(f.tree);
+        auto entries = mergedEntries(f, dir, true, nullptr, true);
+        if (entries) {
+            d.entries = std::move(*entries);
+            d.built = true;
+            return 0;
+        }
+        const int err = errOf(entries.error());
+        if ((err != EMFILE && err != ENFILE) || attempt > 0)
+            return err;
+        g.unlock();
+        relieveFdPressure(f, true); // out of fds: close idle ones, then once more
+    }
+}
 
 } // namespace
 
@@ -36,7 +61,7 @@ int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param 
     if (!r->inode)
         return ENOENT;
     Inode &i = internInode(f, std::move(r->inode));
-    auto st = inodeStat(f, i);
+    auto st = inodeStat(f, i, &r->st);
     if (!st) {
         forgetInode(f, i, 1);
         return st.error().code ? st.error().code : EIO;
@@ -142,26 +167,9 @@ void opReadlink(fuse_req_t req, fuse_ino_t ino)
     relieveFdPressure(f);
 }
 
-void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
+void opOpendir(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 {
-    Fs &f = fs(req);
-    auto d = std::make_unique<DirHandle>();
-    for (int attempt = 0;; ++attempt) {
-        std::shared_lock g(f.tree);
-        auto entries = mergedEntries(f, f.inode(ino), true, nullptr, true);
-        if (entries) {
-            d->entries = std::move(*entries);
-            break;
-        }
-        const int err = errOf(entries.error());
-        if ((err != EMFILE && err != ENFILE) || attempt > 0) {
-            fuse_reply_err(req, err);
-            return;
-        }
-        g.unlock();
-        relieveFdPressure(f, true);
-    }
-    fi->fh = reinterpret_cast<uint64_t>(d.release());
+    fi->fh = reinterpret_cast<uint64_t>(new DirHandle);
     // The kernel keeps the listing and serves later opendirs from it until the
     // directory changes: every change goes through this mount, and the kernel
     // drops the cache on each (fuse_dir_changed bumps the version it checks).
@@ -174,6 +182,10 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
 {
     Fs &f = fs(req);
     auto *d = reinterpret_cast<DirHandle *>(fi->fh);
+    if (const int err = buildListing(f, f.inode(ino), *d)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     std::vector<char> buf(size);
     size_t used = 0;
     for (size_t k = static_cast<size_t>(off); k < d->entries.size(); ++k) {

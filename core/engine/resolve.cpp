@@ -63,15 +63,15 @@ bool dirMarkedX(Fs &f, int dirfd)
 void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<ino_t> origin)
 {
     in.type = real.st_mode & S_IFMT;
-    const dev_t lowerDev = [&] {
+    const auto lowerDev = [&] {
         struct stat ls {};
         if (!f.layers.lowers.empty() && statFd(f.layers.lowers.front().get(), ls))
             return ls.st_dev;
         return real.st_dev;
-    }();
+    };
     if (in.upper.valid() && origin) {
         in.stIno = *origin;
-        in.keyDev = lowerDev;
+        in.keyDev = lowerDev();
         in.keyIno = *origin;
     } else if (in.upper.valid() && in.isDir() && !in.lowers.empty()) {
         // A merge dir reports its lower dir's inode (ovl_fix_origin stores the origin).
@@ -278,6 +278,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         }
     }
     r.inode = std::move(in);
+    r.st = top;
     return r;
 }
 
@@ -312,10 +313,12 @@ Result<void> initRoot(Fs &f)
     return {};
 }
 
-Result<struct stat> inodeStat(Fs &f, const Inode &i)
+Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real)
 {
     struct stat st {};
-    if (!statFd(i.realFd(), st))
+    if (real)
+        st = *real;
+    else if (!statFd(i.realFd(), st))
         return fail(sysError(errno, i.name, "stat"));
     st.st_ino = i.stIno;
     if (!i.indexName.empty())
