@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "copyup.h"
 
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace strata::engine {
@@ -200,7 +202,68 @@ void ensureImpure(Fs &f, Inode &dir)
         dir.impure = true;
 }
 
-Result<void> copyUp(Fs &f, Inode &i, bool truncate)
+StagedCopy::StagedCopy(Fs &f, Inode &i)
+    : m_f(f)
+    , m_i(i)
+    , m_lock(i.copyUpMutex)
+{ }
+
+StagedCopy::StagedCopy(StagedCopy &&o) noexcept
+    : m_f(o.m_f)
+    , m_i(o.m_i)
+    , m_lock(std::move(o.m_lock))
+    , m_tmp(std::exchange(o.m_tmp, std::string()))
+{ }
+
+StagedCopy::~StagedCopy()
+{
+    if (!m_tmp.empty())
+        ::unlinkat(m_f.workFd(), m_tmp.c_str(), 0);
+    if (m_lock.owns_lock())
+        m_i.copyingUp = false;
+}
+
+std::string StagedCopy::take()
+{
+    return std::exchange(m_tmp, std::string());
+}
+
+StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
+{
+    StagedCopy s(f, i);
+    if (truncate || f.readOnly() || i.isDir())
+        return s;
+    UniqueFd lower;
+    struct stat lst {};
+    {
+        std::shared_lock g(f.tree);
+        // A metacopy file's data lies elsewhere (Inode::data): copied under the lock.
+        if (ensureFds(f, i) || i.upper.valid() || i.lowers.empty() || i.metacopy)
+            return s;
+        // A dup of the O_PATH fd: opening it for reading may wait on the lower's
+        // filesystem (a FUSE or network lower), which must not hold the tree.
+        lower = UniqueFd(::fcntl(i.lowers.front().fd.get(), F_DUPFD_CLOEXEC, 0));
+        if (!lower || ::fstatat(lower.get(), "", &lst, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISREG(lst.st_mode) || lst.st_size == 0)
+            return s;
+        i.copyingUp = true; // keeps its fds through an eviction
+    }
+    UniqueFd src(::open(procPath(lower.get()).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src)
+        return s;
+    const std::string tmp = tempName(f);
+    UniqueFd dst(::openat(f.workFd(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
+    if (!dst)
+        return s;
+    if (!copyData(src.get(), dst.get(), lst.st_size) || (!f.config.volatileMode && ::fsync(dst.get()) != 0)) {
+        ::unlinkat(f.workFd(), tmp.c_str(), 0);
+        return s;
+    }
+    s.m_tmp = tmp;
+    return s;
+}
+
+Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
 {
     if (i.upper.valid())
         return linkUpName(f, i);
@@ -222,8 +285,11 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     // The parent may now hold non-pure upper objects (copy_up.c: set before the copy).
     ensureImpure(f, parent);
 
-    const std::string tmp = tempName(f);
-    auto staged = stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
+    // Data staged before the lock was taken is used as it is (the lower is
+    // read-only, so it is still its data); it becomes ours to clean up.
+    const bool usePre = pre && pre->ready() && S_ISREG(lst.st_mode) && !truncate;
+    const std::string tmp = usePre ? pre->take() : tempName(f);
+    auto staged = usePre ? Result<void>() : stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
     if (staged)
         staged = stageMetadata(f, i, lst, tmp);
     if (staged && isDir && !f.config.volatileMode) {
@@ -252,23 +318,31 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     i.upper = std::move(up);
     i.metacopy = false;
+    countUpperFd(f, i);
     if (isDir)
         i.opaque = false;
     // What the kernel cached for it changed (a merged dir's link count, a broken
-    // hard link's); attributes only, so no inode lock is needed on the kernel side.
+    // hard link's), and for a directory its cached listing too: one that is now
+    // copied up no longer lists the whiteouts of its layer (readdir.c
+    // ovl_dir_is_real). The page cache of a directory holds only that listing,
+    // which the kernel locks only while copying entries in or out, never across a
+    // request, so dropping it here cannot wait on the request being served.
     if (f.session && i.hashed && i.nlookup > 0)
-        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), isDir ? 0 : -1, 0);
     if (!i.hasOrigin && !isDir) {
-        // No origin (a lower hard link): the union object is now the upper file.
+        // No origin (a lower hard link): the union object is now the upper file,
+        // and the parent's listing shows its inode number.
+        if (f.session)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
         i.stIno = ust.st_ino;
         rekeyInode(f, i, ust.st_dev, ust.st_ino);
     }
     return {};
 }
 
-Result<void> copyUpData(Fs &f, Inode &i, bool truncate)
+Result<void> copyUpData(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
 {
-    if (auto r = copyUp(f, i, truncate); !r || !i.metacopy)
+    if (auto r = copyUp(f, i, truncate, pre); !r || !i.metacopy)
         return r;
     // An upper metacopy file gets its data in place, then loses the marker
     // (copy_up.c ovl_copy_up_meta_inode_data); a crash in between leaves the

@@ -57,6 +57,15 @@ struct Inode {
     uint64_t nlookup = 0;
     uint64_t childRefs = 0;
 
+    // fd budget (fdbudget.cpp): an idle non-directory's O_PATH fds may be closed
+    // (under Fs::tree exclusively) and reopened from parent + name on next use.
+    std::atomic<bool> evicted {false};
+    std::atomic<uint64_t> lastUse {0};
+    std::mutex fdMutex; // serialises reopening
+    unsigned heldFds = 0; // what this inode adds to Fs::heldFds
+    std::atomic<bool> copyingUp {false}; // data copy in progress without the tree lock: keep the fds
+    std::mutex copyUpMutex; // one staged data copy at a time (copyup.h StagedCopy)
+
     // Open files: one passthrough backing id per inode, shared by its opens.
     std::mutex openMutex;
     unsigned nopen = 0;

@@ -6,6 +6,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
@@ -93,7 +94,7 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     const bool exchange = flags & RENAME_EXCHANGE;
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
     Inode &newParent = f.inode(newParentIno);
     const bool samedir = &parent == &newParent;

@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "ovl/xattrnames.h"
 #include "resolve.h"
 #include "util/xattrio.h"
@@ -94,6 +95,10 @@ void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     std::vector<char> buf(size);
     const ssize_t n = Target(i).get(realName(f, name), size ? buf.data() : nullptr, size);
     if (n < 0)
@@ -109,6 +114,10 @@ void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     auto names = Target(i).list();
     if (!names) {
         fuse_reply_err(req, errOf(names.error()));
@@ -135,8 +144,10 @@ static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const c
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i))
+        return err;
     const std::string real = realName(f, name);
     // Removing an absent xattr of a lower object copies nothing up (ovl_xattr_set).
     if (remove && !i.upper.valid() && Target(i).get(real, nullptr, 0) < 0)

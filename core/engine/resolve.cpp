@@ -440,6 +440,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         }
     }
     r.inode = std::move(in);
+    r.st = top;
     return r;
 }
 
@@ -474,10 +475,12 @@ Result<void> initRoot(Fs &f)
     return {};
 }
 
-Result<struct stat> inodeStat(Fs &f, const Inode &i)
+Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real)
 {
     struct stat st {};
-    if (!statFd(i.realFd(), st))
+    if (real)
+        st = *real;
+    else if (!statFd(i.realFd(), st))
         return fail(sysError(errno, i.name, "stat"));
     st.st_ino = i.stIno;
     if (i.metacopy) {

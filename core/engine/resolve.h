@@ -21,6 +21,7 @@ namespace strata::engine {
 struct Resolved {
     std::unique_ptr<Inode> inode; // null: the name does not exist in the union
     bool upperWhiteout = false; // the upper holds a whiteout under this name
+    struct stat st {}; // the real object's stat, taken by the lookup
 };
 
 Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name);
@@ -29,8 +30,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name);
 Result<void> initRoot(Fs &f);
 
 // The union's stat of an inode: the real object's, with the kernel's st_ino and
-// nlink (1 for merged directories).
-Result<struct stat> inodeStat(Fs &f, const Inode &i);
+// nlink (1 for merged directories). `real`: the real object's stat when just taken.
+Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real = nullptr);
 
 struct DirEntry {
     std::string name;

@@ -8,8 +8,11 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <linux/capability.h>
 #include <sstream>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,6 +121,14 @@ bool UnionFixture::mountFuse(const std::vector<std::string> &extraOptions, bool 
         opts += "," + o;
     m_daemon = std::make_unique<QProcess>();
     m_daemon->setProcessChannelMode(QProcess::SeparateChannels);
+    if (m_fdLimit) {
+        const unsigned n = m_fdLimit;
+        m_daemon->setChildProcessModifier([n] {
+            const rlimit lim {n, n};
+            ::setrlimit(RLIMIT_NOFILE, &lim);
+            ::prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0);
+        });
+    }
     m_daemon->start(
         QString::fromStdString(fuseBinary()),
         {QStringLiteral("-f"), QStringLiteral("-o"), QString::fromStdString(opts), QString::fromStdString(mnt())});

@@ -38,6 +38,9 @@ public:
     std::string lowerdirOption() const;
     const TempDir &dir() const { return m_dir; }
 
+    // The next mountFuse() starts the daemon with RLIMIT_NOFILE at `n` (soft and
+    // hard) and without CAP_SYS_RESOURCE in its bounding set, so it cannot raise it.
+    void limitDaemonFds(unsigned n) { m_fdLimit = n; }
     // Starts strata-fuse -f on mnt(); true once the mount is live.
     bool mountFuse(const std::vector<std::string> &extraOptions = {}, bool readOnly = false);
     // Kernel overlayfs, redirect_dir=on, over the same directories.
@@ -57,6 +60,7 @@ private:
     int m_lowers;
     int m_dataLayers = 0;
     bool m_tmpfs = false;
+    unsigned m_fdLimit = 0;
     std::unique_ptr<QProcess> m_daemon;
     std::string m_log;
 };
