@@ -202,6 +202,14 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
         setParent(f, *src, &newParent, newname);
     if (exchange && !holdDst)
         setParent(f, *dst, &parent, name);
+    // A directory moved to another parent lists another "..": drop the listing the
+    // kernel keeps for it (the kernel changes the two parents' itself).
+    if (!samedir && f.session) {
+        if (src->isDir() && !holdSrc)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(*src), 0, 0);
+        if (exchange && dst->isDir() && !holdDst)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(*dst), 0, 0);
+    }
     return 0;
 }
 
