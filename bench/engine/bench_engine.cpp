@@ -85,8 +85,7 @@ std::vector<double> runEngine(const Engine &e, const std::string &base, const Si
     v.push_back(randomReadIops(mnt + "/big", s.randomReads));
     v.push_back(seqWriteMBps(mnt + "/written", s.bigMiB));
     v.push_back(copyUpFilesPerSec(mnt + "/copyup", s.copyupFiles));
-    // Every phase starts with the kernel's inode cache emptied: strata-fuse holds
-    // an O_PATH fd per inode the kernel remembers (RLIMIT_NOFILE bounds them).
+    // Every later phase starts cold (page cache and the kernel's inode cache).
     dropCaches();
     v.push_back(untarFilesPerSec(base + "/small.tar", mnt + "/untar", s.untarFiles, useTar));
     dropCaches();
@@ -169,23 +168,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "strata-bench-engine: needs root (kernel overlayfs mounts, drop_caches)\n");
         return 1;
     }
-    // strata-fuse keeps one O_PATH fd per inode the kernel has cached, so a phase
-    // touching more inodes than RLIMIT_NOFILE allows fails with EMFILE. Where the
-    // hard limit is low and cannot be raised, the tree and untar are cut to fit.
+    // strata-fuse runs with the limit it inherits from here (raising it if it can):
+    // past its fd budget it closes idle files' fds, so the full sizes run anyway.
     rlimit lim {};
     ::getrlimit(RLIMIT_NOFILE, &lim);
-    lim.rlim_cur = lim.rlim_max = std::max<rlim_t>(lim.rlim_max, 1 << 20);
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-    ::getrlimit(RLIMIT_NOFILE, &lim);
-    const int fit = static_cast<int>(std::min<rlim_t>(lim.rlim_max, 1 << 30)) * 3 / 4;
-    if (s.treeFiles + s.treeFiles / 100 > fit || s.untarFiles + s.untarFiles / 200 > fit) {
-        std::fprintf(stderr,
-                     "note: RLIMIT_NOFILE hard limit %llu here (cannot be raised): tree and untar cut to %d "
-                     "files, as strata-fuse holds an fd per cached inode\n",
-                     static_cast<unsigned long long>(lim.rlim_max), fit);
-        s.treeFiles = std::min(s.treeFiles, fit);
-        s.untarFiles = std::min(s.untarFiles, fit);
-    }
+    std::fprintf(stderr, "RLIMIT_NOFILE here: %llu (hard %llu)\n", static_cast<unsigned long long>(lim.rlim_cur),
+                 static_cast<unsigned long long>(lim.rlim_max));
     const bool useTar = ::access("/usr/bin/tar", X_OK) == 0;
     sh("mkdir -p '" + base + "'");
     generate(base, s, useTar);

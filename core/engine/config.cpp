@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include "mounts/overlayoptions.h"
+
 #include <charconv>
 #include <cstring>
 #include <unistd.h>
@@ -70,10 +72,13 @@ Result<void> applyOption(Config &c, const std::string &opt)
     if (key == "lowerdir") {
         if (auto r = needValue(); !r)
             return r;
-        auto dirs = splitLowerdirs(value);
+        // The kernel's own split (ovl_parse_param_split_lowerdirs): "\:" escapes
+        // a colon, "::" starts the data-only layers.
+        auto dirs = mounts::splitLowerdir(value);
         if (!dirs)
             return fail(dirs.error());
-        c.lowerdirs = std::move(*dirs);
+        c.lowerdirs = std::move(dirs->lowers);
+        c.datadirs = std::move(dirs->dataLayers);
     } else if (key == "upperdir") {
         if (auto r = needValue(); !r)
             return r;
@@ -128,7 +133,11 @@ Result<void> applyOption(Config &c, const std::string &opt)
             return fail(makeError("-o " + opt, "strata-fuse always works as redirect_dir=on", EINVAL));
     } else if (key == "index" && (value == "on" || value == "off")) {
         c.index = value == "on";
-    } else if (key == "index" || key == "metacopy" || key == "xino" || key == "nfs_export") {
+    } else if (key == "metacopy" && (value == "on" || value == "off")) {
+        c.metacopy = value == "on";
+    } else if (key == "verity" && value != "off") {
+        return fail(makeError("-o " + opt, "not supported by strata-fuse (only verity=off)", EINVAL));
+    } else if (key == "index" || key == "metacopy" || key == "xino" || key == "nfs_export" || key == "verity") {
         if (value != "off")
             return fail(makeError("-o " + opt, "not supported by strata-fuse yet (only " + key + "=off)", EINVAL));
     } else if (listed(kPassThrough, opt)) {
@@ -142,33 +151,6 @@ Result<void> applyOption(Config &c, const std::string &opt)
 }
 
 } // namespace
-
-Result<std::vector<std::string>> splitLowerdirs(const std::string &value)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    for (size_t i = 0; i < value.size(); ++i) {
-        if (value[i] == '\\' && i + 1 < value.size()) {
-            cur += value[++i];
-        } else if (value[i] == ':') {
-            if (i + 1 < value.size() && value[i + 1] == ':')
-                return fail(makeError("lowerdir=" + value,
-                                      "data-only lower layers (\"::\") are not supported by strata-fuse yet", EINVAL));
-            if (cur.empty())
-                return fail(makeError("lowerdir=" + value, "empty layer path", EINVAL));
-            out.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur += value[i];
-        }
-    }
-    if (cur.empty())
-        return fail(makeError("lowerdir=" + value, "empty layer path", EINVAL));
-    out.push_back(std::move(cur));
-    if (out.size() > 500)
-        return fail(makeError("lowerdir=", "too many lower directories, limit is 500", EINVAL));
-    return out;
-}
 
 Result<Config> parseArgs(int argc, char **argv)
 {
@@ -221,6 +203,8 @@ Result<Config> parseArgs(int argc, char **argv)
     }
     if (c.lowerdirs.empty())
         return fail(makeError("lowerdir=", "missing: at least one lower directory is needed", EINVAL));
+    if (c.metacopy && c.userxattr)
+        return fail(makeError("-o metacopy=on", "conflicting options: userxattr,metacopy=on (as the kernel)", EINVAL));
     if (c.upperdir.empty() != c.workdir.empty())
         return fail(makeError(c.upperdir.empty() ? "workdir=" : "upperdir=",
                               c.upperdir.empty() ? "workdir needs upperdir" : "upperdir needs workdir", EINVAL));
@@ -239,7 +223,8 @@ std::string usage(const char *argv0)
         + " -o lowerdir=L1[:L2...][,upperdir=U,workdir=W][,options] [-f] MOUNTPOINT\n"
           "       mount -t fuse.strata-fuse strata MOUNTPOINT -o lowerdir=...\n"
           "options:\n"
-          "  lowerdir=L1:L2     lower layers, top first (\\: escapes a colon)\n"
+          "  lowerdir=L1:L2::D1 lower layers, top first (\\: escapes a colon); after \"::\" data-only\n"
+          "                     layers, reached only by metacopy files' redirects\n"
           "  upperdir=U         writable layer; without it the union is read-only\n"
           "  workdir=W          staging dir on the same filesystem as U\n"
           "  passthrough=auto|on|off  FUSE passthrough (needs CAP_SYS_ADMIN)\n"
@@ -247,6 +232,7 @@ std::string usage(const char *argv0)
           "  userxattr          keep overlay metadata in user.overlay.*\n"
           "  volatile           skip fsync of copy-ups\n"
           "  index=on|off       keep lower hard links linked across copy-up (workdir/index)\n"
+          "  metacopy=on|off    follow metadata-only files (overlay.metacopy) to their data\n"
           "  fsname=NAME, allow_other, default_permissions, debug, timeout=SECONDS\n"
           "  -f                 stay in the foreground\n";
 }

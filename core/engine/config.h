@@ -17,6 +17,7 @@ enum class PassthroughMode { Auto, On, Off };
 
 struct Config {
     std::vector<std::string> lowerdirs; // top first, as in lowerdir=
+    std::vector<std::string> datadirs; // data-only layers, after "::" in lowerdir=
     std::string upperdir;
     std::string workdir;
     std::string mountpoint;
@@ -26,6 +27,10 @@ struct Config {
     unsigned threads = 0; // 0: libfuse's default
     bool userxattr = false;
     bool index = false; // index=on: lower hard links stay linked across copy-up
+    // metacopy=on: follow overlay.metacopy files to their data in the layers below
+    // (the kernel refuses with EPERM otherwise, except a lower file redirected into
+    // a data-only layer). The engine itself never writes metacopy copy-ups.
+    bool metacopy = false;
     bool volatileMode = false;
     bool debug = false;
     bool foreground = false;
@@ -42,9 +47,6 @@ struct Config {
 
 // Syntax only: unknown options, missing values and a missing mount point fail here.
 Result<Config> parseArgs(int argc, char **argv);
-
-// Splits a lowerdir= value on unescaped ':' ("\:" keeps a colon in a name).
-Result<std::vector<std::string>> splitLowerdirs(const std::string &value);
 
 std::string usage(const char *argv0);
 

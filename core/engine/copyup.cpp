@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "copyup.h"
 
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/filehandle.h"
 #include "ovl/whiteout.h"
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace strata::engine {
@@ -74,34 +76,24 @@ Result<void> copyData(int src, int dst, off_t size)
     return {};
 }
 
-// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr).
-// Symlinks are skipped: no path reaches a symlink's xattrs through an O_PATH fd
-// without following it, and user.* xattrs cannot exist on symlinks.
-Result<void> copyXattrs(Fs &f, int lowerFd, mode_t type, const std::string &tmp)
+// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr), a
+// symlink's own included: util/xattrio reaches them at the lower's name without
+// following it.
+Result<void> copyXattrs(Fs &f, const Inode &i, const std::string &tmp)
 {
-    if (S_ISLNK(type))
-        return {};
-    const std::string path = procPath(lowerFd);
-    ssize_t len = ::listxattr(path.c_str(), nullptr, 0);
-    if (len <= 0)
-        return {};
-    std::vector<char> names(static_cast<size_t>(len));
-    len = ::listxattr(path.c_str(), names.data(), names.size());
-    if (len < 0)
-        return fail(sysError(errno, "copy-up", "list lower xattrs"));
-    for (const char *n = names.data(); n < names.data() + len; n += std::strlen(n) + 1) {
-        const std::string name = n;
+    const auto place = xattrPlace(i, false);
+    if (!place)
+        return fail(makeError(i.name, "the lower object is no longer at its name", EIO));
+    auto names = listXattrsAt(place->dirfd, place->name);
+    if (!names)
+        return names.error().code == EOPNOTSUPP ? Result<void> {} : fail(names.error());
+    for (const auto &name : *names) {
         if (auto p = ovl::parseName(name); p && p->ns == f.layers.ns && p->escapeDepth == 0)
             continue;
-        ssize_t vlen = ::getxattr(path.c_str(), n, nullptr, 0);
-        if (vlen < 0)
+        auto value = getXattrAt(place->dirfd, place->name, name);
+        if (!value || !*value)
             continue;
-        std::string value(static_cast<size_t>(vlen), '\0');
-        vlen = ::getxattr(path.c_str(), n, value.data(), value.size());
-        if (vlen < 0)
-            continue;
-        value.resize(static_cast<size_t>(vlen));
-        if (auto r = setXattrAt(f.workFd(), tmp, name, value); !r) {
+        if (auto r = setXattrAt(f.workFd(), tmp, name, **value); !r) {
             const bool must = name.starts_with("security.") || name.starts_with("system.posix_acl");
             if (r.error().code != EOPNOTSUPP || must)
                 return fail(r.error());
@@ -128,11 +120,14 @@ Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::str
     const int lower = i.lowers.front().fd.get();
     switch (lst.st_mode & S_IFMT) {
     case S_IFREG: {
+        if (i.metacopy && !truncate && !i.data.valid())
+            return fail(makeError(i.name, "the data of this metacopy file is missing", i.dataErr ? i.dataErr : EIO));
         UniqueFd dst(::openat(work, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
         if (!dst)
             return fail(errnoError(errno, "create copy-up file", tmp));
         if (!truncate && lst.st_size > 0) {
-            UniqueFd src(::open(procPath(lower).c_str(), O_RDONLY | O_CLOEXEC));
+            // A metacopy copies its data from where the data is (always a full copy-up).
+            UniqueFd src(::open(procPath(i.metacopy ? i.data.get() : lower).c_str(), O_RDONLY | O_CLOEXEC));
             if (!src)
                 return fail(errnoError(errno, "open lower file", i.name));
             if (auto r = copyData(src.get(), dst.get(), lst.st_size); !r)
@@ -172,7 +167,7 @@ Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::s
         return fail(errnoError(errno, "chown copy-up", tmp));
     if (!S_ISLNK(lst.st_mode) && ::fchmodat(work, tmp.c_str(), lst.st_mode & 07777, 0) != 0)
         return fail(errnoError(errno, "chmod copy-up", tmp));
-    if (auto r = copyXattrs(f, lower, lst.st_mode, tmp); !r)
+    if (auto r = copyXattrs(f, i, tmp); !r)
         return r;
     // The kernel records the origin of directories and of files with one link
     // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
@@ -207,10 +202,71 @@ void ensureImpure(Fs &f, Inode &dir)
         dir.impure = true;
 }
 
-Result<void> copyUp(Fs &f, Inode &i, bool truncate)
+StagedCopy::StagedCopy(Fs &f, Inode &i)
+    : m_f(f)
+    , m_i(i)
+    , m_lock(i.copyUpMutex)
+{ }
+
+StagedCopy::StagedCopy(StagedCopy &&o) noexcept
+    : m_f(o.m_f)
+    , m_i(o.m_i)
+    , m_lock(std::move(o.m_lock))
+    , m_tmp(std::exchange(o.m_tmp, std::string()))
+{ }
+
+StagedCopy::~StagedCopy()
+{
+    if (!m_tmp.empty())
+        ::unlinkat(m_f.workFd(), m_tmp.c_str(), 0);
+    if (m_lock.owns_lock())
+        m_i.copyingUp = false;
+}
+
+std::string StagedCopy::take()
+{
+    return std::exchange(m_tmp, std::string());
+}
+
+StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
+{
+    StagedCopy s(f, i);
+    if (truncate || f.readOnly() || i.isDir())
+        return s;
+    UniqueFd lower;
+    struct stat lst {};
+    {
+        std::shared_lock g(f.tree);
+        // A metacopy file's data lies elsewhere (Inode::data): copied under the lock.
+        if (ensureFds(f, i) || i.upper.valid() || i.lowers.empty() || i.metacopy)
+            return s;
+        // A dup of the O_PATH fd: opening it for reading may wait on the lower's
+        // filesystem (a FUSE or network lower), which must not hold the tree.
+        lower = UniqueFd(::fcntl(i.lowers.front().fd.get(), F_DUPFD_CLOEXEC, 0));
+        if (!lower || ::fstatat(lower.get(), "", &lst, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISREG(lst.st_mode) || lst.st_size == 0)
+            return s;
+        i.copyingUp = true; // keeps its fds through an eviction
+    }
+    UniqueFd src(::open(procPath(lower.get()).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src)
+        return s;
+    const std::string tmp = tempName(f);
+    UniqueFd dst(::openat(f.workFd(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
+    if (!dst)
+        return s;
+    if (!copyData(src.get(), dst.get(), lst.st_size) || (!f.config.volatileMode && ::fsync(dst.get()) != 0)) {
+        ::unlinkat(f.workFd(), tmp.c_str(), 0);
+        return s;
+    }
+    s.m_tmp = tmp;
+    return s;
+}
+
+Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
 {
     if (i.upper.valid())
-        return {};
+        return linkUpName(f, i);
     if (f.readOnly())
         return fail(makeError(i.name, "read-only union", EROFS));
     if (!i.parent || i.lowers.empty())
@@ -229,8 +285,11 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     // The parent may now hold non-pure upper objects (copy_up.c: set before the copy).
     ensureImpure(f, parent);
 
-    const std::string tmp = tempName(f);
-    auto staged = stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
+    // Data staged before the lock was taken is used as it is (the lower is
+    // read-only, so it is still its data); it becomes ours to clean up.
+    const bool usePre = pre && pre->ready() && S_ISREG(lst.st_mode) && !truncate;
+    const std::string tmp = usePre ? pre->take() : tempName(f);
+    auto staged = usePre ? Result<void>() : stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
     if (staged)
         staged = stageMetadata(f, i, lst, tmp);
     if (staged && isDir && !f.config.volatileMode) {
@@ -258,17 +317,58 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate)
     struct stat ust {};
     ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     i.upper = std::move(up);
+    i.metacopy = false;
+    countUpperFd(f, i);
     if (isDir)
         i.opaque = false;
     // What the kernel cached for it changed (a merged dir's link count, a broken
-    // hard link's); attributes only, so no inode lock is needed on the kernel side.
+    // hard link's), and for a directory its cached listing too: one that is now
+    // copied up no longer lists the whiteouts of its layer (readdir.c
+    // ovl_dir_is_real). The page cache of a directory holds only that listing,
+    // which the kernel locks only while copying entries in or out, never across a
+    // request, so dropping it here cannot wait on the request being served.
     if (f.session && i.hashed && i.nlookup > 0)
-        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), isDir ? 0 : -1, 0);
     if (!i.hasOrigin && !isDir) {
-        // No origin (a lower hard link): the union object is now the upper file.
+        // No origin (a lower hard link): the union object is now the upper file,
+        // and the parent's listing shows its inode number.
+        if (f.session)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
         i.stIno = ust.st_ino;
         rekeyInode(f, i, ust.st_dev, ust.st_ino);
     }
+    return {};
+}
+
+Result<void> copyUpData(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
+{
+    if (auto r = copyUp(f, i, truncate, pre); !r || !i.metacopy)
+        return r;
+    // An upper metacopy file gets its data in place, then loses the marker
+    // (copy_up.c ovl_copy_up_meta_inode_data); a crash in between leaves the
+    // metacopy, which still shows the lower data.
+    if (!truncate) {
+        if (!i.data.valid())
+            return fail(makeError(i.name, "the data of this metacopy file is missing", i.dataErr ? i.dataErr : EIO));
+        struct stat ust {};
+        UniqueFd dst(::open(procPath(i.upper.get()).c_str(), O_WRONLY | O_CLOEXEC));
+        UniqueFd src(::open(procPath(i.data.get()).c_str(), O_RDONLY | O_CLOEXEC));
+        if (!dst || !src || ::fstat(dst.get(), &ust) != 0)
+            return fail(errnoError(errno, "open metacopy data", i.name));
+        if (auto r = copyData(src.get(), dst.get(), ust.st_size); !r)
+            return r;
+        if (!f.config.volatileMode && ::fsync(dst.get()) != 0)
+            return fail(errnoError(errno, "fsync copy-up", i.name));
+    }
+    if (!i.parent)
+        return fail(makeError(i.name, "metacopy copy-up without a parent", EIO));
+    if (auto r = removeXattrAt(i.parent->upper.get(), i.name, std::string(ovl::prefix(f.layers.ns)) + "metacopy");
+        !r && r.error().code != ENODATA)
+        return r;
+    i.metacopy = false;
+    i.data.reset();
+    if (f.session && i.hashed && i.nlookup > 0)
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0);
     return {};
 }
 

@@ -2,11 +2,45 @@
 #pragma once
 
 // Copy-up and whiteouts, written as kernel overlayfs writes them
-// (fs/overlayfs/copy_up.c, dir.c). All callers hold Fs::tree exclusively.
+// (fs/overlayfs/copy_up.c, dir.c). All callers hold Fs::tree exclusively, but
+// stageCopyUp().
 
 #include "fs.h"
 
+#include <mutex>
+
 namespace strata::engine {
+
+// A lower file's data, copied into workdir/work before the tree lock is taken,
+// for the copyUp() that follows. It holds the inode's copyUpMutex, so concurrent
+// copy-ups of one inode copy its data once (the second finds the upper in place);
+// what was staged and not used is removed when it goes.
+class StagedCopy {
+public:
+    StagedCopy(Fs &f, Inode &i);
+    StagedCopy(StagedCopy &&o) noexcept;
+    ~StagedCopy();
+    StagedCopy(const StagedCopy &) = delete;
+    StagedCopy &operator=(const StagedCopy &) = delete;
+    bool ready() const { return !m_tmp.empty(); }
+    // The temp name in work/, now the caller's.
+    std::string take();
+
+private:
+    friend StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate);
+    Fs &m_f;
+    Inode &m_i;
+    std::unique_lock<std::mutex> m_lock;
+    std::string m_tmp;
+};
+
+// Stages the data of a lower-only regular file without holding Fs::tree (only
+// briefly, shared, to look at the inode), so other requests go on while a large
+// file is copied. Call with no engine lock held, before locking the tree for the
+// copyUp(); nothing is staged when there is nothing to copy (an upper already, a
+// directory, an empty file, `truncate`) or the copy failed (copyUp() then tries
+// again under the lock and reports the error).
+StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate);
 
 // Gives `i` an upper object, parents first. Staged in workdir/work: the object is
 // created under a temp name, gets its data (copy_file_range, holes kept), owner,
@@ -14,7 +48,13 @@ namespace strata::engine {
 // with one link) and times, is fsynced, then renamed into place. A crash leaves
 // either no upper object or the complete one. `truncate`: the caller is about to
 // truncate, so no data is copied (open with O_TRUNC).
-Result<void> copyUp(Fs &f, Inode &i, bool truncate = false);
+// `pre`: data staged for `i` by stageCopyUp(), used instead of copying again.
+Result<void> copyUp(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre = nullptr);
+
+// copyUp, then, for a metacopy file, its data: an upper metacopy (written by a
+// kernel metacopy=on mount) gets the data in place. Before writes, truncation,
+// rename and link, which the engine never leaves metadata-only.
+Result<void> copyUpData(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre = nullptr);
 
 // A fresh "#<hex>" name in workdir/work (dir.c ovl_lookup_temp).
 std::string tempName(Fs &f);

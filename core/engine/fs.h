@@ -21,10 +21,13 @@ struct KeyHash {
 };
 
 // The engine's state. Locking, in order of acquisition:
+//   Inode::copyUpMutex  held while a file's data is staged without the tree lock
+//            and until the staged copy is in place (copyup.h StagedCopy).
 //   tree     shared by lookups, readdir, getattr; exclusive for every change of
 //            the union's shape (create, remove, rename, copy-up). Reads and
 //            writes through open files take no lock at all.
 //   table    the inode map and lookup counts.
+//   Inode::fdMutex    reopening an evicted inode's fds (fdbudget.cpp).
 //   Inode::openMutex  open count and passthrough backing id.
 struct Fs {
     Config config;
@@ -36,9 +39,19 @@ struct Fs {
     std::atomic<bool> passthrough {false}; // negotiated and still working
     std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
     std::atomic<unsigned> tempCounter {0};
+    // fd budget (fdbudget.cpp): O_PATH fds held by the inodes in the table, the
+    // most allowed before idle ones are evicted, and a clock for least-recently-used.
+    std::atomic<size_t> heldFds {0};
+    size_t fdBudget = SIZE_MAX;
+    // After an eviction that could not get under the budget (the fds are held by
+    // directories and open files), no new pass before this many are held.
+    std::atomic<size_t> fdRetryAt {0};
+    std::atomic<uint64_t> useClock {0};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
     bool posixAcl = false;
+    // Creations can take any caller's fsuid/fsgid (callercreds.h).
+    bool canSwitchCreds = false;
     fuse_session *session = nullptr;
 
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }

@@ -36,22 +36,15 @@ void writeNlink(Fs &f, const Inode &i, unsigned nlink, bool relativeToLower)
 
 } // namespace
 
-void attachIndex(Fs &f, Inode &i, const struct stat &top, std::optional<ino_t> &origin)
+void attachIndex(Fs &f, Inode &i, const struct stat &top, const ovl::FileHandle *upperOrigin,
+                 std::optional<ino_t> &origin)
 {
     if (!f.config.index || !f.layers.index.valid() || S_ISDIR(top.st_mode) || top.st_nlink <= 1)
         return;
     if (i.upper.valid()) {
         // An upper alias: the index entry is named after its origin.
-        if (!i.hasOrigin || !i.parent || !i.parent->upper.valid())
-            return;
-        auto raw = ovl::XattrReader(i.parent->upper.get(), i.name, f.layers.ns).raw(ovl::Attr::Origin);
-        if (!raw || !*raw || (*raw)->empty())
-            return;
-        const std::string &bytes = **raw;
-        auto fh = ovl::decodeFileHandle(
-            std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
-        if (fh)
-            i.indexName = ovl::indexName(*fh);
+        if (upperOrigin)
+            i.indexName = ovl::indexName(*upperOrigin);
         return;
     }
     if (i.lowers.empty())
@@ -120,6 +113,15 @@ Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name
         return fail(sysError(errno, name, "link up from the index"));
     writeNlink(f, i, nlink, false);
     return {};
+}
+
+Result<void> linkUpName(Fs &f, Inode &i)
+{
+    if (i.indexName.empty() || !i.upper.valid() || !i.parent || !i.hashed)
+        return {};
+    if (auto r = copyUp(f, *i.parent); !r)
+        return r;
+    return ensureAlias(f, i, *i.parent, i.name);
 }
 
 void storeUnionNlink(Fs &f, const Inode &i, unsigned nlink)

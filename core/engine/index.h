@@ -10,6 +10,7 @@
 // exclusively, except the read-only unionNlink().
 
 #include "fs.h"
+#include "ovl/filehandle.h"
 
 #include <optional>
 
@@ -18,8 +19,10 @@ namespace strata::engine {
 // For a non-directory just resolved: with index=on, a lower-only object with
 // several links gets its index name (and the index entry as its upper when another
 // name was copied up already, `origin` then set to the lower inode); an upper with
-// an origin and several links gets the index name of that origin.
-void attachIndex(Fs &f, Inode &i, const struct stat &top, std::optional<ino_t> &origin);
+// an origin (`upperOrigin`, decoded by the lookup) and several links gets the index
+// name of that origin.
+void attachIndex(Fs &f, Inode &i, const struct stat &top, const ovl::FileHandle *upperOrigin,
+                 std::optional<ino_t> &origin);
 
 // The union link count: overlay.nlink applied for an indexed inode, else `real`.
 unsigned unionNlink(Fs &f, const Inode &i, unsigned real);
@@ -31,6 +34,11 @@ Result<void> installIndexed(Fs &f, Inode &i, Inode &parent, const std::string &t
 // Makes sure the name `parent`/`name` of an indexed inode has its upper alias (a
 // hard link of the index entry), as ovl_link_up does before a rename moves it.
 Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name);
+
+// An indexed inode shown through its index entry gets its upper alias at the name
+// it was last looked up by (its parents copied up first), as ovl_copy_up links up
+// the name being written (ovl_link_up); nothing for other inodes.
+Result<void> linkUpName(Fs &f, Inode &i);
 
 // The union link count of an indexed inode changed to `nlink` (a name was linked
 // or removed): stored as "U+N"; at 0 the index entry is removed.

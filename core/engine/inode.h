@@ -8,6 +8,7 @@
 
 #include "util/uniquefd.h"
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -39,6 +40,15 @@ struct Inode {
     bool hasOrigin = false;
     std::string redirect; // overlay.redirect of the upper dir, as stored ("" when none)
     std::string indexName; // index=on, a lower with several links: its workdir/index entry
+    // Metacopy (overlay.metacopy on the upper or on the top lower file): the object
+    // shows its own metadata and the data of `data`, a regular file in a lower
+    // layer below or in a data-only layer (namei.c ovl_lookup: the lower stack
+    // keeps the top metacopy and the data, nothing in between).
+    bool metacopy = false;
+    UniqueFd data; // O_PATH; invalid when the data-only lookup failed (dataErr)
+    int dataErr = 0; // errno for opening: the kernel's lazy data lookup failed
+    bool dataInDataLayer = false; // found in a data-only layer (looked up lazily by the kernel)
+    std::atomic<bool> dataOpened {false}; // since then st_blocks is the data's (ovl_getattr)
     Inode *parent = nullptr; // last known union parent (holds a ref); null for the root
     std::string name; // last known name in parent
     bool hashed = false; // in the table (set by internInode); false once unlinked or replaced
@@ -46,6 +56,15 @@ struct Inode {
     // Lookup counting (kernel nlookup plus children holding a parent ref).
     uint64_t nlookup = 0;
     uint64_t childRefs = 0;
+
+    // fd budget (fdbudget.cpp): an idle non-directory's O_PATH fds may be closed
+    // (under Fs::tree exclusively) and reopened from parent + name on next use.
+    std::atomic<bool> evicted {false};
+    std::atomic<uint64_t> lastUse {0};
+    std::mutex fdMutex; // serialises reopening
+    unsigned heldFds = 0; // what this inode adds to Fs::heldFds
+    std::atomic<bool> copyingUp {false}; // data copy in progress without the tree lock: keep the fds
+    std::mutex copyUpMutex; // one staged data copy at a time (copyup.h StagedCopy)
 
     // Open files: one passthrough backing id per inode, shared by its opens.
     std::mutex openMutex;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fs.h"
 
+#include "fdbudget.h"
+
 namespace strata::engine {
 
 namespace {
@@ -11,6 +13,7 @@ void releaseLocked(Fs &f, Inode *i)
 {
     while (i && i != &f.root && i->nlookup == 0 && i->childRefs == 0) {
         Inode *parent = i->parent;
+        uncountFds(f, *i);
         if (i->hashed) {
             auto it = f.inodes.find({i->keyDev, i->keyIno});
             if (it != f.inodes.end() && it->second.get() == i) {
@@ -26,14 +29,14 @@ void releaseLocked(Fs &f, Inode *i)
     }
 }
 
-} // namespace
-
-Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh)
+// The inode under fresh's identity with one more lookup on it: the known one
+// (`isKnown`), or `fresh` itself, now in the table. Fs::table held.
+Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
 {
-    std::lock_guard g(f.table);
     auto key = std::make_pair(fresh->keyDev, fresh->keyIno);
     auto it = f.inodes.find(key);
-    if (it != f.inodes.end()) {
+    isKnown = it != f.inodes.end();
+    if (isKnown) {
         Inode &known = *it->second;
         ++known.nlookup;
         // The latest name is the one a copy-up will use.
@@ -54,8 +57,27 @@ Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh)
     i.hashed = true;
     if (i.parent)
         ++i.parent->childRefs;
+    countFds(f, i);
     f.inodes.emplace(key, std::move(fresh));
     return i;
+}
+
+} // namespace
+
+Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh)
+{
+    bool isKnown = false;
+    Inode *i;
+    {
+        std::lock_guard g(f.table);
+        i = &internLocked(f, fresh, isKnown);
+    }
+    // Outside the table lock: reopening takes Inode::fdMutex, which ranks above it.
+    if (isKnown)
+        adoptFds(f, *i, *fresh);
+    else
+        touchInode(f, *i);
+    return *i;
 }
 
 void forgetInode(Fs &f, Inode &i, uint64_t n)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "layers.h"
 
-#include "nsdetect.h"
+#include "indexcheck.h"
+
+#include "ovl/filehandle.h"
+#include "ovl/nsscan.h"
 #include "ovl/workdir.h"
 #include "util/xattrio.h"
 #include "validate.h"
@@ -44,19 +47,23 @@ void removeBelow(int dirfd)
             continue;
         names.emplace_back(n, e->d_type == DT_DIR);
     }
-    for (const auto &[n, isDir] : names) {
-        if (isDir) {
-            const int sub = ::openat(dirfd, n.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0) {
-                removeBelow(sub);
-                ::close(sub);
-            }
-            ::unlinkat(dirfd, n.c_str(), AT_REMOVEDIR);
-        } else {
-            ::unlinkat(dirfd, n.c_str(), 0);
-        }
-    }
+    for (const auto &[n, isDir] : names)
+        removeEntry(dirfd, n, isDir);
     ::closedir(d);
+}
+
+void removeEntry(int dirfd, const std::string &name, bool isDir)
+{
+    if (!isDir) {
+        ::unlinkat(dirfd, name.c_str(), 0);
+        return;
+    }
+    const int sub = ::openat(dirfd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub >= 0) {
+        removeBelow(sub);
+        ::close(sub);
+    }
+    ::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR);
 }
 
 Result<Layers> openLayers(const Config &c)
@@ -66,7 +73,20 @@ Result<Layers> openLayers(const Config &c)
         auto fd = openDir(p);
         if (!fd)
             return fail(fd.error());
+        // Which lower an origin handle names, by its fs uuid, and that layer's
+        // device: the inode key of copied-up objects (resolve.cpp originDev).
+        struct stat st {};
+        ::fstat(fd->get(), &st);
+        l.lowerDev.push_back(st.st_dev);
+        auto fh = ovl::handleOfFd(fd->get());
+        l.lowerUuid.push_back(fh ? fh->uuid : std::array<uint8_t, 16> {});
         l.lowers.push_back(std::move(*fd));
+    }
+    for (const auto &p : c.datadirs) {
+        auto fd = openDir(p);
+        if (!fd)
+            return fail(fd.error());
+        l.data.push_back(std::move(*fd));
     }
     l.ns = c.userxattr || !hasSysAdmin() ? ovl::Namespace::User : ovl::Namespace::Trusted;
     if (c.readOnly())
@@ -78,7 +98,11 @@ Result<Layers> openLayers(const Config &c)
     l.upper = std::move(*upper);
     // An upper written with userxattr (user.overlay.* and no trusted.overlay.*)
     // stays in that namespace, or its whiteouts and redirects would be ignored.
-    if (l.ns == ovl::Namespace::Trusted && detectUpperNamespace(l.upper.get()) == ovl::Namespace::User) {
+    // The namespace whose names are on more objects wins, not "any trusted.overlay.*":
+    // a mount in one namespace copies the other's names up from a lower as plain
+    // xattrs (the kernel with userxattr copies a lower's trusted.overlay.opaque).
+    const ovl::NamespaceCount seen = ovl::countNamespaces(l.upper.get(), 4096, false);
+    if (l.ns == ovl::Namespace::Trusted && seen.user > seen.trusted) {
         l.ns = ovl::Namespace::User;
         if (c.debug)
             std::fprintf(stderr, "strata-fuse: %s uses user.overlay.* xattrs: keeping to them\n", c.upperdir.c_str());
@@ -127,6 +151,8 @@ Result<Layers> openLayers(const Config &c)
                                   + (l.ns == ovl::Namespace::Trusted ? ": try -o userxattr" : ""),
                               r.error().code));
     (void)removeXattrAt(l.work.get(), ".", probe);
+    if (auto r = verifyIndexAtMount(c, l); !r)
+        return fail(r.error());
     return l;
 }
 

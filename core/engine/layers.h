@@ -5,6 +5,9 @@
 #include "ovl/xattrnames.h"
 #include "util/uniquefd.h"
 
+#include <array>
+#include <cstdint>
+#include <string>
 #include <sys/types.h>
 #include <vector>
 
@@ -14,6 +17,9 @@ namespace strata::engine {
 // to these fds, never to a path that could be swapped underneath.
 struct Layers {
     std::vector<UniqueFd> lowers; // O_PATH roots, top first
+    std::vector<dev_t> lowerDev; // st_dev of each lower root
+    std::vector<std::array<uint8_t, 16>> lowerUuid; // its filesystem uuid (as in file handles), zero if none
+    std::vector<UniqueFd> data; // data-only layer roots (O_PATH), never merged by path
     UniqueFd upper; // O_PATH root; invalid when read-only
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
     UniqueFd index; // workdir/index (O_PATH) with index=on, persistent
@@ -30,5 +36,7 @@ Result<Layers> openLayers(const Config &c);
 // Removes everything below a directory the engine owns (work/ entries, a
 // replaced directory holding only whiteouts). Stays on one filesystem.
 void removeBelow(int dirfd);
+// Removes dirfd/name, a whole tree when `isDir`.
+void removeEntry(int dirfd, const std::string &name, bool isDir);
 
 } // namespace strata::engine

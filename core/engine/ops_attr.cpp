@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <fcntl.h>
@@ -61,10 +62,17 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
         return;
     }
     Inode &i = f.inode(ino);
-    std::unique_lock g(f.tree);
     // Every attribute change copies up first (inode.c ovl_setattr); a size change
-    // copies the data too, then truncates.
-    if (auto r = copyUp(f, i); !r) {
+    // copies the data too, then truncates (none to copy when truncating to 0, as
+    // with O_TRUNC). The data is staged before the lock.
+    const bool toZero = (valid & FUSE_SET_ATTR_SIZE) && attr->st_size == 0;
+    StagedCopy staged = stageCopyUp(f, i, toZero);
+    auto g = lockTreeForChange(f);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    if (auto r = (valid & FUSE_SET_ATTR_SIZE) ? copyUpData(f, i, toZero, &staged) : copyUp(f, i, false, &staged); !r) {
         fuse_reply_err(req, r.error().code ? r.error().code : EIO);
         return;
     }
@@ -77,6 +85,8 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
     else
         fuse_reply_attr(req, &*st, f.config.timeout);
+    g.unlock();
+    relieveFdPressure(f);
 }
 
 } // namespace strata::engine

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ops.h"
 
+#include "callercreds.h"
 #include "copyup.h"
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
@@ -9,6 +11,7 @@
 
 #include <cstdio>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -29,18 +32,93 @@ struct NewObject {
     fuse_file_info *fi = nullptr; // create(): open the new file
 };
 
-// Creates the object under a temp name in workdir/work with its final owner,
-// mode and opaque marker, then renames it into place: over a whiteout
-// (dir.c ovl_create_over_whiteout, a directory exchanged with it and marked
-// opaque), or where nothing is. A directory made inside a merge directory is
-// opaque too (ovl_create_upper with redirect_dir=on), so lookups stop there.
+// Makes the object `name` in `at` with mode `perm`; for create() opens it (*fd).
+int makeObject(int at, const char *name, const NewObject &o, mode_t perm, UniqueFd &fd)
+{
+    const mode_t type = o.mode & S_IFMT;
+    switch (type) {
+    case S_IFREG:
+        if (o.fi) {
+            fd = UniqueFd(::openat(at, name, (o.fi->flags | O_CREAT | O_EXCL | O_CLOEXEC) & ~O_NOFOLLOW, perm));
+            return fd ? 0 : errno;
+        }
+        return ::mknodat(at, name, S_IFREG | perm, 0) == 0 ? 0 : errno;
+    case S_IFDIR:
+        return ::mkdirat(at, name, perm) == 0 ? 0 : errno;
+    case S_IFLNK:
+        return ::symlinkat(o.link, at, name) == 0 ? 0 : errno;
+    default:
+        return ::mknodat(at, name, type | perm, o.rdev) == 0 ? 0 : errno;
+    }
+}
+
+// The inode of an object just made at `name` in parent's upper: pure upper, with
+// nothing below it (the name was free in every layer, or the object is opaque or
+// not a directory), so it is built from its stat rather than looked up again.
+int enterCreated(Fs &f, Inode &parent, const char *name, bool opaque, fuse_entry_param &e)
+{
+    UniqueFd fd(::openat(parent.upper.get(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (!fd || ::fstatat(fd.get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+        return errno;
+    auto in = std::make_unique<Inode>();
+    in->parent = &parent;
+    in->name = name;
+    in->upper = std::move(fd);
+    in->type = st.st_mode & S_IFMT;
+    in->opaque = opaque;
+    in->stIno = st.st_ino;
+    in->keyDev = st.st_dev;
+    in->keyIno = st.st_ino;
+    fillEntry(f, internInode(f, std::move(in)), st, e);
+    return 0;
+}
+
+// Where no whiteout is at the name, the object is made in place as the caller
+// (ovl_create_upper): owned by the caller from the start and given its mode
+// through the caller's umask (or the parent's default ACL) by the filesystem, as
+// the kernel's upper gets it. Empty when the caller's ids cannot be taken.
+std::optional<int> createInPlace(Fs &f, fuse_req_t req, Inode &parent, const char *name, const NewObject &o,
+                                 fuse_entry_param &e, int *openFd)
+{
+    const fuse_ctx *ctx = fuse_req_ctx(req);
+    const int pdir = parent.upper.get();
+    UniqueFd fd;
+    int err = 0;
+    {
+        // The kernel sends modes already masked unless it left the umask to us.
+        AsCaller as(f.canSwitchCreds, ctx->uid, ctx->gid, f.posixAcl ? ctx->umask : 0);
+        if (!as.ok())
+            return std::nullopt;
+        err = makeObject(pdir, name, o, o.mode & 07777, fd);
+    }
+    if (err)
+        return err;
+    const bool opaque = (o.mode & S_IFMT) == S_IFDIR && parent.merged();
+    if (opaque)
+        if (auto r = ovl::setOpaque(pdir, name, f.layers.ns, ovl::Opaque::Yes); !r) {
+            ::unlinkat(pdir, name, AT_REMOVEDIR);
+            return errOf(r.error());
+        }
+    err = enterCreated(f, parent, name, opaque, e);
+    if (err == 0 && openFd)
+        *openFd = fd.release();
+    return err;
+}
+
+// Creates the object: in place where nothing is at the name, else under a temp
+// name in workdir/work with its final owner, mode and opaque marker, then renamed
+// into place: over a whiteout (dir.c ovl_create_over_whiteout, a directory
+// exchanged with it and marked opaque), or where the caller's ids cannot be taken.
+// A directory made inside a merge directory is opaque too (ovl_create_upper with
+// redirect_dir=on), so lookups stop there.
 int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const NewObject &o, fuse_entry_param &e,
                  int *openFd)
 {
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
@@ -48,6 +126,9 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
         return EEXIST;
     if (auto r = copyUp(f, parent); !r)
         return errOf(r.error());
+    if (!whiteout)
+        if (auto done = createInPlace(f, req, parent, name, o, e, openFd))
+            return *done;
     const int pdir = parent.upper.get();
     const int work = f.workFd();
     const fuse_ctx *ctx = fuse_req_ctx(req);
@@ -70,27 +151,8 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     const std::string tmp = direct ? std::string(name) : tempName(f);
     const int at = direct ? pdir : work;
     UniqueFd fd;
-    int rc = 0;
-    switch (type) {
-    case S_IFREG:
-        if (o.fi) {
-            fd = UniqueFd(::openat(at, tmp.c_str(), (o.fi->flags | O_CREAT | O_EXCL | O_CLOEXEC) & ~O_NOFOLLOW, perm));
-            rc = fd ? 0 : -1;
-        } else {
-            rc = ::mknodat(at, tmp.c_str(), S_IFREG | perm, 0);
-        }
-        break;
-    case S_IFDIR:
-        rc = ::mkdirat(at, tmp.c_str(), perm);
-        break;
-    case S_IFLNK:
-        rc = ::symlinkat(o.link, at, tmp.c_str());
-        break;
-    default:
-        rc = ::mknodat(at, tmp.c_str(), type | perm, o.rdev);
-    }
-    if (rc != 0)
-        return errno;
+    if (const int err = makeObject(at, tmp.c_str(), o, perm, fd))
+        return err;
     auto cleanup = [&](int err) {
         ::unlinkat(at, tmp.c_str(), type == S_IFDIR ? AT_REMOVEDIR : 0);
         return err;
@@ -100,7 +162,8 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     // chown cleared set-id bits; an inherited ACL already made the mode.
     if (type != S_IFLNK && !inherit && ::fchmodat(at, tmp.c_str(), perm, 0) != 0)
         return cleanup(errno);
-    if (type == S_IFDIR && (whiteout || parent.merged()))
+    const bool opaque = type == S_IFDIR && (whiteout || parent.merged());
+    if (opaque)
         if (auto r = ovl::setOpaque(at, tmp, f.layers.ns, ovl::Opaque::Yes); !r)
             return cleanup(errOf(r.error()));
     if (direct) {
@@ -112,7 +175,7 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     } else if (::renameat2(work, tmp.c_str(), pdir, name, whiteout ? 0 : RENAME_NOREPLACE) != 0) {
         return cleanup(errno);
     }
-    const int err = lookupEntry(f, parent, name, e);
+    const int err = enterCreated(f, parent, name, opaque, e);
     if (err == 0 && openFd)
         *openFd = fd.release();
     return err;
@@ -120,10 +183,12 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
 
 void replyCreated(fuse_req_t req, int err, const fuse_entry_param &e)
 {
+    Fs &f = fs(req); // a replied request is gone
     if (err)
         fuse_reply_err(req, err);
     else
         fuse_reply_entry(req, &e);
+    relieveFdPressure(f);
 }
 
 // Forget the name's inode in the table once its last name is gone.
@@ -150,6 +215,7 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, 
     }
     setupOpen(req, f, f.inode(e.ino), fd, true, fi);
     fuse_reply_create(req, &e, fi);
+    relieveFdPressure(f);
 }
 
 void opMknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
@@ -187,7 +253,7 @@ static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bo
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
     std::unique_ptr<Inode> hold;
     Inode *child = childFor(f, parent, name, hold, nullptr);

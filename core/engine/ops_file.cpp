@@ -2,6 +2,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <cstdio>
@@ -70,21 +71,49 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
                 return;
             }
         }
-        std::unique_lock g(f.tree);
-        if (auto r = copyUp(f, i, fi->flags & O_TRUNC); !r) {
+        // The data is copied before the tree is locked: a large copy-up stalls
+        // only other writers of this file.
+        StagedCopy staged = stageCopyUp(f, i, fi->flags & O_TRUNC);
+        auto g = lockTreeForChange(f);
+        if (const int err = ensureFds(f, i)) {
+            fuse_reply_err(req, err);
+            return;
+        }
+        if (auto r = copyUpData(f, i, fi->flags & O_TRUNC, &staged); !r) {
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
             return;
         }
     }
     std::shared_lock g(f.tree);
     const int flags = fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW);
-    const int fd = ::open(procPath(i.realFd()).c_str(), flags | O_CLOEXEC);
-    if (fd < 0) {
-        fuse_reply_err(req, errno);
-        return;
+    int fd = -1;
+    for (int attempt = 0; fd < 0; ++attempt) {
+        if (const int err = ensureFds(f, i)) {
+            fuse_reply_err(req, err);
+            return;
+        }
+        // A metacopy file (only ever opened for reading here) reads its data file.
+        if (i.metacopy && !i.data.valid()) {
+            fuse_reply_err(req, i.dataErr ? i.dataErr : EIO);
+            return;
+        }
+        fd = ::open(procPath(i.metacopy ? i.data.get() : i.realFd()).c_str(), flags | O_CLOEXEC);
+        if (fd < 0 && ((errno != EMFILE && errno != ENFILE) || attempt > 0)) {
+            fuse_reply_err(req, errno);
+            return;
+        }
+        if (fd < 0) { // out of fds: close idle ones, then once more
+            g.unlock();
+            relieveFdPressure(f, true);
+            g.lock();
+        }
     }
-    setupOpen(req, f, i, fd, i.upper.valid(), fi);
+    if (i.metacopy && !i.dataOpened.exchange(true) && i.dataInDataLayer && f.session && i.hashed)
+        fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), -1, 0); // st_blocks now the data's
+    setupOpen(req, f, i, fd, i.upper.valid() && !i.metacopy, fi);
     fuse_reply_open(req, fi);
+    g.unlock();
+    relieveFdPressure(f); // the open may have reopened an evicted inode
 }
 
 void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info *fi)
@@ -111,7 +140,10 @@ void opWriteBuf(fuse_req_t req, fuse_ino_t, fuse_bufvec *in, off_t off, fuse_fil
 
 void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 {
-    const int rc = ::close(::dup(static_cast<int>(fi->fh)));
+    // What close(2) of the real file would report (a network upper); without a
+    // spare fd for the dup there is nothing to report.
+    const int copy = ::dup(static_cast<int>(fi->fh));
+    const int rc = copy < 0 ? 0 : ::close(copy);
     fuse_reply_err(req, rc == -1 ? errno : 0);
 }
 

@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "index.h"
 #include "resolve.h"
 
@@ -19,16 +20,18 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
 {
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &src = f.inode(ino);
     Inode &newParent = f.inode(newParentIno);
     if (src.isDir())
         return EPERM;
+    if (const int err = ensureFds(f, src))
+        return err;
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
     if (childFor(f, newParent, newname, hold, &whiteout))
         return EEXIST;
-    if (auto r = copyUp(f, src); !r)
+    if (auto r = copyUpData(f, src); !r)
         return errOf(r.error());
     if (auto r = copyUp(f, newParent); !r)
         return errOf(r.error());
@@ -71,6 +74,7 @@ void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *ne
         fuse_reply_err(req, err);
     else
         fuse_reply_entry(req, &e);
+    relieveFdPressure(f);
 }
 
 } // namespace strata::engine

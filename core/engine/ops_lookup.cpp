@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ops.h"
 
+#include "fdbudget.h"
 #include "resolve.h"
 
 #include <climits>
@@ -12,9 +13,34 @@ namespace strata::engine {
 
 namespace {
 
+// The merged listing, built at the first readdir (as ovl_iterate builds its cache
+// at position 0): an opendir the kernel answers from its listing cache costs no
+// directory reads.
 struct DirHandle {
+    bool built = false;
     std::vector<DirEntry> entries;
 };
+
+// Builds `d`'s listing once; 0 or the errno.
+int buildListing(Fs &f, Inode &dir, DirHandle &d)
+{
+    if (d.built)
+        return 0;
+    for (int attempt = 0;; ++attempt) {
+        std::shared_lock g(f.tree);
+        auto entries = mergedEntries(f, dir, true, nullptr, true);
+        if (entries) {
+            d.entries = std::move(*entries);
+            d.built = true;
+            return 0;
+        }
+        const int err = errOf(entries.error());
+        if ((err != EMFILE && err != ENFILE) || attempt > 0)
+            return err;
+        g.unlock();
+        relieveFdPressure(f, true); // out of fds: close idle ones, then once more
+    }
+}
 
 } // namespace
 
@@ -34,8 +60,13 @@ int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param 
         return r.error().code ? r.error().code : EIO;
     if (!r->inode)
         return ENOENT;
+    // The lookup's own stat answers only for the object it found: an inode already
+    // known under this identity (a hard link's other name, an indexed copy-up)
+    // may live elsewhere now.
+    const Inode *fresh = r->inode.get();
+    const bool ownStat = r->inode->indexName.empty();
     Inode &i = internInode(f, std::move(r->inode));
-    auto st = inodeStat(f, i);
+    auto st = inodeStat(f, i, &i == fresh && ownStat ? &r->st : nullptr);
     if (!st) {
         forgetInode(f, i, 1);
         return st.error().code ? st.error().code : EIO;
@@ -51,8 +82,10 @@ Inode *childFor(Fs &f, Inode &parent, const std::string &name, std::unique_ptr<I
         *upperWhiteout = r && r->upperWhiteout;
     if (!r || !r->inode)
         return nullptr;
-    if (Inode *known = findInode(f, r->inode->keyDev, r->inode->keyIno))
+    if (Inode *known = findInode(f, r->inode->keyDev, r->inode->keyIno)) {
+        adoptFds(f, *known, *r->inode);
         return known;
+    }
     hold = std::move(r->inode);
     return hold.get();
 }
@@ -62,9 +95,16 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     Fs &f = fs(req);
     fuse_entry_param e {};
     int err;
-    {
-        std::shared_lock g(f.tree);
-        err = lookupEntry(f, f.inode(parent), name, e);
+    for (int attempt = 0;; ++attempt) {
+        {
+            std::shared_lock g(f.tree);
+            err = lookupEntry(f, f.inode(parent), name, e);
+        }
+        // Out of fds in spite of the budget (many directories, open files): close
+        // idle ones and try once more rather than fail the lookup.
+        if ((err != EMFILE && err != ENFILE) || attempt > 0)
+            break;
+        relieveFdPressure(f, true);
     }
     if (err == ENOENT) {
         e = {};
@@ -75,6 +115,7 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     } else {
         fuse_reply_entry(req, &e);
     }
+    relieveFdPressure(f);
 }
 
 void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -96,41 +137,49 @@ void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *)
 {
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
-    auto st = inodeStat(f, f.inode(ino));
+    Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    auto st = inodeStat(f, i);
+    g.unlock();
     if (!st)
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
     else
         fuse_reply_attr(req, &*st, f.config.timeout);
+    relieveFdPressure(f);
 }
 
 void opReadlink(fuse_req_t req, fuse_ino_t ino)
 {
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
+    Inode &i = f.inode(ino);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     char buf[PATH_MAX + 1];
-    const ssize_t n = ::readlinkat(f.inode(ino).realFd(), "", buf, sizeof(buf) - 1);
+    const ssize_t n = ::readlinkat(i.realFd(), "", buf, sizeof(buf) - 1);
     if (n < 0) {
         fuse_reply_err(req, errno);
         return;
     }
     buf[n] = '\0';
+    g.unlock();
     fuse_reply_readlink(req, buf);
+    relieveFdPressure(f);
 }
 
-void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
+void opOpendir(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 {
-    Fs &f = fs(req);
-    auto d = std::make_unique<DirHandle>();
-    {
-        std::shared_lock g(f.tree);
-        auto entries = mergedEntries(f, f.inode(ino), true, nullptr, true);
-        if (!entries) {
-            fuse_reply_err(req, entries.error().code ? entries.error().code : EIO);
-            return;
-        }
-        d->entries = std::move(*entries);
-    }
-    fi->fh = reinterpret_cast<uint64_t>(d.release());
+    fi->fh = reinterpret_cast<uint64_t>(new DirHandle);
+    // The kernel keeps the listing and serves later opendirs from it until the
+    // directory changes: every change goes through this mount, and the kernel
+    // drops the cache on each (fuse_dir_changed bumps the version it checks).
+    fi->cache_readdir = 1;
+    fi->keep_cache = 1;
     fuse_reply_open(req, fi);
 }
 
@@ -138,6 +187,10 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
 {
     Fs &f = fs(req);
     auto *d = reinterpret_cast<DirHandle *>(fi->fh);
+    if (const int err = buildListing(f, f.inode(ino), *d)) {
+        fuse_reply_err(req, err);
+        return;
+    }
     std::vector<char> buf(size);
     size_t used = 0;
     for (size_t k = static_cast<size_t>(off); k < d->entries.size(); ++k) {
@@ -180,6 +233,8 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
         used += len;
     }
     fuse_reply_buf(req, buf.data(), used);
+    if (plus)
+        relieveFdPressure(f);
 }
 
 void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi)

@@ -6,6 +6,7 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "index.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
@@ -93,7 +94,7 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     const bool exchange = flags & RENAME_EXCHANGE;
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
     Inode &newParent = f.inode(newParentIno);
     const bool samedir = &parent == &newParent;
@@ -124,12 +125,12 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     // Whether a lower layer shows the old name decides the whiteout (ovl_lower_positive).
     const bool srcPositive = !exchange && (!src->upper.valid() || lowerPositive(f, parent, name));
 
-    if (auto r = copyUp(f, *src); !r)
+    if (auto r = copyUpData(f, *src); !r)
         return errOf(r.error());
     if (auto r = copyUp(f, newParent); !r)
         return errOf(r.error());
     if (exchange)
-        if (auto r = copyUp(f, *dst); !r)
+        if (auto r = copyUpData(f, *dst); !r)
             return errOf(r.error());
     // index=on: the names moved need their upper aliases (the inode may have been
     // copied up through another name).
@@ -142,6 +143,17 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     if (exchange && !dst->indexName.empty())
         if (auto r = ensureAlias(f, *dst, newParent, newname); !r)
             return errOf(r.error());
+    // index=on: a name of an indexed file replaced by the rename is one link less of
+    // it; as for unlink, it is copied up first so the index entry holds the count
+    // (inode.c ovl_nlink_start/ovl_nlink_end, called by ovl_rename).
+    const bool dstIndexed = dst && !exchange && !dst->isDir() && !dst->indexName.empty();
+    unsigned dstNlinkBefore = 0;
+    if (dstIndexed) {
+        if (auto r = copyUp(f, *dst); !r)
+            return errOf(r.error());
+        if (auto st = inodeStat(f, *dst))
+            dstNlinkBefore = static_cast<unsigned>(st->st_nlink);
+    }
     const int odir = parent.upper.get();
     const int ndir = newParent.upper.get();
     // Moved origin objects make the receiving parent impure (readdir d_ino fix-ups).
@@ -176,6 +188,8 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     }
     if (cleanupWhiteout)
         ::unlinkat(odir, name, 0);
+    if (dstIndexed && dst->upper.valid() && dstNlinkBefore > 0)
+        storeUnionNlink(f, *dst, dstNlinkBefore - 1);
     if (dst && !exchange) {
         // A replaced file keeps its inode while another name still links it.
         struct stat st {};
@@ -188,6 +202,14 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
         setParent(f, *src, &newParent, newname);
     if (exchange && !holdDst)
         setParent(f, *dst, &parent, name);
+    // A directory moved to another parent lists another "..": drop the listing the
+    // kernel keeps for it (the kernel changes the two parents' itself).
+    if (!samedir && f.session) {
+        if (src->isDir() && !holdSrc)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(*src), 0, 0);
+        if (exchange && dst->isDir() && !holdDst)
+            fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(*dst), 0, 0);
+    }
     return 0;
 }
 

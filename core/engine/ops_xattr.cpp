@@ -2,8 +2,10 @@
 #include "ops.h"
 
 #include "copyup.h"
+#include "fdbudget.h"
 #include "ovl/xattrnames.h"
 #include "resolve.h"
+#include "util/xattrio.h"
 
 #include <cstring>
 #include <sys/xattr.h>
@@ -38,10 +40,53 @@ std::optional<std::string> shownName(Fs &f, const std::string &real, uid_t calle
     return real;
 }
 
-bool isSymlink(const Inode &i)
-{
-    return (i.type & S_IFMT) == S_IFLNK;
-}
+// The real object's xattrs (the upper's when there is one, else the top lower's),
+// reached through util/xattrio without following a symlink: a symlink's trusted.*
+// and security.* xattrs are its own, as overlayfs shows them (the VFS already
+// answers user.* on symlinks itself: ENODATA to read, EPERM to write). An object no
+// longer at its name (unlinked, still open) is reached through /proc/self/fd/N,
+// which follows it: a symlink cannot be open, so nothing is lost.
+struct Target {
+    std::optional<XattrPlace> place;
+    std::string path; // the fallback
+
+    explicit Target(const Inode &i)
+        : place(xattrPlace(i, i.upper.valid()))
+    {
+        if (!place)
+            path = procPath(i.realFd());
+    }
+    ssize_t get(const std::string &name, char *buf, size_t size) const
+    {
+        if (!place)
+            return ::getxattr(path.c_str(), name.c_str(), buf, size);
+        auto v = getXattrAt(place->dirfd, place->name, name);
+        if (!v)
+            return errno = v.error().code, -1;
+        if (!*v)
+            return errno = ENODATA, -1;
+        if (size && (*v)->size() > size)
+            return errno = ERANGE, -1;
+        if (size)
+            std::memcpy(buf, (*v)->data(), (*v)->size());
+        return static_cast<ssize_t>((*v)->size());
+    }
+    Result<std::vector<std::string>> list() const
+    {
+        if (place)
+            return listXattrsAt(place->dirfd, place->name);
+        std::vector<std::string> out;
+        ssize_t len = ::listxattr(path.c_str(), nullptr, 0);
+        std::vector<char> names(len > 0 ? static_cast<size_t>(len) : 0);
+        if (len > 0)
+            len = ::listxattr(path.c_str(), names.data(), names.size());
+        if (len < 0)
+            return fail(sysError(errno, path, "listxattr"));
+        for (const char *n = names.data(); n < names.data() + len; n += std::strlen(n) + 1)
+            out.emplace_back(n);
+        return out;
+    }
+};
 
 } // namespace
 
@@ -50,14 +95,12 @@ void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
-    if (isSymlink(i)) {
-        fuse_reply_err(req, ENODATA);
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
         return;
     }
-    const std::string path = procPath(i.realFd());
-    const std::string real = realName(f, name);
     std::vector<char> buf(size);
-    const ssize_t n = ::getxattr(path.c_str(), real.c_str(), size ? buf.data() : nullptr, size);
+    const ssize_t n = Target(i).get(realName(f, name), size ? buf.data() : nullptr, size);
     if (n < 0)
         fuse_reply_err(req, errno);
     else if (size == 0)
@@ -71,24 +114,22 @@ void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
     Fs &f = fs(req);
     std::shared_lock g(f.tree);
     Inode &i = f.inode(ino);
-    std::string out;
-    if (!isSymlink(i)) {
-        const std::string path = procPath(i.realFd());
-        ssize_t len = ::listxattr(path.c_str(), nullptr, 0);
-        std::vector<char> names(len > 0 ? static_cast<size_t>(len) : 0);
-        if (len > 0)
-            len = ::listxattr(path.c_str(), names.data(), names.size());
-        if (len < 0) {
-            fuse_reply_err(req, errno);
-            return;
-        }
-        const uid_t caller = fuse_req_ctx(req)->uid;
-        for (const char *n = names.data(); n < names.data() + len; n += std::strlen(n) + 1)
-            if (auto shown = shownName(f, n, caller)) {
-                out += *shown;
-                out += '\0';
-            }
+    if (const int err = ensureFds(f, i)) {
+        fuse_reply_err(req, err);
+        return;
     }
+    auto names = Target(i).list();
+    if (!names) {
+        fuse_reply_err(req, errOf(names.error()));
+        return;
+    }
+    std::string out;
+    const uid_t caller = fuse_req_ctx(req)->uid;
+    for (const auto &n : *names)
+        if (auto shown = shownName(f, n, caller)) {
+            out += *shown;
+            out += '\0';
+        }
     if (size == 0)
         fuse_reply_xattr(req, out.size());
     else if (out.size() > size)
@@ -103,21 +144,27 @@ static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const c
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    std::unique_lock g(f.tree);
+    auto g = lockTreeForChange(f);
     Inode &i = f.inode(ino);
-    if (isSymlink(i))
-        return EPERM;
+    if (const int err = ensureFds(f, i))
+        return err;
+    const std::string real = realName(f, name);
     // Removing an absent xattr of a lower object copies nothing up (ovl_xattr_set).
-    if (remove && !i.upper.valid()
-        && ::getxattr(procPath(i.realFd()).c_str(), realName(f, name).c_str(), nullptr, 0) < 0)
+    if (remove && !i.upper.valid() && Target(i).get(real, nullptr, 0) < 0)
         return errno;
     if (auto r = copyUp(f, i); !r)
-        return r.error().code ? r.error().code : EIO;
-    const std::string path = procPath(i.upper.get());
-    const std::string real = realName(f, name);
-    const int rc = remove ? ::removexattr(path.c_str(), real.c_str())
-                          : ::setxattr(path.c_str(), real.c_str(), value, size, flags);
-    return rc == 0 ? 0 : errno;
+        return errOf(r.error());
+    const auto place = xattrPlace(i, true);
+    if (!place) {
+        // Not at its name any more (unlinked, still open): through its fd.
+        const std::string path = procPath(i.upper.get());
+        const int rc = remove ? ::removexattr(path.c_str(), real.c_str())
+                              : ::setxattr(path.c_str(), real.c_str(), value, size, flags);
+        return rc == 0 ? 0 : errno;
+    }
+    auto r = remove ? removeXattrAt(place->dirfd, place->name, real)
+                    : setXattrAt(place->dirfd, place->name, real, std::string_view(value, size), flags);
+    return r ? 0 : errOf(r.error());
 }
 
 void opSetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags)

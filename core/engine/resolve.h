@@ -21,6 +21,7 @@ namespace strata::engine {
 struct Resolved {
     std::unique_ptr<Inode> inode; // null: the name does not exist in the union
     bool upperWhiteout = false; // the upper holds a whiteout under this name
+    struct stat st {}; // the real object's stat, taken by the lookup
 };
 
 Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name);
@@ -29,8 +30,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name);
 Result<void> initRoot(Fs &f);
 
 // The union's stat of an inode: the real object's, with the kernel's st_ino and
-// nlink (1 for merged directories).
-Result<struct stat> inodeStat(Fs &f, const Inode &i);
+// nlink (1 for merged directories). `real`: the real object's stat when just taken.
+Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real = nullptr);
 
 struct DirEntry {
     std::string name;
@@ -48,6 +49,18 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
 
 // Does a lower layer show `name` under `parent` (overlayfs ovl_lower_positive)?
 bool lowerPositive(Fs &f, const Inode &parent, const std::string &name);
+
+// Where an object's xattrs are reached without following it (a symlink's are its
+// own): its directory and name in the layer, for util/xattrio's *xattrat calls. A
+// directory is itself ("."); a non-directory is looked up again under its last
+// known name in the parent's upper (`upper`) or in the parent's lower directory of
+// its layer, and must be the same inode. nullopt when it is not there (an unlinked
+// name still open, an object reached through a redirect).
+struct XattrPlace {
+    int dirfd = -1;
+    std::string name;
+};
+std::optional<XattrPlace> xattrPlace(const Inode &i, bool upper);
 
 // fd of /proc/self/fd/N, for syscalls that take no fd of an O_PATH file.
 std::string procPath(int fd);

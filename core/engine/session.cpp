@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "session.h"
 
+#include "callercreds.h"
+#include "fdbudget.h"
 #include "fs.h"
 #include "ops.h"
 #include "resolve.h"
@@ -8,7 +10,6 @@
 
 #include <cstdio>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace strata::engine {
@@ -115,16 +116,6 @@ int failBeforeMount(const Error &e)
     return 1;
 }
 
-void raiseFdLimit()
-{
-    // One O_PATH fd per layer per known inode: far above the usual soft limit.
-    rlimit lim {};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
-        lim.rlim_cur = lim.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &lim);
-    }
-}
-
 } // namespace
 
 int run(Config config)
@@ -142,8 +133,9 @@ int run(Config config)
     if (auto r = initRoot(*f); !r)
         return failBeforeMount(r.error());
 
-    raiseFdLimit();
+    setFdBudget(*f);
     ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
+    f->canSwitchCreds = initCallerCreds();
 
     const Config &c = f->config;
     std::string opts

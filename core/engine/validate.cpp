@@ -81,6 +81,13 @@ Result<void> validate(Config &c)
         c.lowerdirs[i] = *d;
         layers.push_back({*d, "lowerdir " + *d});
     }
+    for (auto &dir : c.datadirs) {
+        auto d = canonicalDir(dir, "data-only lowerdir");
+        if (!d)
+            return fail(d.error());
+        dir = *d;
+        layers.push_back({*d, "data-only lowerdir " + *d});
+    }
     if (!c.readOnly()) {
         auto u = canonicalDir(c.upperdir, "upperdir");
         if (!u)

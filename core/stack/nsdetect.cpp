@@ -1,88 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "nsdetect.h"
 
-#include "util/xattrio.h"
+#include "ovl/nsscan.h"
 
-#include <deque>
-#include <dirent.h>
-#include <fcntl.h>
 #include <fstream>
-#include <unistd.h>
 
 namespace strata::stack {
 
-namespace {
-
-enum class Seen { None, User, Trusted };
-
-Seen classify(const std::vector<std::string> &names)
-{
-    Seen seen = Seen::None;
-    for (const auto &n : names) {
-        if (n.starts_with(ovl::prefix(ovl::Namespace::User)))
-            return Seen::User;
-        if (n.starts_with(ovl::prefix(ovl::Namespace::Trusted)))
-            seen = Seen::Trusted;
-    }
-    return seen;
-}
-
-// Breadth-first over at most `budget` entries of one layer.
-Seen scanLayer(const Layer &layer, size_t budget)
-{
-    std::deque<std::string> dirs {""};
-    while (!dirs.empty() && budget > 0) {
-        const std::string dir = std::move(dirs.front());
-        dirs.pop_front();
-        if (auto names = listXattrsAt(layer.fd.get(), dir.empty() ? "." : dir); names) {
-            if (const Seen s = classify(*names); s != Seen::None)
-                return s;
-        }
-        const int fd = ::openat(layer.fd.get(), dir.empty() ? "." : dir.c_str(),
-                                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        DIR *d = ::fdopendir(fd);
-        if (!d) {
-            ::close(fd);
-            continue;
-        }
-        while (budget > 0) {
-            const dirent *e = ::readdir(d);
-            if (!e)
-                break;
-            const std::string name = e->d_name;
-            if (name == "." || name == "..")
-                continue;
-            --budget;
-            const std::string rel = dir.empty() ? name : dir + "/" + name;
-            if (e->d_type == DT_DIR) {
-                dirs.push_back(rel);
-            } else if (auto names = listXattrsAt(layer.fd.get(), rel); names) {
-                if (const Seen s = classify(*names); s != Seen::None) {
-                    ::closedir(d);
-                    return s;
-                }
-            }
-        }
-        ::closedir(d);
-    }
-    return Seen::None;
-}
-
-} // namespace
-
 ovl::Namespace detectNamespace(const std::vector<Layer> &layers)
 {
+    // Layer by layer, upper first: the first object with overlay names decides,
+    // user.overlay.* winning when it carries both.
     for (const auto &layer : layers) {
-        switch (scanLayer(layer, 4096)) {
-        case Seen::User:
+        const ovl::NamespaceCount c = ovl::countNamespaces(layer.fd.get(), 4096, true);
+        if (c.user > 0)
             return ovl::Namespace::User;
-        case Seen::Trusted:
+        if (c.trusted > 0)
             return ovl::Namespace::Trusted;
-        case Seen::None:
-            break;
-        }
     }
     return ovl::Namespace::Trusted;
 }

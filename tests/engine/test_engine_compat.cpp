@@ -9,8 +9,12 @@
 #include "unionfixture.h"
 
 #include <QTest>
+#include <algorithm>
 #include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 
 using namespace strata;
@@ -45,6 +49,132 @@ std::pair<int, int> overlayXattrCounts(const std::string &dir)
     for (const auto &e : std::filesystem::recursive_directory_iterator(dir))
         count(e.path().string());
     return {user, trusted};
+}
+
+// The xattr names of a path (not followed), sorted, "name=value" each.
+std::string xattrsOf(const std::string &p)
+{
+    char names[4096];
+    const ssize_t n = ::llistxattr(p.c_str(), names, sizeof(names));
+    if (n < 0)
+        return "list errno " + std::to_string(errno);
+    std::vector<std::string> out;
+    for (ssize_t i = 0; i < n; i += static_cast<ssize_t>(std::strlen(names + i)) + 1) {
+        char v[256];
+        const ssize_t vl = ::lgetxattr(p.c_str(), names + i, v, sizeof(v));
+        // Origins name inodes of one copy of the layers: only their presence compares.
+        const bool origin = std::strstr(names + i, ".overlay.origin") != nullptr;
+        out.push_back(std::string(names + i) + "="
+                      + (vl < 0       ? "errno " + std::to_string(errno)
+                             : origin ? "<fh>"
+                                      : std::string(v, vl)));
+    }
+    std::sort(out.begin(), out.end());
+    std::string s;
+    for (const auto &e : out)
+        s += e + ";";
+    return s;
+}
+
+// xattrs on symlinks through the union, as root: trusted.* are the symlink's own,
+// user.* are refused by the VFS (ENODATA to read, EPERM to write); a change copies
+// the symlink up with its xattrs.
+std::string symlinkXattrOps(const std::string &m)
+{
+    std::string out;
+    auto rc = [&](const char *what, int r) { out += std::string(what) + "=" + std::to_string(r ? errno : 0) + " "; };
+    const std::string sl = m + "/sl";
+    out += "lower: " + xattrsOf(sl) + " ";
+    char v[64];
+    rc("get user.x", ::lgetxattr(sl.c_str(), "user.x", v, sizeof(v)) < 0);
+    rc("set user.x", ::lsetxattr(sl.c_str(), "user.x", "1", 1, 0));
+    rc("remove absent", ::lremovexattr(sl.c_str(), "trusted.absent"));
+    rc("set trusted.foo", ::lsetxattr(sl.c_str(), "trusted.foo", "1", 1, 0));
+    out += "after set: " + xattrsOf(sl) + " ";
+    rc("remove trusted.bar", ::lremovexattr(sl.c_str(), "trusted.bar"));
+    rc("set trusted.overlay.x", ::lsetxattr(sl.c_str(), "trusted.overlay.x", "e", 1, 0)); // stored escaped
+    out += "after remove: " + xattrsOf(sl) + " ";
+    rc("chown sl2", ::lchown((m + "/sl2").c_str(), 1000, 1000));
+    out += "sl2: " + xattrsOf(m + "/sl2");
+    return out;
+}
+
+void buildSymlinks(const UnionFixture &u)
+{
+    for (const char *n : {"sl", "sl2"}) {
+        const std::string p = u.lower(1) + "/" + n;
+        QVERIFY(::symlink("target", p.c_str()) == 0);
+        QVERIFY(::lsetxattr(p.c_str(), "trusted.bar", "b", 1, 0) == 0);
+    }
+}
+
+// readdir's d_ino in a merged and in an impure directory, with each name's st_ino.
+std::string inodeNumbers(const std::string &m)
+{
+    std::string out;
+    for (const char *d : {"dir", "pure", "many"}) {
+        DIR *dir = ::opendir((m + "/" + d).c_str());
+        if (!dir)
+            return "opendir errno " + std::to_string(errno);
+        // All names first: a stat between reads would make the FUSE kernel module
+        // switch to READDIRPLUS (FUSE_I_ADVISE_RDPLUS), whose entries carry lookups.
+        std::vector<std::pair<std::string, ino_t>> names;
+        while (dirent *e = ::readdir(dir))
+            names.emplace_back(e->d_name, e->d_ino);
+        ::closedir(dir);
+        std::vector<std::string> lines;
+        for (const auto &[n, ino] : names) {
+            struct stat st {};
+            ::lstat((m + "/" + d + "/" + n).c_str(), &st);
+            lines.push_back(std::string(d) + "/" + n + " d_ino=" + std::to_string(ino)
+                            + " st_ino=" + std::to_string(st.st_ino));
+        }
+        std::sort(lines.begin(), lines.end());
+        for (const auto &l : lines)
+            out += l + "\n";
+    }
+    return out;
+}
+
+constexpr int kMany = 400;
+
+// Copy-ups in a merged directory and an origin object moved into a pure upper one
+// (which becomes impure).
+void makeImpure(const std::string &m)
+{
+    QCOMPARE(::chmod((m + "/dir/x.txt").c_str(), 0600), 0);
+    QCOMPARE(::mkdir((m + "/pure").c_str(), 0755), 0);
+    QCOMPARE(::rename((m + "/b.txt").c_str(), (m + "/pure/b.txt").c_str()), 0);
+    QCOMPARE(::rename((m + "/dir/y.txt").c_str(), (m + "/pure/y.txt").c_str()), 0);
+    writeFile(m + "/pure/new", "new");
+    for (int i = 0; i < kMany; ++i)
+        QCOMPARE(::chmod((m + "/many/f" + std::to_string(i)).c_str(), 0600), 0);
+}
+
+// Enough entries that the FUSE kernel module lists most of them with plain READDIR
+// (READDIRPLUS only for the first buffer), so the d_ino the engine itself puts in
+// each entry is what getdents reports.
+void buildMany(const UnionFixture &u)
+{
+    for (int i = 0; i < kMany; ++i)
+        writeFile(u.lower(1) + "/many/f" + std::to_string(i), "x");
+}
+
+// Every d_ino equals its name's st_ino, except ".." (its parent's, not compared).
+bool dinoMatches(const std::string &listing)
+{
+    size_t pos = 0;
+    while (pos < listing.size()) {
+        const size_t end = listing.find('\n', pos);
+        const std::string l = listing.substr(pos, end - pos);
+        pos = end + 1;
+        if (l.find("/.. ") != std::string::npos)
+            continue;
+        const size_t d = l.find(" d_ino="), s = l.find(" st_ino=");
+        if (l.substr(d + 7, s - d - 7) != l.substr(s + 8))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -145,6 +275,56 @@ private Q_SLOTS:
         QVERIFY(u.unmount());
         d = diff(fuseAfter, kernelAfter, "strata-fuse", "kernel (userxattr) over strata-fuse's upper");
         QVERIFY2(d.empty(), d.c_str());
+    }
+
+    void symlinkXattrs()
+    {
+        UnionFixture k, s;
+        buildSymlinks(k);
+        buildSymlinks(s);
+        QVERIFY(k.mountKernel());
+        const std::string kernel = symlinkXattrOps(k.mnt());
+        QVERIFY(k.unmount());
+        QVERIFY2(s.mountFuse(), s.daemonLog().c_str());
+        const std::string fuse = symlinkXattrOps(s.mnt());
+        QVERIFY(s.unmount());
+        QVERIFY2(kernel.find("set trusted.foo=0") != std::string::npos, kernel.c_str());
+        QCOMPARE(QString::fromStdString(fuse), QString::fromStdString(kernel));
+        // The copied-up symlinks carry the same xattrs in both uppers.
+        for (const char *n : {"sl", "sl2"})
+            QCOMPARE(QString::fromStdString(xattrsOf(s.upper() + "/" + n)),
+                     QString::fromStdString(xattrsOf(k.upper() + "/" + n)));
+    }
+
+    void readdirInodeNumbers()
+    {
+        UnionFixture k, s;
+        buildLowers(k);
+        buildLowers(s);
+        buildMany(k);
+        buildMany(s);
+        QVERIFY(k.mountKernel());
+        makeImpure(k.mnt());
+        const std::string kernel = inodeNumbers(k.mnt());
+        QVERIFY(k.unmount());
+        QVERIFY2(dinoMatches(kernel), kernel.c_str());
+        // The kernel's upper through strata-fuse: the very same numbers.
+        resetWork(k);
+        QVERIFY2(k.mountFuse(), k.daemonLog().c_str());
+        const std::string fuseOverKernel = inodeNumbers(k.mnt());
+        QVERIFY(k.unmount());
+        QCOMPARE(QString::fromStdString(fuseOverKernel), QString::fromStdString(kernel));
+        // strata-fuse's own changes, and its upper through the kernel.
+        QVERIFY2(s.mountFuse(), s.daemonLog().c_str());
+        makeImpure(s.mnt());
+        const std::string fuse = inodeNumbers(s.mnt());
+        QVERIFY(s.unmount());
+        QVERIFY2(dinoMatches(fuse), fuse.c_str());
+        resetWork(s);
+        QVERIFY(s.mountKernel());
+        const std::string kernelOverFuse = inodeNumbers(s.mnt());
+        QVERIFY(s.unmount());
+        QCOMPARE(QString::fromStdString(kernelOverFuse), QString::fromStdString(fuse));
     }
 };
 

@@ -4,6 +4,8 @@
 // same result (errno, or what a read saw); per sequence the same merged view
 // (names, types, sizes, modes, owners, link counts, content digests, user xattrs);
 // then each upper is mounted by the other engine and must show that view again.
+// Every fourth batch runs with index=on on both sides (the lower hard links then
+// stay one object across copy-up), its workdir/index kept for the cross mounts.
 //
 // Many sequences share one pair of mounts: each works in its own directory of the
 // layers, which sit on a tmpfs, so a batch costs four mounts. A failing sequence is
@@ -36,6 +38,7 @@ long envInt(const char *name, long fallback)
 struct Seq {
     long id = 0;
     uint64_t seed = 0;
+    bool index = false; // index=on on both engines
     std::vector<fuzz::Op> ops;
     std::string dir() const { return "s" + std::to_string(id); }
 };
@@ -43,6 +46,7 @@ struct Seq {
 struct Stats {
     long ops = 0;
     long failedOps = 0; // operations that failed (the same way) on both
+    long indexSeqs = 0; // sequences run with index=on
 };
 
 std::string firstDifference(const Seq &s, const std::vector<std::string> &k, const std::vector<std::string> &f)
@@ -63,14 +67,18 @@ std::map<long, std::string> runBatch(const std::vector<Seq> &seqs, Stats *stats)
             failures[s.id] += why;
         return failures;
     };
+    const bool index = seqs.front().index;
+    const std::string kernelOpts = index ? "index=on" : "";
+    const std::vector<std::string> fuseOpts
+        = index ? std::vector<std::string> {"index=on"} : std::vector<std::string> {};
     UnionFixture k(2, true), f(2, true);
     for (const auto &s : seqs) {
         fuzz::buildLayers(s.seed, k.lower(0), k.lower(1), s.dir());
         fuzz::buildLayers(s.seed, f.lower(0), f.lower(1), s.dir());
     }
-    if (!k.mountKernel())
+    if (!k.mountKernel(false, kernelOpts))
         return failAll("kernel overlayfs mount failed\n");
-    if (!f.mountFuse())
+    if (!f.mountFuse(fuseOpts))
         return failAll("strata-fuse mount failed: " + f.daemonLog() + "\n");
     std::map<long, Snapshot> kernelViews;
     for (const auto &s : seqs) {
@@ -102,16 +110,16 @@ std::map<long, std::string> runBatch(const std::vector<Seq> &seqs, Stats *stats)
         return failAll("unmount failed" + f.daemonLog() + "\n");
 
     // strata-fuse's upper under the kernel, and the kernel's under strata-fuse.
-    f.resetWork();
-    if (!f.mountKernel())
+    f.resetWork(index);
+    if (!f.mountKernel(false, kernelOpts))
         return failAll("kernel overlayfs refused strata-fuse's upper\n");
     for (const auto &s : seqs)
         if (auto d = diff(kernelViews[s.id], snapshot(f.path(s.dir())), "kernel", "kernel over strata-fuse's upper");
             !d.empty())
             failures[s.id] += d;
     f.unmount();
-    k.resetWork();
-    if (!k.mountFuse())
+    k.resetWork(index);
+    if (!k.mountFuse(fuseOpts))
         return failAll("strata-fuse refused the kernel's upper: " + k.daemonLog() + "\n");
     for (const auto &s : seqs)
         if (auto d
@@ -166,14 +174,16 @@ private Q_SLOTS:
                 s.id = id;
                 s.seed = static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(id);
                 s.ops = fuzz::generate(s.seed, nops);
+                s.index = (first / batch) % 4 == 3;
+                stats.indexSeqs += s.index;
                 seqs.push_back(s);
                 all.push_back(std::move(s));
             }
             failures.merge(runBatch(seqs, &stats));
         }
-        std::printf("differential: %ld sequences, %ld operations (%ld failing alike on both), %zu mismatching "
-                    "sequences, %.1f s\n",
-                    total, stats.ops, stats.failedOps, failures.size(), t.elapsed() / 1000.0);
+        std::printf("differential: %ld sequences (%ld with index=on), %ld operations (%ld failing alike on both), "
+                    "%zu mismatching sequences, %.1f s\n",
+                    total, stats.indexSeqs, stats.ops, stats.failedOps, failures.size(), t.elapsed() / 1000.0);
         if (failures.empty())
             return;
         std::string report;
@@ -183,8 +193,9 @@ private Q_SLOTS:
                 break;
             const Seq small = minimize(all[static_cast<size_t>(id)]);
             const auto again = runBatch({small}, nullptr);
-            report += "sequence " + std::to_string(id) + " (seed " + std::to_string(small.seed) + "), minimized to "
-                + std::to_string(small.ops.size()) + " operations:\n";
+            report += "sequence " + std::to_string(id) + " (seed " + std::to_string(small.seed)
+                + (small.index ? ", index=on" : "") + "), minimized to " + std::to_string(small.ops.size())
+                + " operations:\n";
             for (const auto &op : small.ops)
                 report += "  " + op.describe() + "\n";
             report += again.empty() ? why : again.begin()->second;

@@ -8,10 +8,15 @@
 #include "treesnapshot.h"
 #include "unionfixture.h"
 
+#include "ovl/filehandle.h"
+
 #include <QTest>
+#include <algorithm>
 #include <fcntl.h>
 #include <filesystem>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 using namespace strata;
@@ -19,7 +24,8 @@ using namespace strata::test;
 
 namespace {
 
-// lower1: one file with three names (two in h/), one with a single name.
+// lower1: one file with three names (two in h/), one with a single name, and a
+// three-name file whose names get renamed over.
 void buildHardlinks(const UnionFixture &u)
 {
     const std::string l = u.lower(1);
@@ -27,6 +33,9 @@ void buildHardlinks(const UnionFixture &u)
     ::link((l + "/h/one").c_str(), (l + "/h/two").c_str());
     ::link((l + "/h/one").c_str(), (l + "/three").c_str());
     writeFile(l + "/solo", "solo");
+    writeFile(l + "/pair1", "pair data");
+    ::link((l + "/pair1").c_str(), (l + "/pair2").c_str());
+    ::link((l + "/pair1").c_str(), (l + "/pair3").c_str());
     writeFile(u.lower(0) + "/top", "top");
 }
 
@@ -47,6 +56,10 @@ std::vector<int> applyIndexChanges(const std::string &m)
     append("three", " + three");
     rec(::link((m + "/solo").c_str(), (m + "/solo2").c_str()));
     rec(::rename((m + "/h/two").c_str(), (m + "/h/six").c_str())); // written through another name
+    append("pair1", " + p1");
+    rec(::rename((m + "/top").c_str(), (m + "/pair2").c_str())); // over an indexed name without upper alias
+    append("pair3", " + p3");
+    rec(::rename((m + "/solo").c_str(), (m + "/pair3").c_str())); // over an indexed name with one
     return r;
 }
 
@@ -75,6 +88,71 @@ void resetWorkKeepIndex(const UnionFixture &u)
     std::filesystem::remove_all(u.work() + "/work");
 }
 
+void appendTo(const std::string &path, const std::string &data)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    QVERIFY2(fd >= 0, path.c_str());
+    QCOMPARE(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    ::close(fd);
+}
+
+std::string kernelOptions(const std::string &lowers, const std::string &upper, const UnionFixture &u)
+{
+    return "lowerdir=" + lowers + ",upperdir=" + upper + ",workdir=" + u.work() + ",redirect_dir=on,index=on";
+}
+
+std::string fuseOptions(const std::string &lowers, const std::string &upper, const UnionFixture &u)
+{
+    return "lowerdir=" + lowers + ",upperdir=" + upper + ",workdir=" + u.work() + ",index=on";
+}
+
+// Whether each engine mounts these layers: "" when both refuse, else what happened.
+std::string bothRefuse(const UnionFixture &u, const std::string &lowers, const std::string &upper,
+                       const std::string &expect)
+{
+    resetWorkKeepIndex(u);
+    if (::mount("overlay", u.mnt().c_str(), "overlay", 0, kernelOptions(lowers, upper, u).c_str()) == 0) {
+        ::umount2(u.mnt().c_str(), 0);
+        return "the kernel mounted it";
+    }
+    resetWorkKeepIndex(u);
+    std::string err;
+    const int rc = runFuse({"-f", "-o", fuseOptions(lowers, upper, u), u.mnt()}, &err);
+    if (rc != 1 || err.find(expect) == std::string::npos)
+        return "strata-fuse: exit " + std::to_string(rc) + ": " + err;
+    return {};
+}
+
+std::string indexOf(const std::string &file)
+{
+    const int fd = ::open(file.c_str(), O_PATH | O_CLOEXEC);
+    auto fh = ovl::handleOfFd(fd);
+    ::close(fd);
+    return fh ? ovl::indexName(*fh) : std::string();
+}
+
+std::vector<std::string> entries(const std::string &dir)
+{
+    std::vector<std::string> out;
+    for (const auto &e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// An index with a leftover, a stale entry (its origin is another file) and an
+// orphan (no name left, overlay.nlink says 0), as ovl_indexdir_cleanup removes them.
+void spoilIndex(const UnionFixture &u)
+{
+    const std::string index = u.work() + "/index";
+    writeFile(index + "/#17", "leftover");
+    const std::string shared = index + "/" + indexOf(u.lower(1) + "/h/one");
+    QVERIFY(::link(shared.c_str(), (index + "/" + indexOf(u.lower(1) + "/solo")).c_str()) == 0);
+    QVERIFY(::unlink((u.upper() + "/pair1").c_str()) == 0);
+    const std::string pair = index + "/" + indexOf(u.lower(1) + "/pair1");
+    QVERIFY(::lsetxattr(pair.c_str(), "trusted.overlay.nlink", "U-1", 3, 0) == 0);
+}
+
 } // namespace
 
 class TestEngineIndex : public QObject {
@@ -99,6 +177,7 @@ private Q_SLOTS:
         const std::string shared = readFile(s.path("h/six"));
         QVERIFY(s.unmount());
         QCOMPARE(shared, std::string("shared data + one + three"));
+        QVERIFY2(kernel.at("pair1").nlink == 1, kernel.at("pair1").describe().c_str());
         QCOMPARE(fuseErrs, kernelErrs);
         QCOMPARE(QString::fromStdString(kernelLinks),
                  QStringLiteral("h/six:nlink=3 three:nlink=3 h/four:nlink=3 same-ino"));
@@ -125,6 +204,61 @@ private Q_SLOTS:
         d = diff(kernel, fuseOverKernel, "kernel", "strata-fuse over the kernel's upper");
         QVERIFY2(d.empty(), d.c_str());
         QCOMPARE(fuseOverKernelLinks, kernelLinks);
+    }
+
+    // The kernel's mount-time checks (ovl_get_indexdir): an upper and index written
+    // over other lower layers, or an index of another upper, refuse the mount.
+    void mismatchedLayersAreRefused()
+    {
+        UnionFixture u;
+        buildHardlinks(u);
+        QVERIFY(u.mountKernel(false, "index=on"));
+        appendTo(u.path("h/one"), " + one");
+        QVERIFY(u.unmount());
+        const std::string lowers = u.lower(0) + ":" + u.lower(1);
+        const std::string swapped = u.lower(1) + ":" + u.lower(0);
+        std::string why = bothRefuse(u, swapped, u.upper(), "upper root origin");
+        QVERIFY2(why.empty(), why.c_str());
+        const std::string upper2 = u.dir() / "upper2";
+        std::filesystem::create_directories(upper2);
+        why = bothRefuse(u, lowers, upper2, "index (upper");
+        QVERIFY2(why.empty(), why.c_str());
+        // The right layers still mount, with strata-fuse too.
+        resetWorkKeepIndex(u);
+        QVERIFY2(u.mountFuse({"index=on"}), u.daemonLog().c_str());
+        QCOMPARE(readFile(u.path("h/two")), std::string("shared data + one"));
+        QVERIFY(u.unmount());
+    }
+
+    void staleIndexEntriesAreRemoved()
+    {
+        UnionFixture k, s;
+        for (UnionFixture *u : {&k, &s}) {
+            buildHardlinks(*u);
+            QVERIFY(u->mountKernel(false, "index=on"));
+            appendTo(u->path("h/one"), " + one");
+            appendTo(u->path("pair1"), " + p1");
+            QVERIFY(u->unmount());
+            spoilIndex(*u);
+            resetWorkKeepIndex(*u);
+        }
+        QCOMPARE(entries(k.work() + "/index").size(), size_t(4));
+        QVERIFY(k.mountKernel(false, "index=on"));
+        const Snapshot kernel = snapshot(k.mnt());
+        QVERIFY(k.unmount());
+        QVERIFY2(s.mountFuse({"index=on"}), s.daemonLog().c_str());
+        const Snapshot fuse = snapshot(s.mnt());
+        QVERIFY(s.unmount());
+        const std::vector<std::string> kept = {indexOf(k.lower(1) + "/h/one")};
+        QCOMPARE(entries(k.work() + "/index"), kept);
+        QCOMPARE(entries(s.work() + "/index"), std::vector<std::string> {indexOf(s.lower(1) + "/h/one")});
+        const std::string d = diff(kernel, fuse, "kernel", "strata-fuse");
+        QVERIFY2(d.empty(), d.c_str());
+
+        // An entry neither can verify (not a file handle's name) refuses the mount.
+        writeFile(k.work() + "/index/zz", "");
+        const std::string why = bothRefuse(k, k.lowerdirOption(), k.upper(), "index entry the kernel cannot verify");
+        QVERIFY2(why.empty(), why.c_str());
     }
 };
 

@@ -8,8 +8,11 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <linux/capability.h>
 #include <sstream>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,9 +74,9 @@ UnionFixture::~UnionFixture()
         ::umount2(m_dir.path().c_str(), MNT_DETACH);
 }
 
-void UnionFixture::resetWork() const
+void UnionFixture::resetWork(bool keepIndex) const
 {
-    std::filesystem::remove_all(work());
+    std::filesystem::remove_all(keepIndex ? work() + "/work" : work());
     std::filesystem::create_directories(work());
 }
 
@@ -87,11 +90,25 @@ std::string UnionFixture::lower(int i) const
     return m_dir / ("lower" + std::to_string(i));
 }
 
+void UnionFixture::addDataLayers(int n)
+{
+    m_dataLayers = n;
+    for (int i = 0; i < n; ++i)
+        std::filesystem::create_directories(dataLayer(i));
+}
+
+std::string UnionFixture::dataLayer(int i) const
+{
+    return m_dir / ("data" + std::to_string(i));
+}
+
 std::string UnionFixture::lowerdirOption() const
 {
     std::string s;
     for (int i = 0; i < m_lowers; ++i)
         s += (i ? ":" : "") + lower(i);
+    for (int i = 0; i < m_dataLayers; ++i)
+        s += "::" + dataLayer(i);
     return s;
 }
 
@@ -104,6 +121,14 @@ bool UnionFixture::mountFuse(const std::vector<std::string> &extraOptions, bool 
         opts += "," + o;
     m_daemon = std::make_unique<QProcess>();
     m_daemon->setProcessChannelMode(QProcess::SeparateChannels);
+    if (m_fdLimit) {
+        const unsigned n = m_fdLimit;
+        m_daemon->setChildProcessModifier([n] {
+            const rlimit lim {n, n};
+            ::setrlimit(RLIMIT_NOFILE, &lim);
+            ::prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0);
+        });
+    }
     m_daemon->start(
         QString::fromStdString(fuseBinary()),
         {QStringLiteral("-f"), QStringLiteral("-o"), QString::fromStdString(opts), QString::fromStdString(mnt())});

@@ -28,6 +28,9 @@ public:
     ~UnionFixture();
 
     std::string lower(int i) const; // 0 = top
+    // Adds `n` data-only layers after the lowers ("::" in lowerdir=), empty at first.
+    void addDataLayers(int n);
+    std::string dataLayer(int i) const; // 0 = first searched
     std::string upper() const { return m_dir / "upper"; }
     std::string work() const { return m_dir / "work"; }
     std::string mnt() const { return m_dir / "mnt"; }
@@ -35,13 +38,17 @@ public:
     std::string lowerdirOption() const;
     const TempDir &dir() const { return m_dir; }
 
+    // The next mountFuse() starts the daemon with RLIMIT_NOFILE at `n` (soft and
+    // hard) and without CAP_SYS_RESOURCE in its bounding set, so it cannot raise it.
+    void limitDaemonFds(unsigned n) { m_fdLimit = n; }
     // Starts strata-fuse -f on mnt(); true once the mount is live.
     bool mountFuse(const std::vector<std::string> &extraOptions = {}, bool readOnly = false);
     // Kernel overlayfs, redirect_dir=on, over the same directories.
     // `extra`: more options, comma-separated (userxattr, index=on).
     bool mountKernel(bool readOnly = false, const std::string &extra = {});
-    // Empties workdir (the kernel leaves work/work, mode 0, behind).
-    void resetWork() const;
+    // Empties workdir (the kernel leaves work/work, mode 0, behind); `keepIndex`
+    // keeps workdir/index, which index=on mounts need again.
+    void resetWork(bool keepIndex = false) const;
     // The daemon's pid while it runs (crash tests kill it).
     long long daemonPid() const;
     // Unmounts and reaps the daemon; true when it exited cleanly.
@@ -51,7 +58,9 @@ public:
 private:
     TempDir m_dir;
     int m_lowers;
+    int m_dataLayers = 0;
     bool m_tmpfs = false;
+    unsigned m_fdLimit = 0;
     std::unique_ptr<QProcess> m_daemon;
     std::string m_log;
 };
