@@ -119,6 +119,10 @@ Result<void> linkUpName(Fs &f, Inode &i)
 {
     if (i.indexName.empty() || !i.upper.valid() || !i.parent || !i.hashed)
         return {};
+    // Only a name the lower still has for this very file: the last known name may
+    // have been renamed over or removed since.
+    if (!xattrPlace(i, false))
+        return {};
     if (auto r = copyUp(f, *i.parent); !r)
         return r;
     return ensureAlias(f, i, *i.parent, i.name);
