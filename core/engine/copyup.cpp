@@ -173,7 +173,8 @@ Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::s
     // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
     // origin, "copied up, origin unknown".
     if (S_ISDIR(lst.st_mode) || lst.st_nlink == 1 || !i.indexName.empty()) {
-        auto fh = ovl::handleOfFd(lower);
+        // The uuid comes from the layer root: a symlink cannot be opened to ask.
+        auto fh = ovl::handleOfFd(lower, false, f.layers.lowers[static_cast<size_t>(i.lowers.front().layer)].get());
         auto r = ovl::setOrigin(work, tmp, f.layers.ns, fh ? &*fh : nullptr);
         if (!r && r.error().code != EPERM)
             return fail(r.error());
@@ -329,7 +330,13 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     // request, so dropping it here cannot wait on the request being served.
     if (f.session && i.hashed && i.nlookup > 0)
         fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), isDir ? 0 : -1, 0);
-    if (!i.hasOrigin && !isDir) {
+    // An origin that names no inode (empty: the lower cannot encode handles) keys
+    // a later lookup by the upper file, so the inode moves there now too.
+    const bool originKnown = i.hasOrigin && [&] {
+        auto o = ovl::XattrReader(pdir, i.name, f.layers.ns).origin();
+        return o && *o && (*o)->inoGen();
+    }();
+    if (!originKnown && !isDir) {
         // No origin (a lower hard link): the union object is now the upper file,
         // and the parent's listing shows its inode number.
         if (f.session)

@@ -49,7 +49,8 @@ void attachIndex(Fs &f, Inode &i, const struct stat &top, const ovl::FileHandle 
     }
     if (i.lowers.empty())
         return;
-    auto fh = ovl::handleOfFd(i.lowers.front().fd.get());
+    auto fh = ovl::handleOfFd(i.lowers.front().fd.get(), false,
+                              f.layers.lowers[static_cast<size_t>(i.lowers.front().layer)].get());
     if (!fh)
         return; // no handles: as index=off
     i.indexName = ovl::indexName(*fh);
@@ -118,6 +119,10 @@ Result<void> ensureAlias(Fs &f, Inode &i, Inode &parent, const std::string &name
 Result<void> linkUpName(Fs &f, Inode &i)
 {
     if (i.indexName.empty() || !i.upper.valid() || !i.parent || !i.hashed)
+        return {};
+    // Only a name the lower still has for this very file: the last known name may
+    // have been renamed over or removed since.
+    if (!xattrPlace(i, false))
         return {};
     if (auto r = copyUp(f, *i.parent); !r)
         return r;

@@ -116,8 +116,13 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
             return ENOTDIR;
         if (!src->isDir() && dst->isDir())
             return EISDIR;
+        // ovl_rename checks emptiness itself only for a target that is not pure
+        // upper (ovl_pure_upper: lowers or whiteouts); a pure upper one is left to
+        // the upper's rename, which fails after the source was copied up and given
+        // its redirect, side effects the kernel's upper keeps.
         if (dst->isDir())
-            if (const int err = checkEmpty(f, *dst, &dstUpperWhiteouts))
+            if (const int err = checkEmpty(f, *dst, &dstUpperWhiteouts);
+                err && !(err == ENOTEMPTY && dst->upper.valid() && dst->lowers.empty() && !dstUpperWhiteouts))
                 return err;
     }
     const bool srcMove = needsRedirect(*src);

@@ -152,8 +152,12 @@ static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const c
     // Removing an absent xattr of a lower object copies nothing up (ovl_xattr_set).
     if (remove && !i.upper.valid() && Target(i).get(real, nullptr, 0) < 0)
         return errno;
-    if (auto r = copyUp(f, i); !r)
-        return errOf(r.error());
+    // An object with an upper (an indexed file shown through its index entry too)
+    // is changed there: ovl_xattr_set copies up only what has no upper, so it does
+    // not link up an index entry's name.
+    if (!i.upper.valid())
+        if (auto r = copyUp(f, i); !r)
+            return errOf(r.error());
     const auto place = xattrPlace(i, true);
     if (!place) {
         // Not at its name any more (unlinked, still open): through its fd.

@@ -425,7 +425,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     if (indexOrigin) {
         // The index entry of a lower hard link stands in for the upper: keyed as an
         // upper alias with that lower as origin will be.
-        auto fh = ovl::handleOfFd(in->lowers.front().fd.get());
+        auto fh = ovl::handleOfFd(in->lowers.front().fd.get(), false,
+                                  f.layers.lowers[static_cast<size_t>(in->lowers.front().layer)].get());
         origin = std::pair {fh ? originDev(f, *fh) : top.st_dev, *indexOrigin};
     }
     setIdentity(f, *in, top, origin);

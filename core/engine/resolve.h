@@ -51,7 +51,8 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
 bool lowerPositive(Fs &f, const Inode &parent, const std::string &name);
 
 // Where an object's xattrs are reached without following it (a symlink's are its
-// own): its directory and name in the layer, for util/xattrio's *xattrat calls. A
+// own): its directory and name in the layer, for util/xattrio's *xattrat calls;
+// also the test whether a lower object still sits at its last known name. A
 // directory is itself ("."); a non-directory is looked up again under its last
 // known name in the parent's upper (`upper`) or in the parent's lower directory of
 // its layer, and must be the same inode. nullopt when it is not there (an unlinked

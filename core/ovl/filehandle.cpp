@@ -228,7 +228,7 @@ Result<FileHandle> decodeIndexName(std::string_view name)
 // i.e. a non-connectable handle, which is what name_to_handle_at without
 // AT_HANDLE_CONNECTABLE produces; flags = OVL_FH_FLAG_CPU_ENDIAN (| PATH_UPPER);
 // uuid = the real sb's s_uuid unless uuid=off/null (then zero).
-Result<FileHandle> handleOfFd(int fd, bool pathUpper)
+Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd)
 {
     alignas(struct file_handle) unsigned char storage[sizeof(struct file_handle) + kMaxHandleSize] {};
     auto *h = reinterpret_cast<struct file_handle *>(storage);
@@ -255,9 +255,10 @@ Result<FileHandle> handleOfFd(int fd, bool pathUpper)
     // has none (s_uuid_len 0), and the kernel then encodes the null uuid. An O_PATH fd
     // takes no ioctl (EBADF): ask through a real open of the same inode instead.
     struct fsuuid2 u {};
-    int rc = ::ioctl(fd, FS_IOC_GETFSUUID, &u);
+    const int askFd = uuidFd >= 0 ? uuidFd : fd;
+    int rc = ::ioctl(askFd, FS_IOC_GETFSUUID, &u);
     if (rc != 0 && errno == EBADF) {
-        const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+        const std::string proc = "/proc/self/fd/" + std::to_string(askFd);
         const int rfd = ::open(proc.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (rfd < 0)
             return fail(sysError(errno, subject, "cannot open the file to read its filesystem uuid"));

@@ -83,6 +83,8 @@ Result<FileHandle> decodeIndexName(std::string_view name);
 // this CPU's endianness.
 // Fails when the filesystem cannot encode handles (then the kernel stores an empty
 // origin, "copied up, origin unknown").
-Result<FileHandle> handleOfFd(int fd, bool pathUpper = false);
+// `uuidFd`: another fd on the same filesystem (a layer root) to ask for the uuid,
+// for objects that cannot be opened to ask (symlinks, whose O_PATH fd takes no ioctl).
+Result<FileHandle> handleOfFd(int fd, bool pathUpper = false, int uuidFd = -1);
 
 } // namespace strata::ovl

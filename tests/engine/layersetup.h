@@ -86,6 +86,9 @@ inline std::vector<int> applyChanges(const std::string &m)
     rec(::removexattr((m + "/dir/y.txt").c_str(), "user.absent"));
     rec(::unlink((m + "/gone.txt").c_str())); // ENOENT
     rec(::mknod((m + "/fifo").c_str(), S_IFIFO | 0644, 0));
+    // Onto a non-empty pure upper dir: ENOTEMPTY, but only from the upper's rename,
+    // after orig (lower only) was copied up with a redirect, so it is merged now.
+    rec(::rename((m + "/orig").c_str(), (m + "/newdir").c_str()));
     return r;
 }
 

@@ -62,11 +62,12 @@ std::string xattrsOf(const std::string &p)
     for (ssize_t i = 0; i < n; i += static_cast<ssize_t>(std::strlen(names + i)) + 1) {
         char v[256];
         const ssize_t vl = ::lgetxattr(p.c_str(), names + i, v, sizeof(v));
-        // Origins name inodes of one copy of the layers: only their presence compares.
+        // Origins name inodes of one copy of the layers: only whether they name one
+        // compares.
         const bool origin = std::strstr(names + i, ".overlay.origin") != nullptr;
         out.push_back(std::string(names + i) + "="
                       + (vl < 0       ? "errno " + std::to_string(errno)
-                             : origin ? "<fh>"
+                             : origin ? (vl > 0 ? "<fh>" : "<empty>")
                                       : std::string(v, vl)));
     }
     std::sort(out.begin(), out.end());
