@@ -6,7 +6,7 @@
 
 #include <QFont>
 #include <QFutureWatcher>
-#include <QPointer>
+#include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace strata::gui {
@@ -22,9 +22,12 @@ struct MergedTreeModel::Node {
     bool isDir() const { return !entry || (entry->isDir() && !entry->isWhiteout()); }
 };
 
-// Built entirely in the worker: the GUI thread only links it in.
+// One batch of a directory's listing, built entirely in the worker: the GUI thread
+// only links it in. The last batch of a listing says so (`done`) and carries the
+// listing's problems or its error.
 struct MergedTreeModel::FetchResult {
     std::vector<std::unique_ptr<Node>> children;
+    bool done = false;
     std::vector<Error> problems;
     std::optional<Error> error;
 };
@@ -41,12 +44,27 @@ MergedTreeModel::MergedTreeModel(QObject *parent)
     m_root->fetch = Node::Fetch::Done;
 }
 
-MergedTreeModel::~MergedTreeModel() = default;
+MergedTreeModel::~MergedTreeModel()
+{
+    cancelFetches();
+}
+
+void MergedTreeModel::cancelFetches()
+{
+    // The workers stop at their next batch; their results are never looked at.
+    for (QFutureWatcherBase *watcher : std::as_const(m_fetches)) {
+        watcher->disconnect(this);
+        watcher->cancel();
+        watcher->deleteLater();
+    }
+    m_fetches.clear();
+}
 
 void MergedTreeModel::setTree(std::shared_ptr<const stack::MergedTree> tree)
 {
     beginResetModel();
     ++m_generation; // listings still running for the old tree are dropped on arrival
+    cancelFetches();
     m_tree = std::move(tree);
     m_root = std::make_unique<Node>();
     m_root->fetch = m_tree ? Node::Fetch::No : Node::Fetch::Done;
@@ -156,6 +174,12 @@ bool MergedTreeModel::hasChildren(const QModelIndex &parent) const
     return n->fetch == Node::Fetch::No || n->fetch == Node::Fetch::Running || !n->children.empty();
 }
 
+bool MergedTreeModel::isListed(const QModelIndex &index) const
+{
+    const Node *n = nodeOf(index);
+    return n->fetch == Node::Fetch::Done || n->fetch == Node::Fetch::Failed;
+}
+
 bool MergedTreeModel::canFetchMore(const QModelIndex &parent) const
 {
     if (!m_tree || parent.column() > 0)
@@ -175,33 +199,46 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
 
     auto tree = m_tree;
     const std::string path = node->path;
-    auto future = QtConcurrent::run([tree, path, node]() {
-        auto result = std::make_shared<FetchResult>();
+    // The listing streams: core hands out its entries in batches (the first small),
+    // and each batch is inserted as it arrives, so the first rows of a huge directory
+    // show after one read of its names, not after every entry was looked up.
+    using Batch = std::shared_ptr<FetchResult>;
+    auto future = QtConcurrent::run([tree, path, node](QPromise<Batch> &promise) {
         stack::ListOptions opts;
         opts.includeWhiteouts = true;
-        auto listing = tree->list(path, opts);
-        if (!listing) {
-            result->error = listing.error();
-            return result;
-        }
-        result->problems = std::move(listing->problems);
-        result->children.reserve(listing->entries.size());
         int row = 0;
-        for (auto &e : listing->entries) {
-            auto child = std::make_unique<Node>();
-            child->parent = node; // only dereferenced on the GUI thread, after a generation check
-            child->row = row++;
-            child->path = path.empty() ? e.name : path + '/' + e.name;
-            child->entry = std::move(e);
-            result->children.push_back(std::move(child));
-        }
-        return result;
+        auto listing = tree->list(path, opts, [&](std::vector<stack::MergedEntry> &&entries) {
+            if (promise.isCanceled())
+                return false;
+            auto batch = std::make_shared<FetchResult>();
+            batch->children.reserve(entries.size());
+            for (auto &e : entries) {
+                auto child = std::make_unique<Node>();
+                child->parent = node; // only dereferenced on the GUI thread, after a generation check
+                child->row = row++;
+                child->path = path.empty() ? e.name : path + '/' + e.name;
+                child->entry = std::move(e);
+                batch->children.push_back(std::move(child));
+            }
+            promise.addResult(std::move(batch));
+            return true;
+        });
+        auto last = std::make_shared<FetchResult>();
+        last->done = true;
+        if (!listing)
+            last->error = listing.error();
+        else
+            last->problems = std::move(listing->problems);
+        promise.addResult(std::move(last));
     });
-    auto *watcher = new QFutureWatcher<std::shared_ptr<FetchResult>>(this);
+    auto *watcher = new QFutureWatcher<Batch>(this);
+    m_fetches.insert(watcher);
     const quint64 generation = m_generation;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, node, generation]() {
+    connect(watcher, &QFutureWatcherBase::resultReadyAt, this,
+            [this, watcher, node, generation](int i) { applyFetch(node, generation, watcher->resultAt(i)); });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher]() {
+        m_fetches.remove(watcher);
         watcher->deleteLater();
-        applyFetch(node, generation, watcher->result());
     });
     watcher->setFuture(future);
 }
@@ -210,18 +247,22 @@ void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shar
 {
     if (generation != m_generation)
         return; // the tree was replaced: `node` no longer exists
-    const QByteArray path = QByteArray::fromStdString(node->path);
     const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
+    if (!result->children.empty()) {
+        const int first = int(node->children.size());
+        beginInsertRows(parentIndex, first, first + int(result->children.size()) - 1);
+        std::move(result->children.begin(), result->children.end(), std::back_inserter(node->children));
+        endInsertRows();
+        result->children.clear();
+    }
+    if (!result->done)
+        return;
+    const QByteArray path = QByteArray::fromStdString(node->path);
     if (result->error) {
         node->fetch = Node::Fetch::Failed;
         Q_EMIT directoryProblem(path, errorText(*result->error));
     } else {
         node->fetch = Node::Fetch::Done;
-        if (!result->children.empty()) {
-            beginInsertRows(parentIndex, 0, int(result->children.size()) - 1);
-            node->children = std::move(result->children);
-            endInsertRows();
-        }
         for (const Error &e : result->problems)
             Q_EMIT directoryProblem(path, errorText(e));
     }

@@ -13,7 +13,8 @@ namespace strata::stack {
 // One directory entry of one layer, with its lstat.
 struct RawEntry {
     std::string name;
-    struct stat st;
+    struct stat st {}; // valid when `statted`
+    bool statted = false;
 };
 
 // Opens `path` (relative, "" = the root) below a layer root fd as a directory,
@@ -25,5 +26,13 @@ Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forRead
 // each one relative to the directory fd. An entry that vanishes between the two
 // calls is dropped (it is gone); any other stat failure fails the read, naming it.
 Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors);
+
+// The names only (one getdents64 pass, nothing statted): a listing that hands out
+// its first entries before it has looked at the rest stats each one when it needs it
+// (statLayerEntry), so a 100k-entry directory does not cost 100k lstats up front.
+Result<std::vector<RawEntry>> readLayerDirNames(int dirFd, const std::string &pathForErrors);
+// lstat of one name read by readLayerDirNames, relative to the same dir fd. false:
+// the entry is gone (removed since the read); an error for any other failure.
+Result<bool> statLayerEntry(int dirFd, RawEntry &e, const std::string &pathForErrors);
 
 } // namespace strata::stack
