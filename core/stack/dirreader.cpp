@@ -59,9 +59,9 @@ Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forRead
     return UniqueFd(fd);
 }
 
-Result<std::vector<RawEntry>> readLayerDirNames(int dirFd, const std::string &pathForErrors)
+Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
 {
-    std::vector<RawEntry> out;
+    DirNames out;
     alignas(LinuxDirent64) char buf[64 * 1024];
     if (::lseek(dirFd, 0, SEEK_SET) < 0)
         return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
@@ -77,7 +77,10 @@ Result<std::vector<RawEntry>> readLayerDirNames(int dirFd, const std::string &pa
             const char *name = d->d_name;
             if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
                 continue;
-            out.emplace_back().name = name;
+            if (out.pool.size() > UINT32_MAX - 256)
+                return fail(makeError(pathForErrors, "directory too large to list (names exceed 4 GiB)", EFBIG));
+            out.offsets.push_back(static_cast<uint32_t>(out.pool.size()));
+            out.pool.append(name, std::strlen(name) + 1);
         }
     }
     return out;
@@ -90,7 +93,6 @@ Result<bool> statLayerEntry(int dirFd, RawEntry &e, const std::string &pathForEr
             return false; // removed since the read: it is not there
         return fail(sysError(errno, pathForErrors + "/" + e.name, "cannot stat"));
     }
-    e.statted = true;
     return true;
 }
 
@@ -101,7 +103,9 @@ Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathFor
         return fail(names.error());
     std::vector<RawEntry> out;
     out.reserve(names->size());
-    for (RawEntry &e : *names) {
+    for (size_t i = 0; i < names->size(); ++i) {
+        RawEntry e;
+        e.name = names->name(i);
         auto there = statLayerEntry(dirFd, e, pathForErrors);
         if (!there)
             return fail(there.error());

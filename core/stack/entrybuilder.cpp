@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 
 namespace strata::stack {
@@ -209,16 +210,12 @@ int EntryBuilder::dirFdFor(int layer, const std::string &parentPath, UniqueFd &o
 
 namespace {
 
-// Min-heaps by name: the smallest name on top.
-bool nameAfter(const RawEntry &a, const RawEntry &b)
-{
-    return a.name > b.name;
-}
-
-using Head = std::pair<const std::string *, size_t>; // a layer's smallest name, its pos
+using Head = std::pair<const char *, size_t>; // a layer's smallest name, its pos
+// Bytewise, as strcmp compares (unsigned char); the smallest name on top.
 bool headAfter(const Head &a, const Head &b)
 {
-    return *a.first != *b.first ? *a.first > *b.first : a.second > b.second;
+    const int c = std::strcmp(a.first, b.first);
+    return c != 0 ? c > 0 : a.second > b.second;
 }
 
 } // namespace
@@ -237,17 +234,21 @@ void EntryBuilder::start()
         const auto origin = xr.raw(ovl::Attr::Origin);
         m_filtersWhiteouts = origin && origin->has_value();
     }
-    // k-way merge over per-layer heaps: names in bytewise order, each with its
-    // occurrences top first. make_heap is linear; each name then costs a log-time pop
-    // when it is reached instead of a full sort before the first one.
-    m_heapSize.assign(m_table.entries.size(), 0);
-    m_statFailed.assign(m_table.entries.size(), false);
-    for (size_t pos = 0; pos < m_table.entries.size(); ++pos) {
-        auto &v = m_table.entries[pos];
-        std::make_heap(v.begin(), v.end(), nameAfter);
-        m_heapSize[pos] = v.size();
-        if (!v.empty())
-            m_heads.push_back({&v.front().name, pos});
+    // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
+    // with its occurrences top first. make_heap is linear; each name then costs a
+    // log-time pop when it is reached instead of a full sort before the first one.
+    const size_t n = m_table.names.size();
+    m_heapSize.assign(n, 0);
+    m_statFailed.assign(n, false);
+    m_current.assign(n, RawEntry {});
+    for (size_t pos = 0; pos < n; ++pos) {
+        DirNames &d = m_table.names[pos];
+        const char *pool = d.pool.data();
+        std::make_heap(d.offsets.begin(), d.offsets.end(),
+                       [pool](uint32_t a, uint32_t b) { return std::strcmp(pool + a, pool + b) > 0; });
+        m_heapSize[pos] = d.size();
+        if (d.size())
+            m_heads.push_back({d.name(0), pos});
     }
     std::make_heap(m_heads.begin(), m_heads.end(), headAfter);
 }
@@ -259,21 +260,24 @@ bool EntryBuilder::nextName(std::string &name)
 {
     if (m_heads.empty())
         return false;
-    name = *m_heads.front().first;
+    name = m_heads.front().first;
     m_occ.clear();
     std::fill(m_statFailed.begin(), m_statFailed.end(), false);
-    while (!m_heads.empty() && *m_heads.front().first == name) {
+    while (!m_heads.empty() && name == m_heads.front().first) {
         const size_t pos = m_heads.front().second;
         std::pop_heap(m_heads.begin(), m_heads.end(), headAfter);
         m_heads.pop_back();
-        auto &v = m_table.entries[pos];
-        std::pop_heap(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m_heapSize[pos]), nameAfter);
-        RawEntry &raw = v[--m_heapSize[pos]]; // popped entries stay put: pointers to them hold
-        if (m_heapSize[pos] > 0) {
-            m_heads.push_back({&v.front().name, pos});
+        DirNames &d = m_table.names[pos];
+        const char *pool = d.pool.data();
+        std::pop_heap(d.offsets.begin(), d.offsets.begin() + static_cast<std::ptrdiff_t>(m_heapSize[pos]),
+                      [pool](uint32_t a, uint32_t b) { return std::strcmp(pool + a, pool + b) > 0; });
+        if (--m_heapSize[pos] > 0) {
+            m_heads.push_back({d.name(0), pos});
             std::push_heap(m_heads.begin(), m_heads.end(), headAfter);
         }
-        auto there = raw.statted ? Result<bool>(true) : statLayerEntry(m_table.fds[pos].get(), raw, m_table.paths[pos]);
+        RawEntry &raw = m_current[pos];
+        raw.name = name;
+        auto there = statLayerEntry(m_table.fds[pos].get(), raw, m_table.paths[pos]);
         if (!there) {
             m_problems.push_back(there.error());
             m_statFailed[pos] = true;
@@ -292,7 +296,7 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
     std::string name;
     // Answers the lookup of the current name from the versions just statted.
     const Prefetch prefetch = [this, &name](size_t pos, const std::string &n) -> std::optional<PrefetchHit> {
-        if (pos >= m_table.entries.size() || !m_table.readOk[pos] || m_statFailed[pos] || n != name)
+        if (pos >= m_table.names.size() || !m_table.readOk[pos] || m_statFailed[pos] || n != name)
             return std::nullopt;
         PrefetchHit hit {};
         hit.dirFd = m_table.fds[pos] ? m_table.fds[pos].get() : -1;

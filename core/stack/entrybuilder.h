@@ -20,9 +20,9 @@ namespace strata::stack {
 
 struct LayerDirTable {
     std::vector<OpenDir> dirs;
-    // Per position: the names read (readLayerDirNames), statted by the builder as it
-    // reaches them. The builder reorders them (a heap per layer).
-    std::vector<std::vector<RawEntry>> entries;
+    // Per position: the names read (readLayerDirNames); the builder reorders their
+    // offsets (a heap per layer) and stats each name when it reaches it.
+    std::vector<DirNames> names;
     std::vector<bool> readOk; // false: that layer dir could not be read
     std::vector<UniqueFd> fds; // O_RDONLY fds of the dirs read
     std::vector<std::string> paths; // for errors: layer root + dir path
@@ -86,8 +86,9 @@ private:
     bool m_started = false;
     bool m_filtersWhiteouts = false;
     std::vector<size_t> m_heapSize; // per position: entries [0, size) are still a heap
-    std::vector<std::pair<const std::string *, size_t>> m_heads; // heap of each layer's smallest name
-    std::vector<Occurrence> m_occ; // the current name's versions, top first
+    std::vector<std::pair<const char *, size_t>> m_heads; // heap of each layer's smallest name
+    std::vector<RawEntry> m_current; // per position: the current name's version, statted
+    std::vector<Occurrence> m_occ; // the current name's versions, top first (into m_current)
     std::vector<bool> m_statFailed; // per position: the current name's lstat failed
     std::vector<Error> m_problems;
 };

@@ -188,7 +188,7 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     // when it reaches it, and lookups use what was read.
     LayerDirTable table;
     table.dirs = *dirs;
-    table.entries.resize(dirs->size());
+    table.names.resize(dirs->size());
     table.readOk.assign(dirs->size(), false);
     table.fds.resize(dirs->size());
     table.paths.resize(dirs->size());
@@ -208,7 +208,7 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
             listing.problems.push_back(entries.error());
             continue;
         }
-        table.entries[pos] = std::move(*entries);
+        table.names[pos] = std::move(*entries);
         table.readOk[pos] = true;
         table.fds[pos] = std::move(*fd);
     }
