@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTest>
 #include <QTreeView>
 #include <algorithm>
 #include <cerrno>
@@ -197,6 +198,11 @@ bool measureView(const std::shared_ptr<const stack::LayerStack> &stack, const st
     const QModelIndex parent = loadRoot(model, proxy, stack, dir);
     if (!parent.isValid())
         return false;
+    // The window is on screen and painted before the clock starts, as in the app: the
+    // first paint of a new window (styles, fonts) is not part of expanding.
+    if (!QTest::qWaitForWindowExposed(&view))
+        return false;
+    QCoreApplication::processEvents();
     QSignalSpy inserted(&proxy, &QAbstractItemModel::rowsInserted);
     QElapsedTimer t;
     t.start();

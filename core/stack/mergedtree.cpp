@@ -166,6 +166,10 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
             std::move(batch.begin(), batch.end(), std::back_inserter(entries));
         return true;
     });
+    // Batches grow the vector by doubling: a caller that keeps every listing of a
+    // big tree should not also keep up to half a listing of unused MergedEntry slots.
+    if (entries.capacity() - entries.size() > entries.size() / 8)
+        entries.shrink_to_fit();
     if (listing)
         listing->entries = std::move(entries);
     return listing;
