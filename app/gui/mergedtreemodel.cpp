@@ -14,12 +14,30 @@ namespace strata::gui {
 struct MergedTreeModel::Node {
     Node *parent = nullptr;
     int row = 0;
-    std::string path; // merged path, "" for the root
     std::optional<stack::MergedEntry> entry; // nullopt for the root
     std::vector<std::unique_ptr<Node>> children;
     enum class Fetch : uint8_t { No, Running, Done, Failed } fetch = Fetch::No;
 
     bool isDir() const { return !entry || (entry->isDir() && !entry->isWhiteout()); }
+    // The merged path ("" for the root), from the names up the tree: a row does not
+    // keep its own copy of its parents' names.
+    std::string path() const
+    {
+        std::vector<const std::string *> names;
+        size_t size = 0;
+        for (const Node *n = this; n->entry; n = n->parent) {
+            names.push_back(&n->entry->name);
+            size += n->entry->name.size() + 1;
+        }
+        std::string out;
+        out.reserve(size);
+        for (auto it = names.rbegin(); it != names.rend(); ++it) {
+            if (!out.empty())
+                out += '/';
+            out += **it;
+        }
+        return out;
+    }
 };
 
 // One batch of a directory's listing, built entirely in the worker: the GUI thread
@@ -115,7 +133,7 @@ const stack::MergedEntry *MergedTreeModel::entry(const QModelIndex &index) const
 
 std::string MergedTreeModel::mergedPath(const QModelIndex &index) const
 {
-    return nodeOf(index)->path;
+    return nodeOf(index)->path();
 }
 
 QModelIndex MergedTreeModel::indexForPath(const std::string &path) const
@@ -198,7 +216,7 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
         Q_EMIT loadingChanged(true);
 
     auto tree = m_tree;
-    const std::string path = node->path;
+    const std::string path = node->path();
     // The listing streams: core hands out its entries in batches (the first small),
     // and each batch is inserted as it arrives, so the first rows of a huge directory
     // show after one read of its names, not after every entry was looked up.
@@ -216,7 +234,6 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
                 auto child = std::make_unique<Node>();
                 child->parent = node; // only dereferenced on the GUI thread, after a generation check
                 child->row = row++;
-                child->path = path.empty() ? e.name : path + '/' + e.name;
                 child->entry = std::move(e);
                 batch->children.push_back(std::move(child));
             }
@@ -257,7 +274,7 @@ void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shar
     }
     if (!result->done)
         return;
-    const QByteArray path = QByteArray::fromStdString(node->path);
+    const QByteArray path = QByteArray::fromStdString(node->path());
     if (result->error) {
         node->fetch = Node::Fetch::Failed;
         Q_EMIT directoryProblem(path, errorText(*result->error));
@@ -280,7 +297,8 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
     const Node *n = nodeOf(index);
     const stack::MergedEntry &e = *n->entry;
     const bool whiteout = e.isWhiteout();
-    const auto change = m_changes.constFind(QByteArray::fromStdString(n->path));
+    const auto change
+        = m_changes.isEmpty() ? m_changes.constEnd() : m_changes.constFind(QByteArray::fromStdString(n->path()));
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -343,7 +361,7 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QStringList lines;
-        lines << pathText(n->path);
+        lines << pathText(n->path());
         if (change != m_changes.constEnd())
             lines << QString::fromUtf8(stack::changeName(*change).data());
         for (const Error &p : e.problems)
@@ -351,9 +369,11 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         return lines.join(QLatin1Char('\n'));
     }
     case PathRole:
-        return pathText(n->path);
+        return pathText(n->path());
     case PathBytesRole:
-        return QByteArray::fromStdString(n->path);
+        return QByteArray::fromStdString(n->path());
+    case NameBytesRole:
+        return QByteArray::fromStdString(e.name);
     case LayerRole:
         return e.layer;
     case StateRole:

@@ -33,6 +33,7 @@ public:
         IsWhiteoutRole,
         ChangeRole, // int: stack::Change, -1 when unmarked
         DirLayersRole, // QList<int>: for dirs, the layers merged here
+        NameBytesRole, // the entry's name bytes (QByteArray)
     };
 
     explicit MergedTreeModel(QObject *parent = nullptr);

@@ -125,9 +125,9 @@ bool TreeFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right
     default:
         break;
     }
-    // Names are bytes: bytewise order, as core lists them.
-    return left.siblingAtColumn(0).data(M::PathBytesRole).toByteArray()
-        < right.siblingAtColumn(0).data(M::PathBytesRole).toByteArray();
+    // Names are bytes: bytewise order, as core lists them (siblings: the names decide).
+    return left.siblingAtColumn(0).data(M::NameBytesRole).toByteArray()
+        < right.siblingAtColumn(0).data(M::NameBytesRole).toByteArray();
 }
 
 } // namespace strata::gui

@@ -51,10 +51,6 @@ public:
     EntryBuilder(const LayerStack &stack, const Lookup &lookup, LayerDirTable &table, const ListOptions &opts);
     // Appends the next at most `max` entries; false once every name was handed out.
     bool buildSome(std::vector<MergedEntry> &out, size_t max);
-    void build(std::vector<MergedEntry> &out)
-    {
-        while (buildSome(out, SIZE_MAX)) { }
-    }
     // Layer entries that could not be statted (each names the entry and the reason).
     std::vector<Error> takeProblems() { return std::exchange(m_problems, {}); }
     // While building, also hand out the per-layer dirs of each visible subdirectory.
