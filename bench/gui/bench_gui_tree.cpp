@@ -29,6 +29,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
+#include <malloc.h>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -222,6 +224,36 @@ bool measureView(const std::shared_ptr<const stack::LayerStack> &stack, const st
     return true;
 }
 
+long rssKiB()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// What the model holds per row: resident memory grown by loading `dir` into a fresh
+// model (freed memory handed back to the system first, so it is not reused).
+bool measureRowMemory(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, double &perRow)
+{
+    gui::MergedTreeModel model;
+    gui::TreeFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    const QModelIndex parent = loadRoot(model, proxy, stack, dir);
+    if (!parent.isValid())
+        return false;
+    ::malloc_trim(0);
+    const long before = rssKiB();
+    QSignalSpy loaded(&model, &gui::MergedTreeModel::loadingChanged);
+    proxy.fetchMore(parent);
+    while (model.pendingFetches() > 0)
+        if (!loaded.wait(60000))
+            return false;
+    ::malloc_trim(0);
+    perRow = double(rssKiB() - before) * 1024 / std::max(1, proxy.rowCount(parent));
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -285,6 +317,10 @@ int main(int argc, char **argv)
                     median(f.viewFirst), median(f.viewAll), worst < 100 ? "met" : "MISSED");
         std::fflush(stdout);
     }
+    double perRow = 0;
+    if (measureRowMemory(*opened, "big" + std::to_string(kBigDirs[std::size(kBigDirs) - 1]), perRow))
+        std::printf("memory: the model holds %.0f bytes per row (resident growth, big%zu, model and proxy)\n", perRow,
+                    kBigDirs[std::size(kBigDirs) - 1]);
     std::printf("1st: time to the first rows; all: time to the whole directory.\n"
                 "core: MergedTree::list streamed alone (the floor the model cannot go below);\n"
                 "model: fetchMore to rows inserted in the proxy; view: QTreeView expand() to rows laid out.\n"
