@@ -156,14 +156,24 @@ QModelIndex loadRoot(gui::MergedTreeModel &model, gui::TreeFilterProxy &proxy,
     return proxy.mapFromSource(model.indexForPath(dir));
 }
 
+// A fresh model and filter proxy with the root listed; `parent` is `dir` in the proxy.
+struct Loaded {
+    gui::MergedTreeModel model;
+    gui::TreeFilterProxy proxy;
+    QModelIndex parent;
+    Loaded(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir)
+    {
+        proxy.setSourceModel(&model);
+        parent = loadRoot(model, proxy, stack, dir);
+    }
+};
+
 // One expansion on a fresh model + proxy: fetchMore -> first rows inserted in the
 // proxy, and -> the directory listed completely.
 bool measureModel(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, Figures &f, int &rows)
 {
-    gui::MergedTreeModel model;
-    gui::TreeFilterProxy proxy;
-    proxy.setSourceModel(&model);
-    const QModelIndex parent = loadRoot(model, proxy, stack, dir);
+    Loaded l(stack, dir);
+    auto &[model, proxy, parent] = l;
     if (!parent.isValid())
         return false;
 
@@ -189,17 +199,15 @@ bool measureModel(const std::shared_ptr<const stack::LayerStack> &stack, const s
 // whole directory inserted and laid out (scrolled to its last row).
 bool measureView(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, Figures &f)
 {
-    gui::MergedTreeModel model;
-    gui::TreeFilterProxy proxy;
-    proxy.setSourceModel(&model);
+    Loaded l(stack, dir);
+    auto &[model, proxy, parent] = l;
+    if (!parent.isValid())
+        return false;
     QTreeView view;
     view.setUniformRowHeights(true);
     view.setModel(&proxy);
     view.resize(1000, 700);
     view.show();
-    const QModelIndex parent = loadRoot(model, proxy, stack, dir);
-    if (!parent.isValid())
-        return false;
     // The window is on screen and painted before the clock starts, as in the app: the
     // first paint of a new window (styles, fonts) is not part of expanding.
     if (!QTest::qWaitForWindowExposed(&view))
@@ -236,10 +244,8 @@ long rssKiB()
 // model (freed memory handed back to the system first, so it is not reused).
 bool measureRowMemory(const std::shared_ptr<const stack::LayerStack> &stack, const std::string &dir, double &perRow)
 {
-    gui::MergedTreeModel model;
-    gui::TreeFilterProxy proxy;
-    proxy.setSourceModel(&model);
-    const QModelIndex parent = loadRoot(model, proxy, stack, dir);
+    Loaded l(stack, dir);
+    auto &[model, proxy, parent] = l;
     if (!parent.isValid())
         return false;
     ::malloc_trim(0);
