@@ -1306,12 +1306,12 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
         <translation>&amp;Whiteouts</translation>
     </message>
     <message>
-        <source>Filter loaded paths (regular expression)…</source>
-        <translation>Geladene Pfade filtern (regulärer Ausdruck) …</translation>
+        <source>Search every path (regular expression)…</source>
+        <translation>Alle Pfade durchsuchen (regulärer Ausdruck) …</translation>
     </message>
     <message>
-        <source>Path filter</source>
-        <translation>Pfadfilter</translation>
+        <source>Path search</source>
+        <translation>Pfadsuche</translation>
     </message>
     <message>
         <source>State filter</source>
@@ -1374,8 +1374,40 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
         <translation>Jede Schicht</translation>
     </message>
     <message>
-        <source>Not a valid regular expression</source>
-        <translation>Kein gültiger regulärer Ausdruck</translation>
+        <source>Cancel Search</source>
+        <translation>Suche abbrechen</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Suchstatus</translation>
+    </message>
+    <message>
+        <source>Searching… %L1 entries read, %L2 matches</source>
+        <translation>Suche … %L1 Einträge gelesen, %L2 Treffer</translation>
+    </message>
+    <message>
+        <source>%L1 matches in %L2 entries; the first %L3 are shown, %L4 more are not (narrow the pattern)</source>
+        <translation>%L1 Treffer in %L2 Einträgen; die ersten %L3 werden angezeigt, %L4 weitere nicht (Muster eingrenzen)</translation>
+    </message>
+    <message>
+        <source>%L1 matches in %L2 entries</source>
+        <translation>%L1 Treffer in %L2 Einträgen</translation>
+    </message>
+    <message>
+        <source>Search: %1</source>
+        <translation>Suche: %1</translation>
+    </message>
+    <message>
+        <source>Search cancelled after %L1 entries; the %L2 matches found so far are shown</source>
+        <translation>Suche nach %L1 Einträgen abgebrochen; die %L2 bisher gefundenen Treffer werden angezeigt</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid regular expression: %2 (at character %3)</source>
+        <translation>„%1“ ist kein gültiger regulärer Ausdruck: %2 (bei Zeichen %3)</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche …</translation>
     </message>
 </context>
 <context>

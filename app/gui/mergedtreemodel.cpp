@@ -6,7 +6,7 @@
 
 #include <QFont>
 #include <QFutureWatcher>
-#include <QPointer>
+#include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace strata::gui {
@@ -14,17 +14,38 @@ namespace strata::gui {
 struct MergedTreeModel::Node {
     Node *parent = nullptr;
     int row = 0;
-    std::string path; // merged path, "" for the root
     std::optional<stack::MergedEntry> entry; // nullopt for the root
     std::vector<std::unique_ptr<Node>> children;
     enum class Fetch : uint8_t { No, Running, Done, Failed } fetch = Fetch::No;
 
     bool isDir() const { return !entry || (entry->isDir() && !entry->isWhiteout()); }
+    // The merged path ("" for the root), from the names up the tree: a row does not
+    // keep its own copy of its parents' names.
+    std::string path() const
+    {
+        std::vector<const std::string *> names;
+        size_t size = 0;
+        for (const Node *n = this; n->entry; n = n->parent) {
+            names.push_back(&n->entry->name);
+            size += n->entry->name.size() + 1;
+        }
+        std::string out;
+        out.reserve(size);
+        for (auto it = names.rbegin(); it != names.rend(); ++it) {
+            if (!out.empty())
+                out += '/';
+            out += **it;
+        }
+        return out;
+    }
 };
 
-// Built entirely in the worker: the GUI thread only links it in.
+// One batch of a directory's listing, built entirely in the worker: the GUI thread
+// only links it in. The last batch of a listing says so (`done`) and carries the
+// listing's problems or its error.
 struct MergedTreeModel::FetchResult {
     std::vector<std::unique_ptr<Node>> children;
+    bool done = false;
     std::vector<Error> problems;
     std::optional<Error> error;
 };
@@ -41,12 +62,27 @@ MergedTreeModel::MergedTreeModel(QObject *parent)
     m_root->fetch = Node::Fetch::Done;
 }
 
-MergedTreeModel::~MergedTreeModel() = default;
+MergedTreeModel::~MergedTreeModel()
+{
+    cancelFetches();
+}
+
+void MergedTreeModel::cancelFetches()
+{
+    // The workers stop at their next batch; their results are never looked at.
+    for (QFutureWatcherBase *watcher : std::as_const(m_fetches)) {
+        watcher->disconnect(this);
+        watcher->cancel();
+        watcher->deleteLater();
+    }
+    m_fetches.clear();
+}
 
 void MergedTreeModel::setTree(std::shared_ptr<const stack::MergedTree> tree)
 {
     beginResetModel();
     ++m_generation; // listings still running for the old tree are dropped on arrival
+    cancelFetches();
     m_tree = std::move(tree);
     m_root = std::make_unique<Node>();
     m_root->fetch = m_tree ? Node::Fetch::No : Node::Fetch::Done;
@@ -97,7 +133,7 @@ const stack::MergedEntry *MergedTreeModel::entry(const QModelIndex &index) const
 
 std::string MergedTreeModel::mergedPath(const QModelIndex &index) const
 {
-    return nodeOf(index)->path;
+    return nodeOf(index)->path();
 }
 
 QModelIndex MergedTreeModel::indexForPath(const std::string &path) const
@@ -156,6 +192,12 @@ bool MergedTreeModel::hasChildren(const QModelIndex &parent) const
     return n->fetch == Node::Fetch::No || n->fetch == Node::Fetch::Running || !n->children.empty();
 }
 
+bool MergedTreeModel::isListed(const QModelIndex &index) const
+{
+    const Node *n = nodeOf(index);
+    return n->fetch == Node::Fetch::Done || n->fetch == Node::Fetch::Failed;
+}
+
 bool MergedTreeModel::canFetchMore(const QModelIndex &parent) const
 {
     if (!m_tree || parent.column() > 0)
@@ -174,34 +216,46 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
         Q_EMIT loadingChanged(true);
 
     auto tree = m_tree;
-    const std::string path = node->path;
-    auto future = QtConcurrent::run([tree, path, node]() {
-        auto result = std::make_shared<FetchResult>();
+    const std::string path = node->path();
+    // The listing streams: core hands out its entries in batches (the first small),
+    // and each batch is inserted as it arrives, so the first rows of a huge directory
+    // show after one read of its names, not after every entry was looked up.
+    using Batch = std::shared_ptr<FetchResult>;
+    auto future = QtConcurrent::run([tree, path, node](QPromise<Batch> &promise) {
         stack::ListOptions opts;
         opts.includeWhiteouts = true;
-        auto listing = tree->list(path, opts);
-        if (!listing) {
-            result->error = listing.error();
-            return result;
-        }
-        result->problems = std::move(listing->problems);
-        result->children.reserve(listing->entries.size());
         int row = 0;
-        for (auto &e : listing->entries) {
-            auto child = std::make_unique<Node>();
-            child->parent = node; // only dereferenced on the GUI thread, after a generation check
-            child->row = row++;
-            child->path = path.empty() ? e.name : path + '/' + e.name;
-            child->entry = std::move(e);
-            result->children.push_back(std::move(child));
-        }
-        return result;
+        auto listing = tree->list(path, opts, [&](std::vector<stack::MergedEntry> &&entries) {
+            if (promise.isCanceled())
+                return false;
+            auto batch = std::make_shared<FetchResult>();
+            batch->children.reserve(entries.size());
+            for (auto &e : entries) {
+                auto child = std::make_unique<Node>();
+                child->parent = node; // only dereferenced on the GUI thread, after a generation check
+                child->row = row++;
+                child->entry = std::move(e);
+                batch->children.push_back(std::move(child));
+            }
+            promise.addResult(std::move(batch));
+            return true;
+        });
+        auto last = std::make_shared<FetchResult>();
+        last->done = true;
+        if (!listing)
+            last->error = listing.error();
+        else
+            last->problems = std::move(listing->problems);
+        promise.addResult(std::move(last));
     });
-    auto *watcher = new QFutureWatcher<std::shared_ptr<FetchResult>>(this);
+    auto *watcher = new QFutureWatcher<Batch>(this);
+    m_fetches.insert(watcher);
     const quint64 generation = m_generation;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, node, generation]() {
+    connect(watcher, &QFutureWatcherBase::resultReadyAt, this,
+            [this, watcher, node, generation](int i) { applyFetch(node, generation, watcher->resultAt(i)); });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher]() {
+        m_fetches.remove(watcher);
         watcher->deleteLater();
-        applyFetch(node, generation, watcher->result());
     });
     watcher->setFuture(future);
 }
@@ -210,18 +264,22 @@ void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shar
 {
     if (generation != m_generation)
         return; // the tree was replaced: `node` no longer exists
-    const QByteArray path = QByteArray::fromStdString(node->path);
     const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
+    if (!result->children.empty()) {
+        const int first = int(node->children.size());
+        beginInsertRows(parentIndex, first, first + int(result->children.size()) - 1);
+        std::move(result->children.begin(), result->children.end(), std::back_inserter(node->children));
+        endInsertRows();
+        result->children.clear();
+    }
+    if (!result->done)
+        return;
+    const QByteArray path = QByteArray::fromStdString(node->path());
     if (result->error) {
         node->fetch = Node::Fetch::Failed;
         Q_EMIT directoryProblem(path, errorText(*result->error));
     } else {
         node->fetch = Node::Fetch::Done;
-        if (!result->children.empty()) {
-            beginInsertRows(parentIndex, 0, int(result->children.size()) - 1);
-            node->children = std::move(result->children);
-            endInsertRows();
-        }
         for (const Error &e : result->problems)
             Q_EMIT directoryProblem(path, errorText(e));
     }
@@ -239,7 +297,8 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
     const Node *n = nodeOf(index);
     const stack::MergedEntry &e = *n->entry;
     const bool whiteout = e.isWhiteout();
-    const auto change = m_changes.constFind(QByteArray::fromStdString(n->path));
+    const auto change
+        = m_changes.isEmpty() ? m_changes.constEnd() : m_changes.constFind(QByteArray::fromStdString(n->path()));
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -302,7 +361,7 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QStringList lines;
-        lines << pathText(n->path);
+        lines << pathText(n->path());
         if (change != m_changes.constEnd())
             lines << QString::fromUtf8(stack::changeName(*change).data());
         for (const Error &p : e.problems)
@@ -310,9 +369,11 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         return lines.join(QLatin1Char('\n'));
     }
     case PathRole:
-        return pathText(n->path);
+        return pathText(n->path());
     case PathBytesRole:
-        return QByteArray::fromStdString(n->path);
+        return QByteArray::fromStdString(n->path());
+    case NameBytesRole:
+        return QByteArray::fromStdString(e.name);
     case LayerRole:
         return e.layer;
     case StateRole:

@@ -3,15 +3,18 @@
 
 // The merged view as a lazy tree: a directory's children are read (MergedTree::list,
 // blocking I/O) in a worker when the view first asks (canFetchMore/fetchMore), and
-// arrive as one row insertion. Whiteouts are always listed; the filter proxy hides
-// them on request, so the toggle costs no rescan.
+// arrive in batches as core builds them (the first small: rows show early), each one
+// row insertion at the end. Whiteouts are always listed; the filter proxy hides them
+// on request, so the toggle costs no rescan.
 
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
 
 #include <QAbstractItemModel>
+#include <QFutureWatcherBase>
 #include <QHash>
 #include <QIcon>
+#include <QSet>
 #include <memory>
 
 namespace strata::gui {
@@ -30,6 +33,7 @@ public:
         IsWhiteoutRole,
         ChangeRole, // int: stack::Change, -1 when unmarked
         DirLayersRole, // QList<int>: for dirs, the layers merged here
+        NameBytesRole, // the entry's name bytes (QByteArray)
     };
 
     explicit MergedTreeModel(QObject *parent = nullptr);
@@ -48,6 +52,8 @@ public:
     // The index of a loaded entry ("" is the invisible root); invalid when not loaded.
     QModelIndex indexForPath(const std::string &path) const;
     int pendingFetches() const { return m_pending; }
+    // The directory was listed completely (or failed): no more rows will arrive.
+    bool isListed(const QModelIndex &index) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -74,11 +80,13 @@ private:
     Node *nodeOf(const QModelIndex &index) const;
     void applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result);
     void notifyChanges(Node *node);
+    void cancelFetches();
 
     std::shared_ptr<const stack::MergedTree> m_tree;
     std::unique_ptr<Node> m_root;
     quint64 m_generation = 0;
     int m_pending = 0;
+    QSet<QFutureWatcherBase *> m_fetches; // listings in flight, cancelled on reset
     QHash<QByteArray, stack::Change> m_changes;
     QIcon m_dirIcon, m_fileIcon, m_linkIcon, m_otherIcon, m_whiteoutIcon;
 };

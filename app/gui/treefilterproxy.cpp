@@ -47,17 +47,49 @@ void TreeFilterProxy::setOnlyLayer(int layer)
     invalidateFilter();
 }
 
-void TreeFilterProxy::setPathPattern(const QString &pattern)
+void TreeFilterProxy::beginSearch()
 {
-    if (pattern == m_pattern.pattern())
+    m_searching = true;
+    m_matches.clear();
+    m_ancestors.clear();
+    invalidateRowsFilter();
+}
+
+QList<QByteArray> TreeFilterProxy::addSearchMatches(const QList<QByteArray> &paths)
+{
+    QList<QByteArray> added;
+    for (const QByteArray &path : paths) {
+        m_matches.insert(path);
+        for (qsizetype slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            const QByteArray dir = path.left(slash);
+            if (!m_ancestors.contains(dir)) {
+                m_ancestors.insert(dir);
+                added << dir;
+            }
+        }
+    }
+    if (m_searching && !paths.isEmpty())
+        invalidateRowsFilter();
+    return added;
+}
+
+void TreeFilterProxy::endSearch()
+{
+    if (!m_searching)
         return;
-    m_pattern = QRegularExpression(pattern);
-    invalidateFilter();
+    m_searching = false;
+    m_matches.clear();
+    m_ancestors.clear();
+    invalidateRowsFilter();
 }
 
 bool TreeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_searching) {
+        const QByteArray path = idx.data(M::PathBytesRole).toByteArray();
+        return m_matches.contains(path) || m_ancestors.contains(path);
+    }
     const bool whiteout = idx.data(M::IsWhiteoutRole).toBool();
     if (whiteout && !m_showWhiteouts)
         return false;
@@ -65,8 +97,6 @@ bool TreeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     const int layer = idx.data(M::LayerRole).toInt();
     if (m_onlyLayer >= 0 && layer != m_onlyLayer)
         return false;
-    // A directory not listed yet may hold matches: keep it so it can be opened.
-    const bool openable = dir && sourceModel()->canFetchMore(idx);
     if (m_layer >= 0 && layer != m_layer) {
         const auto dirLayers = idx.data(M::DirLayersRole).value<QList<int>>();
         if (!(dir && dirLayers.contains(m_layer)))
@@ -74,10 +104,6 @@ bool TreeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     }
     if (m_stateMask && !(idx.data(M::StateRole).toUInt() & m_stateMask) && !dir)
         return false;
-    if (!m_pattern.pattern().isEmpty() && m_pattern.isValid()) {
-        if (!m_pattern.match(idx.data(M::PathRole).toString()).hasMatch() && !openable)
-            return false; // recursive filtering still keeps it when a loaded child matches
-    }
     return true;
 }
 
@@ -99,9 +125,9 @@ bool TreeFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right
     default:
         break;
     }
-    // Names are bytes: bytewise order, as core lists them.
-    return left.siblingAtColumn(0).data(M::PathBytesRole).toByteArray()
-        < right.siblingAtColumn(0).data(M::PathBytesRole).toByteArray();
+    // Names are bytes: bytewise order, as core lists them (siblings: the names decide).
+    return left.siblingAtColumn(0).data(M::NameBytesRole).toByteArray()
+        < right.siblingAtColumn(0).data(M::NameBytesRole).toByteArray();
 }
 
 } // namespace strata::gui

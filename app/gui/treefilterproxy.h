@@ -4,9 +4,11 @@
 // Filters and sorting over the lazy merged tree. Directories stay visible under the
 // state and layer filters while they may still hold a match (a dir the layer
 // contributes to, a dir not listed yet), so a person can descend into them; the
-// "layer only" mode instead keeps exactly what the layer itself holds.
+// "layer only" mode instead keeps exactly what the layer itself holds. In search
+// mode (a PathSearch over the whole tree) only the search's matches and the
+// directories leading to them are shown.
 
-#include <QRegularExpression>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 namespace strata::gui {
@@ -28,13 +30,15 @@ public:
     // Only what `layer` itself holds (dive's "this layer only"; -1: off).
     void setOnlyLayer(int layer);
     int onlyLayer() const { return m_onlyLayer; }
-    // Matched against the full merged path ("/etc/passwd"); empty or invalid: off.
-    // Only loaded rows are matched: a directory not listed yet stays visible (it may
-    // hold matches) but is not listed by the filter; a search of the whole stack
-    // needs a scan, which the filter does not start (issue 4: not done yet).
-    void setPathPattern(const QString &pattern);
-    QString pathPattern() const { return m_pattern.pattern(); }
-    bool patternValid() const { return m_pattern.pattern().isEmpty() || m_pattern.isValid(); }
+    // Search mode: rows are the matches found so far (merged paths, "a/b") and their
+    // ancestors; the other filters were applied by the search. addSearchMatches
+    // returns the ancestor directories it adds, shallow first (to be loaded and
+    // expanded), "" (the root) excluded.
+    void beginSearch();
+    QList<QByteArray> addSearchMatches(const QList<QByteArray> &paths);
+    void endSearch();
+    bool searchActive() const { return m_searching; }
+    int searchMatchCount() const { return int(m_matches.size()); }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -45,7 +49,9 @@ private:
     uint m_stateMask = 0;
     int m_layer = -1;
     int m_onlyLayer = -1;
-    QRegularExpression m_pattern;
+    bool m_searching = false;
+    QSet<QByteArray> m_matches;
+    QSet<QByteArray> m_ancestors;
 };
 
 } // namespace strata::gui

@@ -59,9 +59,9 @@ Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forRead
     return UniqueFd(fd);
 }
 
-Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors)
+Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
 {
-    std::vector<RawEntry> out;
+    DirNames out;
     alignas(LinuxDirent64) char buf[64 * 1024];
     if (::lseek(dirFd, 0, SEEK_SET) < 0)
         return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
@@ -77,15 +77,40 @@ Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathFor
             const char *name = d->d_name;
             if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
                 continue;
-            RawEntry e;
-            e.name = name;
-            if (::fstatat(dirFd, name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
-                if (errno == ENOENT)
-                    continue; // removed while we read: it is not there
-                return fail(sysError(errno, pathForErrors + "/" + e.name, "cannot stat"));
-            }
-            out.push_back(std::move(e));
+            if (out.pool.size() > UINT32_MAX - 256)
+                return fail(makeError(pathForErrors, "directory too large to list (names exceed 4 GiB)", EFBIG));
+            out.offsets.push_back(static_cast<uint32_t>(out.pool.size()));
+            out.pool.append(name, std::strlen(name) + 1);
         }
+    }
+    return out;
+}
+
+Result<bool> statLayerEntry(int dirFd, RawEntry &e, const std::string &pathForErrors)
+{
+    if (::fstatat(dirFd, e.name.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return false; // removed since the read: it is not there
+        return fail(sysError(errno, pathForErrors + "/" + e.name, "cannot stat"));
+    }
+    return true;
+}
+
+Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors)
+{
+    auto names = readLayerDirNames(dirFd, pathForErrors);
+    if (!names)
+        return fail(names.error());
+    std::vector<RawEntry> out;
+    out.reserve(names->size());
+    for (size_t i = 0; i < names->size(); ++i) {
+        RawEntry e;
+        e.name = names->name(i);
+        auto there = statLayerEntry(dirFd, e, pathForErrors);
+        if (!there)
+            return fail(there.error());
+        if (*there)
+            out.push_back(std::move(e));
     }
     return out;
 }

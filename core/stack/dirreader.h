@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/uniquefd.h"
 
+#include <cstdint>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -13,7 +14,7 @@ namespace strata::stack {
 // One directory entry of one layer, with its lstat.
 struct RawEntry {
     std::string name;
-    struct stat st;
+    struct stat st {};
 };
 
 // Opens `path` (relative, "" = the root) below a layer root fd as a directory,
@@ -25,5 +26,20 @@ Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forRead
 // each one relative to the directory fd. An entry that vanishes between the two
 // calls is dropped (it is gone); any other stat failure fails the read, naming it.
 Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors);
+
+// The names of a directory only (one getdents64 pass, nothing statted), packed in
+// one buffer: a listing that hands out its first entries before it has looked at
+// the rest stats each one when it needs it (statLayerEntry), so a 100k-entry
+// directory costs neither 100k lstats nor 100k entry allocations up front.
+struct DirNames {
+    std::string pool; // NUL-terminated names, back to back
+    std::vector<uint32_t> offsets; // where each name starts in `pool`
+    size_t size() const { return offsets.size(); }
+    const char *name(size_t i) const { return pool.data() + offsets[i]; }
+};
+Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors);
+// lstat of `e.name` relative to the dir fd it was read from. false: the entry is
+// gone (removed since the read); an error for any other failure.
+Result<bool> statLayerEntry(int dirFd, RawEntry &e, const std::string &pathForErrors);
 
 } // namespace strata::stack

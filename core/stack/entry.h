@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -90,6 +91,44 @@ struct DataInfo {
     std::string path;
 };
 
+// An optional fact few entries have, kept out of line: std::optional would carry its
+// full size inline in every entry (OriginInfo 136 bytes, DataInfo 80), which a tree
+// of a million entries held in memory pays a million times. The optional subset of
+// std::optional's interface; copies are deep.
+template<class T>
+class Rare {
+public:
+    Rare() = default;
+    Rare(std::nullopt_t) { }
+    Rare(const T &v)
+        : m_p(std::make_unique<T>(v))
+    { }
+    Rare(T &&v)
+        : m_p(std::make_unique<T>(std::move(v)))
+    { }
+    Rare(const Rare &o)
+        : m_p(o.m_p ? std::make_unique<T>(*o.m_p) : nullptr)
+    { }
+    Rare(Rare &&) noexcept = default;
+    Rare &operator=(const Rare &o)
+    {
+        if (this != &o)
+            m_p = o.m_p ? std::make_unique<T>(*o.m_p) : nullptr;
+        return *this;
+    }
+    Rare &operator=(Rare &&) noexcept = default;
+    bool has_value() const { return m_p != nullptr; }
+    explicit operator bool() const { return m_p != nullptr; }
+    T &operator*() { return *m_p; }
+    const T &operator*() const { return *m_p; }
+    T *operator->() { return m_p.get(); }
+    const T *operator->() const { return m_p.get(); }
+    void reset() { m_p.reset(); }
+
+private:
+    std::unique_ptr<T> m_p;
+};
+
 struct MergedEntry {
     std::string name; // bytes, as on disk
     int layer = 0; // the layer this entry comes from (its visible version)
@@ -97,8 +136,8 @@ struct MergedEntry {
     Attrs attrs;
     uint32_t state = 0;
     std::optional<std::string> redirect; // raw overlay.redirect
-    std::optional<OriginInfo> origin;
-    std::optional<DataInfo> data;
+    Rare<OriginInfo> origin;
+    Rare<DataInfo> data;
     std::optional<ovl::Protattr> protattr;
     std::vector<int> dirLayers; // dirs: layers merged here, top first
     std::vector<ShadowedVersion> shadowed; // what lies beneath, top first

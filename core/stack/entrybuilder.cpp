@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
-#include <queue>
 
 namespace strata::stack {
 
@@ -54,8 +54,7 @@ void UpperAliases::clear()
     m_paths.clear();
 }
 
-EntryBuilder::EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table,
-                           const ListOptions &opts)
+EntryBuilder::EntryBuilder(const LayerStack &stack, const Lookup &lookup, LayerDirTable &table, const ListOptions &opts)
     : m_stack(stack)
     , m_lookup(lookup)
     , m_table(table)
@@ -209,80 +208,130 @@ int EntryBuilder::dirFdFor(int layer, const std::string &parentPath, UniqueFd &o
     return owned.get();
 }
 
-void EntryBuilder::build(std::vector<MergedEntry> &out) const
+namespace {
+
+using Head = std::pair<const char *, size_t>; // a layer's smallest name, its pos
+// Bytewise, as strcmp compares (unsigned char); the smallest name on top.
+bool headAfter(const Head &a, const Head &b)
 {
-    // k-way merge over the sorted per-layer listings: names in bytewise order, each
-    // with its occurrences top first.
-    using Head = std::pair<const std::string *, size_t>; // name, pos
-    auto cmp
-        = [](const Head &a, const Head &b) { return *a.first != *b.first ? *a.first > *b.first : a.second > b.second; };
-    std::priority_queue<Head, std::vector<Head>, decltype(cmp)> heap(cmp);
-    std::vector<size_t> idx(m_table.entries.size(), 0);
-    size_t total = 0;
-    for (size_t pos = 0; pos < m_table.entries.size(); ++pos) {
-        total += m_table.entries[pos].size();
-        if (!m_table.entries[pos].empty())
-            heap.push({&m_table.entries[pos][0].name, pos});
-    }
-    out.reserve(out.size() + total / std::max<size_t>(1, m_table.entries.size()));
+    const int c = std::strcmp(a.first, b.first);
+    return c != 0 ? c > 0 : a.second > b.second;
+}
 
-    const Prefetch prefetch = [this](size_t pos, const std::string &name) -> std::optional<PrefetchHit> {
-        if (pos >= m_table.entries.size() || !m_table.readOk[pos])
-            return std::nullopt;
-        const auto &v = m_table.entries[pos];
-        const auto it = std::lower_bound(v.begin(), v.end(), name,
-                                         [](const RawEntry &e, const std::string &n) { return e.name < n; });
-        PrefetchHit hit {};
-        hit.dirFd = m_table.fds[pos] ? m_table.fds[pos].get() : -1;
-        if (it != v.end() && it->name == name)
-            hit.st = it->st;
-        return hit; // st_mode 0: absent
-    };
+} // namespace
 
+void EntryBuilder::start()
+{
+    m_started = true;
     // inode.c ovl_get_inode(), "Check for non-merge dir that may have whiteouts": only
     // a dir merged from several layers, one whose real dir carries overlay.origin,
     // and the root (super.c ovl_get_root) get OVL_WHITEOUTS. Readdir of any other dir
     // is the real dir's (readdir.c ovl_dir_is_real): whiteouts are listed, and only
     // the lookup of such a name finds the whiteout (ENOENT).
-    bool filtersWhiteouts = m_table.dirs.size() > 1 || (!m_table.dirs.empty() && m_table.dirs.front().path.empty());
-    if (!filtersWhiteouts && !m_table.dirs.empty() && m_table.fds[0] && m_stack.canReadOverlayXattrs()) {
+    m_filtersWhiteouts = m_table.dirs.size() > 1 || (!m_table.dirs.empty() && m_table.dirs.front().path.empty());
+    if (!m_filtersWhiteouts && !m_table.dirs.empty() && m_table.fds[0] && m_stack.canReadOverlayXattrs()) {
         const ovl::XattrReader xr(m_table.fds[0].get(), ".", m_stack.xattrNamespace());
         const auto origin = xr.raw(ovl::Attr::Origin);
-        filtersWhiteouts = origin && origin->has_value();
+        m_filtersWhiteouts = origin && origin->has_value();
     }
+    // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
+    // with its occurrences top first. make_heap is linear; each name then costs a
+    // log-time pop when it is reached instead of a full sort before the first one.
+    const size_t n = m_table.names.size();
+    m_heapSize.assign(n, 0);
+    m_statFailed.assign(n, false);
+    m_current.assign(n, RawEntry {});
+    for (size_t pos = 0; pos < n; ++pos) {
+        DirNames &d = m_table.names[pos];
+        const char *pool = d.pool.data();
+        std::make_heap(d.offsets.begin(), d.offsets.end(),
+                       [pool](uint32_t a, uint32_t b) { return std::strcmp(pool + a, pool + b) > 0; });
+        m_heapSize[pos] = d.size();
+        if (d.size())
+            m_heads.push_back({d.name(0), pos});
+    }
+    std::make_heap(m_heads.begin(), m_heads.end(), headAfter);
+}
 
-    std::vector<Occurrence> occ;
-    while (!heap.empty()) {
-        const std::string name = *heap.top().first;
-        occ.clear();
-        while (!heap.empty() && *heap.top().first == name) {
-            const size_t pos = heap.top().second;
-            heap.pop();
-            occ.push_back({pos, &m_table.entries[pos][idx[pos]]});
-            if (++idx[pos] < m_table.entries[pos].size())
-                heap.push({&m_table.entries[pos][idx[pos]].name, pos});
+// Takes the next name off the heaps with every layer's version of it, statted. An
+// entry removed since the directory was read is dropped (it is not there); one that
+// cannot be statted is reported and left to the lookup, which stats it again.
+bool EntryBuilder::nextName(std::string &name)
+{
+    if (m_heads.empty())
+        return false;
+    name = m_heads.front().first;
+    m_occ.clear();
+    std::fill(m_statFailed.begin(), m_statFailed.end(), false);
+    while (!m_heads.empty() && name == m_heads.front().first) {
+        const size_t pos = m_heads.front().second;
+        std::pop_heap(m_heads.begin(), m_heads.end(), headAfter);
+        m_heads.pop_back();
+        DirNames &d = m_table.names[pos];
+        const char *pool = d.pool.data();
+        std::pop_heap(d.offsets.begin(), d.offsets.begin() + static_cast<std::ptrdiff_t>(m_heapSize[pos]),
+                      [pool](uint32_t a, uint32_t b) { return std::strcmp(pool + a, pool + b) > 0; });
+        if (--m_heapSize[pos] > 0) {
+            m_heads.push_back({d.name(0), pos});
+            std::push_heap(m_heads.begin(), m_heads.end(), headAfter);
         }
-        std::sort(occ.begin(), occ.end(), [](const Occurrence &a, const Occurrence &b) { return a.pos < b.pos; });
+        RawEntry &raw = m_current[pos];
+        raw.name = name;
+        auto there = statLayerEntry(m_table.fds[pos].get(), raw, m_table.paths[pos]);
+        if (!there) {
+            m_problems.push_back(there.error());
+            m_statFailed[pos] = true;
+        } else if (*there) {
+            m_occ.push_back({pos, &raw});
+        }
+    }
+    std::sort(m_occ.begin(), m_occ.end(), [](const Occurrence &a, const Occurrence &b) { return a.pos < b.pos; });
+    return true;
+}
 
+bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
+{
+    if (!m_started)
+        start();
+    std::string name;
+    // Answers the lookup of the current name from the versions just statted.
+    const Prefetch prefetch = [this, &name](size_t pos, const std::string &n) -> std::optional<PrefetchHit> {
+        if (pos >= m_table.names.size() || !m_table.readOk[pos] || m_statFailed[pos] || n != name)
+            return std::nullopt;
+        PrefetchHit hit {};
+        hit.dirFd = m_table.fds[pos] ? m_table.fds[pos].get() : -1;
+        for (const Occurrence &o : m_occ)
+            if (o.pos == pos)
+                hit.st = o.raw->st;
+        return hit; // st_mode 0: absent
+    };
+
+    for (size_t made = 0; made < max && nextName(name);) {
+        if (m_occ.empty())
+            continue; // every version vanished or could not be statted
         // readdir: the topmost version decides whether the name is listed.
-        const Occurrence &top = occ.front();
-        bool whiteout = filtersWhiteouts && ovl::isWhiteoutStat(top.raw->st);
+        const Occurrence &top = m_occ.front();
+        bool whiteout = m_filtersWhiteouts && ovl::isWhiteoutStat(top.raw->st);
         bool xattrWhiteout = false;
-        if (filtersWhiteouts && !whiteout && m_table.dirs[top.pos].xwhiteouts
+        if (m_filtersWhiteouts && !whiteout && m_table.dirs[top.pos].xwhiteouts
             && ovl::couldBeXattrWhiteout(top.raw->st)) {
             auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[top.pos].get(), name, m_stack.xattrNamespace());
             xattrWhiteout = whiteout = marker && *marker;
         }
         if (whiteout) {
-            if (m_opts.includeWhiteouts)
-                out.push_back(whiteoutEntry(name, occ, xattrWhiteout));
+            if (m_opts.includeWhiteouts) {
+                out.push_back(whiteoutEntry(name, m_occ, xattrWhiteout));
+                ++made;
+            }
             continue;
         }
         const Resolution r = m_lookup.resolve(m_table.dirs, name, prefetch);
-        out.push_back(visibleEntry(name, occ, r));
+        out.push_back(visibleEntry(name, m_occ, r));
+        ++made;
         if (m_childDirs && r.visible() && S_ISDIR(r.chain.front().st.st_mode) && out.back().isDir())
             m_childDirs->emplace_back(name, m_lookup.childDirs(r));
     }
+    return !m_heads.empty();
 }
 
 // A version below the visible one that is itself a whiteout: a 0/0 device, or an

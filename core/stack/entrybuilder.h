@@ -13,15 +13,19 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace strata::stack {
 
 struct LayerDirTable {
     std::vector<OpenDir> dirs;
-    std::vector<std::vector<RawEntry>> entries; // per position, sorted by name
+    // Per position: the names read (readLayerDirNames); the builder reorders their
+    // offsets (a heap per layer) and stats each name when it reaches it.
+    std::vector<DirNames> names;
     std::vector<bool> readOk; // false: that layer dir could not be read
     std::vector<UniqueFd> fds; // O_RDONLY fds of the dirs read
+    std::vector<std::string> paths; // for errors: layer root + dir path
 };
 
 // The upper layer's multiply-linked non-directories by inode: where an index entry
@@ -38,10 +42,17 @@ private:
     std::unordered_map<ino_t, std::string> m_paths;
 };
 
+// Names come out in bytewise order, a batch at a time: the per-layer name lists are
+// heaps (built in linear time) rather than sorted up front, and each name is
+// statted only when it is reached, so the first entries of a huge directory are
+// ready after one getdents pass.
 class EntryBuilder {
 public:
-    EntryBuilder(const LayerStack &stack, const Lookup &lookup, const LayerDirTable &table, const ListOptions &opts);
-    void build(std::vector<MergedEntry> &out) const;
+    EntryBuilder(const LayerStack &stack, const Lookup &lookup, LayerDirTable &table, const ListOptions &opts);
+    // Appends the next at most `max` entries; false once every name was handed out.
+    bool buildSome(std::vector<MergedEntry> &out, size_t max);
+    // Layer entries that could not be statted (each names the entry and the reason).
+    std::vector<Error> takeProblems() { return std::exchange(m_problems, {}); }
     // While building, also hand out the per-layer dirs of each visible subdirectory.
     void collectChildDirs(std::vector<std::pair<std::string, std::vector<OpenDir>>> *sink) { m_childDirs = sink; }
     // Where index hits look up their upper alias (must outlive build()).
@@ -52,6 +63,8 @@ private:
         size_t pos;
         const RawEntry *raw;
     };
+    void start();
+    bool nextName(std::string &name);
     MergedEntry visibleEntry(const std::string &name, const std::vector<Occurrence> &occ, const Resolution &r) const;
     MergedEntry whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const;
     void readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
@@ -61,10 +74,19 @@ private:
 
     const LayerStack &m_stack;
     const Lookup &m_lookup;
-    const LayerDirTable &m_table;
+    LayerDirTable &m_table;
     ListOptions m_opts;
     std::vector<std::pair<std::string, std::vector<OpenDir>>> *m_childDirs = nullptr;
     UpperAliases *m_aliases = nullptr;
+
+    bool m_started = false;
+    bool m_filtersWhiteouts = false;
+    std::vector<size_t> m_heapSize; // per position: entries [0, size) are still a heap
+    std::vector<std::pair<const char *, size_t>> m_heads; // heap of each layer's smallest name
+    std::vector<RawEntry> m_current; // per position: the current name's version, statted
+    std::vector<Occurrence> m_occ; // the current name's versions, top first (into m_current)
+    std::vector<bool> m_statFailed; // per position: the current name's lstat failed
+    std::vector<Error> m_problems;
 };
 
 } // namespace strata::stack

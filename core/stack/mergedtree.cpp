@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -157,6 +158,25 @@ Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts) const
 {
+    std::vector<MergedEntry> entries;
+    auto listing = list(path, opts, [&entries](std::vector<MergedEntry> &&batch) {
+        if (entries.empty())
+            entries = std::move(batch);
+        else
+            std::move(batch.begin(), batch.end(), std::back_inserter(entries));
+        return true;
+    });
+    // Batches grow the vector by doubling: a caller that keeps every listing of a
+    // big tree should not also keep up to half a listing of unused MergedEntry slots.
+    if (entries.capacity() - entries.size() > entries.size() / 8)
+        entries.shrink_to_fit();
+    if (listing)
+        listing->entries = std::move(entries);
+    return listing;
+}
+
+Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const
+{
     const Lookup lookup(*m_stack, m_top);
     auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
@@ -168,30 +188,31 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     listing.path = joinMerged(comps, comps.size());
     listing.stack = toDirStack(*dirs);
 
-    // Read every layer's directory once; lookups then use what was read.
+    // Read every layer's directory once (names only); the builder stats each entry
+    // when it reaches it, and lookups use what was read.
     LayerDirTable table;
     table.dirs = *dirs;
-    table.entries.resize(dirs->size());
+    table.names.resize(dirs->size());
     table.readOk.assign(dirs->size(), false);
     table.fds.resize(dirs->size());
+    table.paths.resize(dirs->size());
     for (size_t pos = 0; pos < dirs->size(); ++pos) {
         const OpenDir &d = (*dirs)[pos];
         const Layer &layer = m_stack->layers()[static_cast<size_t>(d.layer)];
+        table.paths[pos] = layer.path + (d.path.empty() ? "" : "/" + d.path);
         auto fd = openLayerDir(layer.fd.get(), d.path, true);
         if (!fd) {
             Error e = fd.error();
-            e.subject = layer.path + (d.path.empty() ? "" : "/" + d.path);
+            e.subject = table.paths[pos];
             listing.problems.push_back(e);
             continue;
         }
-        auto entries = readLayerDir(fd->get(), layer.path + (d.path.empty() ? "" : "/" + d.path));
+        auto entries = readLayerDirNames(fd->get(), table.paths[pos]);
         if (!entries) {
             listing.problems.push_back(entries.error());
             continue;
         }
-        std::sort(entries->begin(), entries->end(),
-                  [](const RawEntry &a, const RawEntry &b) { return a.name < b.name; });
-        table.entries[pos] = std::move(*entries);
+        table.names[pos] = std::move(*entries);
         table.readOk[pos] = true;
         table.fds[pos] = std::move(*fd);
     }
@@ -200,9 +221,22 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     std::vector<std::pair<std::string, std::vector<OpenDir>>> childDirs;
     builder.collectChildDirs(&childDirs);
     builder.useUpperAliases(&m_cache->upperAliases);
-    builder.build(listing.entries);
-    for (auto &[name, stack] : childDirs)
-        m_cache->insert(listing.path.empty() ? name : listing.path + "/" + name, std::move(stack));
+    size_t batchSize = kFirstListBatch;
+    for (bool more = true; more;) {
+        std::vector<MergedEntry> batch;
+        more = builder.buildSome(batch, batchSize);
+        // Subdirectories are known before the caller sees them, so listing one of
+        // them right away resolves nothing.
+        for (auto &[name, stack] : childDirs)
+            m_cache->insert(listing.path.empty() ? name : listing.path + "/" + name, std::move(stack));
+        childDirs.clear();
+        if (!batch.empty() && !sink(std::move(batch)))
+            break;
+        batchSize = std::min(batchSize * 2, kMaxListBatch);
+    }
+    auto statProblems = builder.takeProblems();
+    listing.problems.insert(listing.problems.end(), std::make_move_iterator(statProblems.begin()),
+                            std::make_move_iterator(statProblems.end()));
     return listing;
 }
 

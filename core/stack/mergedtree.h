@@ -12,6 +12,7 @@
 #include "entry.h"
 #include "layerstack.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,14 @@ struct Listing {
     std::vector<Error> problems; // a layer dir that could not be read, ...
 };
 
+// Receives a listing's entries a batch at a time, in bytewise name order. Returning
+// false stops the listing there (the caller lost interest: a cancelled fetch).
+using EntrySink = std::function<bool(std::vector<MergedEntry> &&batch)>;
+// Batch sizes of a streamed listing: small first, so the first entries of a huge
+// directory arrive after one getdents pass per layer, then doubling.
+inline constexpr size_t kFirstListBatch = 256;
+inline constexpr size_t kMaxListBatch = 16384;
+
 class MergedTree {
 public:
     struct DirCache; // merged path -> per-layer dirs, filled as directories are listed
@@ -52,6 +61,10 @@ public:
     // The merged directory at `path` ("" or "/" for the root; "a/b" relative).
     // Fails when the path does not resolve to a directory in the merged view.
     Result<Listing> list(const std::string &path, const ListOptions &opts = {}) const;
+    // The same, streamed: the entries go to `sink` in batches as they are built
+    // (Listing::entries stays empty). A directory's names are read without stat
+    // first; each entry is statted and looked up only when its batch is built.
+    Result<Listing> list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const;
     // One entry. Fails (ENOENT) when the name is not visible.
     Result<MergedEntry> lookup(const std::string &path, const ListOptions &opts = {}) const;
     // The layer stack of a merged directory.

@@ -98,25 +98,29 @@ Result<std::optional<std::string>> getXattrAt(int dirfd, const std::string &name
 
 Result<std::vector<std::string>> listXattrsAt(int dirfd, const std::string &name)
 {
-    std::string buf(1024, '\0');
-    ssize_t n;
-    for (;;) {
-        n = rawList(dirfd, name, buf.data(), buf.size());
-        if (n >= 0)
-            break;
+    // Most objects have no xattrs or a few short ones: a stack buffer saves a heap
+    // buffer per object in a scan; the size probe handles the rest.
+    char small[1024];
+    std::string big;
+    char *buf = small;
+    ssize_t n = rawList(dirfd, name, small, sizeof(small));
+    while (n < 0) {
         if (errno != ERANGE)
             return fail(sysError(errno, name, "cannot list xattrs"));
         const ssize_t need = rawList(dirfd, name, nullptr, 0);
         if (need < 0)
             return fail(sysError(errno, name, "cannot list xattrs"));
-        buf.assign(static_cast<size_t>(need) + 64, '\0');
+        big.assign(static_cast<size_t>(need) + 64, '\0');
+        buf = big.data();
+        n = rawList(dirfd, name, buf, big.size());
     }
     std::vector<std::string> names;
-    for (size_t i = 0; i < static_cast<size_t>(n);) {
-        const size_t end = buf.find('\0', i);
-        const size_t stop = end == std::string::npos ? static_cast<size_t>(n) : end;
+    const std::string_view all(buf, static_cast<size_t>(n));
+    for (size_t i = 0; i < all.size();) {
+        const size_t end = all.find('\0', i);
+        const size_t stop = end == std::string_view::npos ? all.size() : end;
         if (stop > i)
-            names.emplace_back(buf, i, stop - i);
+            names.emplace_back(all.substr(i, stop - i));
         i = stop + 1;
     }
     return names;

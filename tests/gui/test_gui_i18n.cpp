@@ -228,7 +228,7 @@ private Q_SLOTS:
         TreePanel tree;
         const auto edits = tree.findChildren<QLineEdit *>();
         QVERIFY(std::any_of(edits.begin(), edits.end(), [](QLineEdit *e) {
-            return e->placeholderText() == QStringLiteral("Geladene Pfade filtern (regulärer Ausdruck) …");
+            return e->placeholderText() == QStringLiteral("Alle Pfade durchsuchen (regulärer Ausdruck) …");
         }));
 
         // Strings outside classes: their runtime context must match lupdate's.

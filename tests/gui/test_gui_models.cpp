@@ -137,12 +137,13 @@ private Q_SLOTS:
         proxy.setShowWhiteouts(true);
         QCOMPARE(dumpModel(proxy, {0}), all);
 
-        proxy.setPathPattern(QStringLiteral("meta\\.bin$"));
+        // Search mode: the matches a PathSearch reported and the dirs leading to them.
+        proxy.beginSearch();
+        QCOMPARE(proxy.rowCount(), 0);
+        QCOMPARE(proxy.addSearchMatches({QByteArrayLiteral("data/meta.bin")}), QList<QByteArray> {"data"});
         QCOMPARE(dumpModel(proxy, {0}), QStringLiteral("data\n  meta.bin\n"));
-        proxy.setPathPattern(QStringLiteral("(")); // invalid: no filtering, says so
-        QVERIFY(!proxy.patternValid());
+        proxy.endSearch();
         QCOMPARE(dumpModel(proxy, {0}), all);
-        proxy.setPathPattern({});
 
         proxy.setStateMask(stack::StateMetacopy);
         const QString meta = dumpModel(proxy, {0});
