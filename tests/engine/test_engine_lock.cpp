@@ -3,8 +3,9 @@
 // under a per-directory lock (fs.h). Two checks through a real mount:
 // - many threads create, stat, list and unlink files, directories and symlinks in
 //   the same and in different directories (pure upper ones, a merge directory,
-//   one that is copied up by the first create), while others look up the names
-//   being created; afterwards the union and the upper hold exactly the same names
+//   one that is copied up by the first create), all race to make some same names
+//   (one wins, the others get EEXIST), while others look up the names being
+//   created; afterwards the union and the upper hold exactly the same names
 //   with the same inode numbers, none lost, none twice, and no call failed;
 // - deterministic: a create whose lookup in a lower layer is held (that lower is a
 //   strata-fuse mount with timeout=0 whose daemon is stopped with SIGSTOP) holds
@@ -72,6 +73,7 @@ ino_t lstatIno(const std::string &path)
 struct Outcome {
     std::mutex m;
     std::map<std::string, ino_t> kept; // "dir/name" -> st_ino seen right after creation
+    std::map<std::string, int> won; // names every thread tries to create: successes
     std::vector<std::string> errors;
     void fail(const std::string &what, int err)
     {
@@ -105,6 +107,21 @@ void work(const UnionFixture &u, const std::vector<std::string> &dirs, int threa
         if (ino == 0) {
             out.fail("stat " + rel, errno);
             continue;
+        }
+        if (k % 5 == 1) {
+            // A name all threads try to make at about the same time: one wins, the
+            // others get EEXIST.
+            const std::string shared = dirs[static_cast<size_t>(k) % dirs.size()] + "/s_" + std::to_string(k);
+            const int fd = ::open(u.path(shared).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+            if (fd >= 0) {
+                ::close(fd);
+                const ino_t sino = lstatIno(u.path(shared));
+                std::lock_guard g(out.m);
+                ++out.won[shared];
+                out.kept[shared] = sino;
+            } else if (errno != EEXIST) {
+                out.fail("create " + shared, errno);
+            }
         }
         if (k % 10 == 0)
             (void)listing(u.path(dirs[static_cast<size_t>(k / 10) % dirs.size()]));
@@ -184,6 +201,9 @@ private Q_SLOTS:
         for (const auto &e : out.errors)
             errors += e + "\n";
         QVERIFY2(out.errors.empty(), errors.c_str());
+        QCOMPARE(out.won.size(), size_t {kCount / 5});
+        for (const auto &[rel, n] : out.won)
+            QVERIFY2(n == 1, (rel + " made " + std::to_string(n) + " times").c_str());
         for (const auto *seen : {&seenA, &seenB})
             for (const auto &[rel, ino] : *seen)
                 QVERIFY2(out.kept.contains(rel) && out.kept.at(rel) == ino,
