@@ -23,10 +23,20 @@ struct KeyHash {
 // The engine's state. Locking, in order of acquisition:
 //   Inode::copyUpMutex  held while a file's data is staged without the tree lock
 //            and until the staged copy is in place (copyup.h StagedCopy).
-//   tree     shared by lookups, readdir, getattr; exclusive for every change of
-//            the union's shape (create, remove, rename, copy-up). Reads and
+//   tree     shared by lookups, readdir, getattr, and by the common creates and
+//            unlinks (below); exclusive for every other change of the union's
+//            shape (whiteouts, copy-up, rename, rmdir, link, index=on) and for
+//            closing idle fds (fdbudget.cpp evictDownTo). Layer state (Inode::upper,
+//            lowers, opaque, ...) changes only under it exclusively. Reads and
 //            writes through open files take no lock at all.
-//   table    the inode map and lookup counts.
+//   Inode::dirMutex  a directory's: held, with tree shared, by a create or unlink
+//            in that directory that needs no other change (ops_dir.cpp
+//            createUnderDirLock: the parent has its upper, no whiteout at the
+//            name, the object pure upper), so creates in different directories
+//            run in parallel. Such a request changes only the upper directory's
+//            entries and the inode table; whatever else it finds it needs, it
+//            drops both locks and starts again under tree exclusively.
+//   table    the inode map, lookup counts, Inode::parent/name.
 //   Inode::fdMutex    reopening an evicted inode's fds (fdbudget.cpp).
 //   Inode::openMutex  open count and passthrough backing id.
 struct Fs {

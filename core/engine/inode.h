@@ -65,6 +65,9 @@ struct Inode {
     unsigned heldFds = 0; // what this inode adds to Fs::heldFds
     std::atomic<bool> copyingUp {false}; // data copy in progress without the tree lock: keep the fds
     std::mutex copyUpMutex; // one staged data copy at a time (copyup.h StagedCopy)
+    // Directories: serialises the creates in this directory that run with Fs::tree
+    // only shared (ops_dir.cpp createUnderDirLock), so one name is made once.
+    std::mutex dirMutex;
 
     // Open files: one passthrough backing id per inode, shared by its opens.
     std::mutex openMutex;

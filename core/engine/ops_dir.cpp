@@ -11,7 +11,9 @@
 
 #include <cstdio>
 #include <fcntl.h>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -106,6 +108,51 @@ std::optional<int> createInPlace(Fs &f, fuse_req_t req, Inode &parent, const cha
     return err;
 }
 
+// Fs::tree shared and the parent's Inode::dirMutex, for a change of nothing but
+// the entries of the parent's upper directory (fs.h). Not taken (false) with
+// index=on or while the parent has no upper directory: those changes need more.
+struct DirChangeLock {
+    std::shared_lock<std::shared_mutex> tree;
+    std::unique_lock<std::mutex> dir; // released first
+    explicit operator bool() const { return dir.owns_lock(); }
+};
+
+DirChangeLock lockDirForChange(Fs &f, Inode &parent)
+{
+    DirChangeLock l;
+    if (f.config.index)
+        return l;
+    l.tree = std::shared_lock(f.tree);
+    // Layer state changes only under the tree held exclusively: it holds still now.
+    if (parent.isDir() && parent.upper.valid())
+        l.dir = std::unique_lock(parent.dirMutex);
+    return l;
+}
+
+// The common create, with Fs::tree only shared: the parent already has its upper
+// directory and no whiteout is at the name, so the object is made in place as the
+// caller and nothing else changes (no copy-up, no parent flag, no index entry, no
+// other directory). Creates in different directories then run in parallel, and
+// lookups are not held up; Inode::dirMutex orders the creates in one directory (the
+// kernel holds the parent's i_rwsem for them anyway). Empty when a precondition
+// does not hold: the caller takes the exclusive lock and checks everything again.
+// The fd budget is not enforced here (evictDownTo needs the tree exclusively):
+// replyCreated relieves it after the reply, as after a lookup.
+std::optional<int> createUnderDirLock(Fs &f, fuse_req_t req, Inode &parent, const char *name, const NewObject &o,
+                                      fuse_entry_param &e, int *openFd)
+{
+    auto lock = lockDirForChange(f, parent);
+    if (!lock)
+        return std::nullopt;
+    bool whiteout = false;
+    std::unique_ptr<Inode> hold;
+    if (childFor(f, parent, name, hold, &whiteout))
+        return EEXIST;
+    if (whiteout)
+        return std::nullopt;
+    return createInPlace(f, req, parent, name, o, e, openFd);
+}
+
 // Creates the object: in place where nothing is at the name, else under a temp
 // name in workdir/work with its final owner, mode and opaque marker, then renamed
 // into place: over a whiteout (dir.c ovl_create_over_whiteout, a directory
@@ -118,8 +165,10 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
+    if (auto done = createUnderDirLock(f, req, parent, name, o, e, openFd))
+        return *done;
+    auto g = lockTreeForChange(f);
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
     if (childFor(f, parent, name, hold, &whiteout))
@@ -248,13 +297,43 @@ void opSymlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *
     replyCreated(req, createObject(req, parent, name, o, e, nullptr), e);
 }
 
+namespace {
+
+// The common unlink, with Fs::tree only shared (as createUnderDirLock): a pure
+// upper non-directory (nothing at the name below, no index entry, no metacopy) in
+// a parent with its upper directory is simply unlinked, no whiteout needed. Empty
+// when that does not hold: the caller takes the exclusive lock and starts over.
+std::optional<int> unlinkUnderDirLock(Fs &f, Inode &parent, const char *name)
+{
+    auto lock = lockDirForChange(f, parent);
+    if (!lock)
+        return std::nullopt;
+    std::unique_ptr<Inode> hold;
+    Inode *child = childFor(f, parent, name, hold, nullptr);
+    if (!child || child->isDir() || !child->upper.valid() || child->metacopy || !child->indexName.empty()
+        || lowerPositive(f, parent, name))
+        return std::nullopt;
+    struct stat st {};
+    if (::fstatat(child->upper.get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+        return errno;
+    if (::unlinkat(parent.upper.get(), name, 0) != 0)
+        return errno;
+    dropName(f, child, st.st_nlink <= 1);
+    return 0;
+}
+
+} // namespace
+
 static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bool isDir)
 {
     Fs &f = fs(req);
     if (f.readOnly())
         return EROFS;
-    auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
+    if (!isDir)
+        if (auto done = unlinkUnderDirLock(f, parent, name))
+            return *done;
+    auto g = lockTreeForChange(f);
     std::unique_ptr<Inode> hold;
     Inode *child = childFor(f, parent, name, hold, nullptr);
     if (!child)

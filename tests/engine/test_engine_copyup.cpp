@@ -16,29 +16,14 @@
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <future>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 using namespace strata;
 using namespace strata::test;
 
 namespace {
-
-// Requests the daemon behind `mnt` has not answered yet (fusectl), -1 unknown.
-int waitingRequests(const std::string &fusectl, const std::string &mnt)
-{
-    struct stat st {};
-    if (::stat(mnt.c_str(), &st) != 0)
-        return -1;
-    std::ifstream in(fusectl + "/" + std::to_string(minor(st.st_dev)) + "/waiting");
-    int n = -1;
-    in >> n;
-    return n;
-}
 
 // Appends `text` through the union (opening for writing copies up).
 bool append(const std::string &path, const std::string &text)
@@ -65,45 +50,38 @@ private Q_SLOTS:
         QVERIFY2(inner.mountFuse({"passthrough=off"}, true), inner.daemonLog().c_str());
 
         UnionFixture u(2);
-        const std::string fusectl = u.dir() / "fusectl";
-        std::filesystem::create_directories(fusectl);
-        if (::mount("fusectl", fusectl.c_str(), "fusectl", 0, nullptr) != 0)
-            QSKIP("cannot mount fusectl to watch the lower daemon's queue");
-        QCOMPARE(::mount(inner.mnt().c_str(), u.lower(0).c_str(), nullptr, MS_BIND, nullptr), 0);
+        const std::string conn = stackOnFuse(u, inner);
+        if (conn.empty())
+            QSKIP("cannot mount fusectl (to watch the lower daemon's queue) or bind the lower");
         writeFile(u.lower(1) + "/sub/other.txt", "other");
         QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
         struct stat st {};
         QCOMPARE(::stat(u.path("big.bin").c_str(), &st), 0);
         QCOMPARE(::stat(u.path("twice.bin").c_str(), &st), 0);
         QCOMPARE(readFile(u.path("sub/other.txt")), std::string("other"));
-        QCOMPARE(waitingRequests(fusectl, inner.mnt()), 0);
+        QCOMPARE(waitingRequests(conn), 0);
 
         const pid_t lowerDaemon = static_cast<pid_t>(inner.daemonPid());
         QCOMPARE(::kill(lowerDaemon, SIGSTOP), 0);
         auto copying = std::async(std::launch::async, [&] { return append(u.path("big.bin"), "+"); });
-        while (waitingRequests(fusectl, inner.mnt()) == 0)
+        while (waitingRequests(conn) == 0)
             QThread::msleep(5); // until the copy-up waits on the stopped lower
-        // Meanwhile: a create, a write, a read, a stat and a mkdir. They run in a
-        // thread so that a regression (them waiting for the copy-up) fails after a
-        // minute instead of hanging; no timing is measured.
-        auto others = std::async(std::launch::async, [&]() -> std::string {
-            writeFile(u.path("sub/new.txt"), "new");
-            if (!append(u.path("sub/other.txt"), "+"))
-                return "append to sub/other.txt failed";
-            if (readFile(u.path("sub/new.txt")) != "new" || readFile(u.path("sub/other.txt")) != "other+")
-                return "wrong contents";
-            struct stat dst {};
-            if (::mkdir(u.path("sub/d").c_str(), 0755) != 0 || ::stat(u.path("sub/d").c_str(), &dst) != 0)
-                return "mkdir sub/d failed";
-            return {};
-        });
-        if (others.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
-            ::kill(lowerDaemon, SIGCONT);
-            QFAIL("requests on other files waited for the copy-up of big.bin");
-        }
-        QCOMPARE(others.get(), std::string());
-        QVERIFY(copying.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
-        QCOMPARE(::kill(lowerDaemon, SIGCONT), 0);
+        // Meanwhile: a create, a write, a read, a stat and a mkdir.
+        const std::string err = runWhileHeld(
+            copying, lowerDaemon,
+            [&]() -> std::string {
+                writeFile(u.path("sub/new.txt"), "new");
+                if (!append(u.path("sub/other.txt"), "+"))
+                    return "append to sub/other.txt failed";
+                if (readFile(u.path("sub/new.txt")) != "new" || readFile(u.path("sub/other.txt")) != "other+")
+                    return "wrong contents";
+                struct stat dst {};
+                if (::mkdir(u.path("sub/d").c_str(), 0755) != 0 || ::stat(u.path("sub/d").c_str(), &dst) != 0)
+                    return "mkdir sub/d failed";
+                return {};
+            },
+            60);
+        QVERIFY2(err.empty(), err.c_str());
         QVERIFY(copying.get());
         QCOMPARE(readFile(u.path("big.bin")), big + "+");
         QCOMPARE(readFile(u.upper() + "/big.bin"), big + "+");
@@ -112,7 +90,7 @@ private Q_SLOTS:
         QCOMPARE(::kill(lowerDaemon, SIGSTOP), 0);
         auto first = std::async(std::launch::async, [&] { return append(u.path("twice.bin"), "1"); });
         auto second = std::async(std::launch::async, [&] { return append(u.path("twice.bin"), "2"); });
-        while (waitingRequests(fusectl, inner.mnt()) == 0)
+        while (waitingRequests(conn) == 0)
             QThread::msleep(5);
         QCOMPARE(::kill(lowerDaemon, SIGCONT), 0);
         QVERIFY(first.get());
@@ -123,8 +101,7 @@ private Q_SLOTS:
         QVERIFY(std::filesystem::is_empty(u.work() + "/work"));
 
         QVERIFY2(u.unmount(), u.daemonLog().c_str());
-        ::umount2(u.lower(0).c_str(), 0);
-        ::umount2(fusectl.c_str(), 0);
+        unstackFromFuse(u);
         QVERIFY2(inner.unmount(), inner.daemonLog().c_str());
     }
 };

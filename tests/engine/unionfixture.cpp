@@ -5,6 +5,7 @@
 
 #include <QDeadlineTimer>
 #include <QThread>
+#include <csignal>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 namespace strata::test {
@@ -207,6 +209,44 @@ int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutM
     if (err)
         *err = p.readAllStandardError().toStdString();
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+std::string stackOnFuse(const UnionFixture &u, const UnionFixture &inner)
+{
+    const std::string fusectl = u.dir() / "fusectl";
+    std::filesystem::create_directories(fusectl);
+    struct stat st {};
+    if (::mount("fusectl", fusectl.c_str(), "fusectl", 0, nullptr) != 0 || ::stat(inner.mnt().c_str(), &st) != 0
+        || ::mount(inner.mnt().c_str(), u.lower(0).c_str(), nullptr, MS_BIND, nullptr) != 0)
+        return {};
+    return fusectl + "/" + std::to_string(minor(st.st_dev));
+}
+
+void unstackFromFuse(const UnionFixture &u)
+{
+    ::umount2(u.lower(0).c_str(), 0);
+    ::umount2((u.dir() / "fusectl").c_str(), 0);
+}
+
+int waitingRequests(const std::string &connection)
+{
+    std::ifstream in(connection + "/waiting");
+    int n = -1;
+    in >> n;
+    return n;
+}
+
+std::string runWhileHeld(std::future<bool> &held, pid_t stopped, const std::function<std::string()> &work, int seconds)
+{
+    auto done = std::async(std::launch::async, work);
+    std::string err;
+    if (done.wait_for(std::chrono::seconds(seconds)) != std::future_status::ready)
+        err = "the requests waited for the held one";
+    else if (held.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        err = "the held request was not held";
+    ::kill(stopped, SIGCONT);
+    const std::string workErr = done.get();
+    return err.empty() ? workErr : err;
 }
 
 } // namespace strata::test

@@ -7,8 +7,11 @@
 #include "tempdir.h"
 
 #include <QProcess>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace strata::test {
@@ -67,6 +70,21 @@ private:
 
 // Empty when both strata-fuse and kernel overlayfs can be mounted here, else why not.
 std::string requireFuseAndKernel();
+
+// Makes the strata-fuse mount `inner` the top lower of `u` (a bind mount onto
+// u.lower(0), before u is mounted) and mounts fusectl in u's directory to watch
+// inner's daemon. Returns that connection's fusectl directory, empty when either
+// mount fails. unstackFromFuse() undoes both.
+std::string stackOnFuse(const UnionFixture &u, const UnionFixture &inner);
+void unstackFromFuse(const UnionFixture &u);
+// Requests that connection's daemon has not answered yet, -1 unknown. Reads only
+// fusectl: even a stat of a mount with timeout=0 waits for a stopped daemon.
+int waitingRequests(const std::string &connection);
+// Runs `work` while `held`, a request waiting on the daemon `stopped` (SIGSTOP),
+// stays held; then resumes that daemon. Empty when `work` succeeded meanwhile,
+// else why not: its error, it took over `seconds` (a regression fails instead of
+// hanging; no timing is measured), or `held` was no longer held.
+std::string runWhileHeld(std::future<bool> &held, pid_t stopped, const std::function<std::string()> &work, int seconds);
 
 // Runs strata-fuse with arguments, returns exit code; stderr into `err`.
 int runFuse(const std::vector<std::string> &args, std::string *err, int timeoutMs = 20000);
