@@ -36,7 +36,9 @@ struct Inode {
     UniqueFd upper; // O_PATH of the upper object, invalid when lower only
     std::vector<LowerDir> lowers; // dirs: merge stack below the upper; non-dirs: the data source
     bool opaque = false; // upper dir hides everything below (opaque=y)
-    bool impure = false; // overlay.impure known to be set on the upper dir
+    // overlay.impure known to be set on the upper dir. Atomic: a lookup under the
+    // shared tree lock may set it (ovl_fix_origin marks the parent impure).
+    std::atomic<bool> impure {false};
     bool hasOrigin = false;
     std::string redirect; // overlay.redirect of the upper dir, as stored ("" when none)
     std::string indexName; // index=on, a lower with several links: its workdir/index entry
