@@ -62,10 +62,13 @@ private Q_SLOTS:
         QCOMPARE(waitingRequests(conn), 0);
 
         const pid_t lowerDaemon = static_cast<pid_t>(inner.daemonPid());
-        QCOMPARE(::kill(lowerDaemon, SIGSTOP), 0);
+        QVERIFY(stopDaemon(lowerDaemon));
         auto copying = std::async(std::launch::async, [&] { return append(u.path("big.bin"), "+"); });
-        while (waitingRequests(conn) == 0)
-            QThread::msleep(5); // until the copy-up waits on the stopped lower
+        // Until the copy-up waits on the stopped lower.
+        if (!waitForHeldRequest(conn)) {
+            ::kill(lowerDaemon, SIGCONT);
+            QFAIL("the copy-up never waited on the stopped lower");
+        }
         // Meanwhile: a create, a write, a read, a stat and a mkdir.
         const std::string err = runWhileHeld(
             copying, lowerDaemon,
@@ -87,11 +90,13 @@ private Q_SLOTS:
         QCOMPARE(readFile(u.upper() + "/big.bin"), big + "+");
 
         // Two writers of one lower file, both waiting on the stopped lower.
-        QCOMPARE(::kill(lowerDaemon, SIGSTOP), 0);
+        QVERIFY(stopDaemon(lowerDaemon));
         auto first = std::async(std::launch::async, [&] { return append(u.path("twice.bin"), "1"); });
         auto second = std::async(std::launch::async, [&] { return append(u.path("twice.bin"), "2"); });
-        while (waitingRequests(conn) == 0)
-            QThread::msleep(5);
+        const bool waited = waitForHeldRequest(conn);
+        if (!waited)
+            ::kill(lowerDaemon, SIGCONT);
+        QVERIFY2(waited, "the copy-ups never waited on the stopped lower");
         QCOMPARE(::kill(lowerDaemon, SIGCONT), 0);
         QVERIFY(first.get());
         QVERIFY(second.get());

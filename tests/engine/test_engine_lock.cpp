@@ -261,11 +261,14 @@ private Q_SLOTS:
         QCOMPARE(waitingRequests(conn), 0);
 
         const pid_t lowerDaemon = static_cast<pid_t>(inner.daemonPid());
-        QCOMPARE(::kill(lowerDaemon, SIGSTOP), 0);
+        QVERIFY(stopDaemon(lowerDaemon));
         // Without O_EXCL, which would make the kernel look the name up again.
         auto held = std::async(std::launch::async, [&] { return create(u.path("slow/held"), 0); });
-        while (waitingRequests(conn) == 0)
-            QThread::msleep(5); // until the create waits on the stopped lower
+        // Until the create waits on the stopped lower.
+        if (!waitForHeldRequest(conn)) {
+            ::kill(lowerDaemon, SIGCONT);
+            QFAIL("the create never waited on the stopped lower");
+        }
         // Meanwhile: creates, a mkdir, a symlink and an unlink in another directory.
         const std::string err = runWhileHeld(
             held, lowerDaemon,

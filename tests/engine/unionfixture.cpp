@@ -5,6 +5,7 @@
 
 #include <QDeadlineTimer>
 #include <QThread>
+#include <chrono>
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <thread>
 #include <unistd.h>
 
 namespace strata::test {
@@ -234,6 +236,43 @@ int waitingRequests(const std::string &connection)
     int n = -1;
     in >> n;
     return n;
+}
+
+bool stopDaemon(pid_t pid, int seconds)
+{
+    if (::kill(pid, SIGSTOP) != 0)
+        return false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool allStopped = true;
+        std::error_code ec;
+        for (const auto &t : std::filesystem::directory_iterator(tasks, ec)) {
+            // "pid (comm) S ...": the state follows the last ')'.
+            std::ifstream in(t.path() / "stat");
+            std::string line;
+            std::getline(in, line);
+            const auto paren = line.rfind(')');
+            const char state = paren != std::string::npos && paren + 2 < line.size() ? line[paren + 2] : '?';
+            if (state != 'T' && state != 't')
+                allStopped = false;
+        }
+        if (!ec && allStopped)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return false;
+}
+
+bool waitForHeldRequest(const std::string &connection, int seconds)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (waitingRequests(connection) <= 0) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
 }
 
 std::string runWhileHeld(std::future<bool> &held, pid_t stopped, const std::function<std::string()> &work, int seconds)

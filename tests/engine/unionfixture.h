@@ -80,6 +80,13 @@ void unstackFromFuse(const UnionFixture &u);
 // Requests that connection's daemon has not answered yet, -1 unknown. Reads only
 // fusectl: even a stat of a mount with timeout=0 waits for a stopped daemon.
 int waitingRequests(const std::string &connection);
+// SIGSTOPs the daemon `pid` and returns once every one of its threads is stopped:
+// a thread the signal has not reached yet may still take (and answer) a request
+// sent right after kill(). False when they did not all stop within `seconds`.
+bool stopDaemon(pid_t pid, int seconds = 20);
+// Waits until the connection has a request its daemon has not answered; false
+// when none came within `seconds` (the request did not reach that daemon).
+bool waitForHeldRequest(const std::string &connection, int seconds = 20);
 // Runs `work` while `held`, a request waiting on the daemon `stopped` (SIGSTOP),
 // stays held; then resumes that daemon. Empty when `work` succeeded meanwhile,
 // else why not: its error, it took over `seconds` (a regression fails instead of
