@@ -331,7 +331,7 @@ void AssemblyPanel::runPreflight()
         return;
     }
     m_preflightJob->start([this, opts](Job::Control &) -> Job::Apply {
-        auto list = rows::preflight(mounts::checkLayers(opts), opts);
+        auto list = rows::preflight(mounts::checkLayers(opts));
         if (list.isEmpty()) {
             TableRow ok;
             ok.cells = {tr("stack"), tr("mounts: no objection"), tr("mounts")};

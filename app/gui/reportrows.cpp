@@ -5,11 +5,9 @@
 #include "layercolors.h"
 #include "optionmeaning.h"
 #include "ovl/values.h"
-#include "stack/fsidentity.h"
 
 #include <QCoreApplication>
 #include <QLocale>
-#include <sys/vfs.h>
 
 namespace strata::gui::rows {
 
@@ -223,28 +221,16 @@ static QString roleName(mounts::LayerRole r, size_t index)
     return {};
 }
 
-// The filesystems the kernel refuses under an upper, which strata-fuse, writing
-// through the VFS like any process, takes: remote, FUSE and overlay itself.
-static bool isRemoteOrStacked(const std::string &path)
-{
-    struct statfs st {};
-    if (::statfs(path.c_str(), &st) != 0)
-        return false;
-    const long magic = static_cast<long>(st.f_type);
-    return stack::isRemoteFsMagic(magic) || stack::isOverlayFsMagic(magic);
-}
-
-QString fuseVerdict(const mounts::LayerFinding &f, const mounts::OverlayOptions &spec)
+QString fuseVerdict(const mounts::LayerFinding &f)
 {
     if (f.severity != mounts::Severity::Error)
         return tr("same");
-    if ((f.role == mounts::LayerRole::Upper || f.role == mounts::LayerRole::Work) && spec.upper
-        && isRemoteOrStacked(*spec.upper))
+    if (f.engineAccepts)
         return tr("accepted: strata-fuse takes remote, FUSE and overlay uppers");
     return tr("refused as well");
 }
 
-QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings, const mounts::OverlayOptions &spec)
+QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings)
 {
     QList<TableRow> out;
     for (const auto &f : findings) {
@@ -253,7 +239,7 @@ QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings, con
             : f.severity == mounts::Severity::Warning             ? tr("warns")
                                                                   : tr("note");
         row.cells = {roleName(f.role, f.index), QStringLiteral("%1: %2").arg(sev, QString::fromStdString(f.reason)),
-                     fuseVerdict(f, spec)};
+                     fuseVerdict(f)};
         row.toolTip = QString::fromStdString(f.describe());
         if (f.severity == mounts::Severity::Error)
             row.foreground = deletedColor();

@@ -38,8 +38,8 @@ QList<TableRow> wastedPaths(const stack::StackSummary &summary);
 
 QStringList preflightHeaders();
 // Kernel overlayfs's findings, and for each what strata-fuse does with the same stack.
-QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings, const mounts::OverlayOptions &spec);
-QString fuseVerdict(const mounts::LayerFinding &finding, const mounts::OverlayOptions &spec);
+QList<TableRow> preflight(const std::vector<mounts::LayerFinding> &findings);
+QString fuseVerdict(const mounts::LayerFinding &finding);
 
 QStringList mountHeaders();
 QList<TableRow> mounts(const std::vector<mounts::MountEntry> &entries);

@@ -261,15 +261,19 @@ private:
     void checkUpper(const Probe &up)
     {
         for (const auto &fs : kRemoteFs)
-            if (up.fsType == fs.magic)
+            if (up.fsType == fs.magic) {
                 add(up, Severity::Error,
                     std::string("is on ") + fs.name
                         + ": the kernel refuses remote filesystems as upper (revalidating dentries, no "
                           "RENAME_WHITEOUT or trusted xattrs); mount with the Strata engine instead");
-        if (up.fsType == OVERLAYFS_SUPER_MAGIC)
+                m_out.back().engineAccepts = true;
+            }
+        if (up.fsType == OVERLAYFS_SUPER_MAGIC) {
             add(up, Severity::Error,
                 "is on an overlay: the kernel does not support an overlay as upperdir; use a directory on the "
                 "overlay's own upper filesystem, or the Strata engine");
+            m_out.back().engineAccepts = true;
+        }
         if (up.readOnly)
             add(up, Severity::Error, "is on a read-only mount: the kernel needs a writable upper");
 

@@ -20,6 +20,9 @@ struct LayerFinding {
     std::string layer; // the layer's path; empty for Stack
     Severity severity = Severity::Info;
     std::string reason; // a sentence a person can act on
+    // An Error that only the kernel has: strata-fuse, writing through the VFS like
+    // any process, takes remote, FUSE and overlay uppers.
+    bool engineAccepts = false;
 
     // "upperdir /x: reason" / "lowerdir 2 /y: reason"; the path shown escaped.
     std::string describe() const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Preflight checks that need no mount and no privileges: what is missing, misplaced
 // or over the kernel's limits is reported per layer with a reason.
+#include "kerneloverlay.h"
 #include "mounts/preflight.h"
 #include "tempdir.h"
 #include "testenv.h"
@@ -96,7 +97,10 @@ private Q_SLOTS:
         OverlayOptions noWork;
         noWork.lowers = {l};
         noWork.upper = dirIn(t, "u");
-        QCOMPARE(select(checkLayers(noWork), LayerRole::Upper, Severity::Error).size(), size_t(1));
+        const auto noWorkFindings = checkLayers(noWork);
+        const auto noWorkErrors = select(noWorkFindings, LayerRole::Upper, Severity::Error);
+        QCOMPARE(noWorkErrors.size(), size_t(1));
+        QVERIFY(!noWorkErrors[0]->engineAccepts); // strata-fuse needs a workdir too
 
         OverlayOptions workOnly;
         workOnly.lowers = {l, dirIn(t, "l2")};
@@ -109,6 +113,30 @@ private Q_SLOTS:
         badOption.lowers = {l};
         badOption.others = {{"redirect_dir", "sideways"}, {"index", std::nullopt}, {"exec", std::nullopt}};
         QCOMPARE(select(checkLayers(badOption), LayerRole::Stack, Severity::Error).size(), size_t(3));
+    }
+
+    // An overlay as upper: the kernel refuses it, strata-fuse takes it; the finding
+    // says so, and the GUI's verdict column reads that, never the filesystem again.
+    void overlayUpperIsTheEnginesToTake()
+    {
+        if (const std::string why = strata::test::requireKernelOverlay(); !why.empty())
+            QSKIP(why.c_str());
+        TempDir t;
+        strata::test::KernelOverlay ovl(dirIn(t, "m"), {dirIn(t, "ol")}, dirIn(t, "ou"), dirIn(t, "ow"));
+        QVERIFY2(ovl.ok(), ovl.error().c_str());
+        OverlayOptions o;
+        o.lowers = {dirIn(t, "l1")};
+        o.upper = ovl / "u";
+        o.work = ovl / "w";
+        QVERIFY(::mkdir(o.upper->c_str(), 0755) == 0 && ::mkdir(o.work->c_str(), 0755) == 0);
+        const auto findings = checkLayers(o);
+        bool onOverlay = false;
+        for (const auto &f : findings) {
+            const bool thisOne = f.role == LayerRole::Upper && f.reason.starts_with("is on an overlay");
+            onOverlay = onOverlay || thisOne;
+            QCOMPARE(f.engineAccepts, thisOne);
+        }
+        QVERIFY(onOverlay);
     }
 
     void overlapsNamed()
