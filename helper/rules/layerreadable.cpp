@@ -17,14 +17,6 @@ namespace strata::helper {
 
 namespace {
 
-uint64_t mountIdOfFd(int fd)
-{
-    struct statx sx {};
-    if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) != 0)
-        return 0;
-    return sx.stx_mnt_id;
-}
-
 struct Level {
     DIR *dir = nullptr;
     std::string path; // relative to the layer root, "" for the root
@@ -34,7 +26,8 @@ struct Level {
 
 std::optional<Refusal> checkLayerReadable(const ResolvedDir &layer)
 {
-    const uint64_t layerMount = mountIdOfFd(layer.fd.get());
+    // mountIdOf() is what resolved the layer (layer.mountId): the same kind of id.
+    const uint64_t layerMount = layer.mountId;
     auto inside = [&](const std::string &rel) { return rel.empty() ? std::string(".") : shownPath(rel); };
     auto refusal = [&](const std::string &rel, const std::string &why) {
         return Refusal {LowerNotReadableInside, layer.subject(), "holds " + inside(rel) + ", which " + why};
@@ -51,7 +44,7 @@ std::optional<Refusal> checkLayerReadable(const ResolvedDir &layer)
             ::close(fd);
             return refusal(rel, "you may not search; mounting would show its contents to you");
         }
-        if (layerMount != 0 && mountIdOfFd(fd) != layerMount) {
+        if (layerMount != 0 && mountIdOf(fd) != layerMount) {
             ::close(fd);
             return refusal(rel,
                            "is a mount point: the overlay would show the directory underneath it, which "
