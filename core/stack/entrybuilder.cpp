@@ -16,6 +16,9 @@ namespace strata::stack {
 
 std::optional<std::string> UpperAliases::find(const Layer &upper, const struct stat &st)
 {
+    // Not on the upper's filesystem: no alias there, and no reason to walk it.
+    if (st.st_dev != upper.fs.dev)
+        return std::nullopt;
     std::lock_guard lock(m_mutex);
     if (!m_built) {
         // Depth first, names in directory order; the first name of an inode wins.
@@ -39,8 +42,6 @@ std::optional<std::string> UpperAliases::find(const Layer &upper, const struct s
         }
         m_built = true;
     }
-    if (st.st_dev != upper.fs.dev)
-        return std::nullopt;
     const auto it = m_paths.find(st.st_ino);
     if (it == m_paths.end())
         return std::nullopt;

@@ -264,15 +264,25 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
         return root;
     }
     const std::string parent = joinMerged(*comps, comps->size() - 1);
-    auto listing = list(parent, ListOptions {true, opts.readOrigins});
+    // Streamed: batches come in bytewise name order, so the walk stops at the
+    // batch holding the name (or passing it) and the rest is never statted.
+    const std::string &want = comps->back();
+    std::optional<MergedEntry> hit;
+    auto listing = list(parent, ListOptions {true, opts.readOrigins}, [&](std::vector<MergedEntry> &&batch) {
+        for (auto &e : batch) {
+            if (e.name == want) {
+                hit = std::move(e);
+                return false;
+            }
+            if (e.name > want)
+                return false;
+        }
+        return true;
+    });
     if (!listing)
         return fail(listing.error());
-    for (auto &e : listing->entries)
-        if (e.name == comps->back()) {
-            if (e.isWhiteout() && !opts.includeWhiteouts)
-                break;
-            return std::move(e);
-        }
+    if (hit && (!hit->isWhiteout() || opts.includeWhiteouts))
+        return std::move(*hit);
     return fail(makeError(path, "not in the merged view", ENOENT));
 }
 
