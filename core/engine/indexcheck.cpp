@@ -18,30 +18,25 @@ namespace {
 
 const char *kRemedy = ": delete the index directory or mount with index=off";
 
-std::string attrName(const Layers &l, ovl::Attr a)
-{
-    return std::string(ovl::prefix(l.ns)) + std::string(ovl::suffix(a));
-}
-
 // ovl_verify_set_fh(): the handle stored in `attr` on dirfd/name must be `fh`;
 // stored when absent and `set`. ESTALE on a mismatch.
 Result<void> verifySetFh(const Layers &l, int dirfd, const std::string &name, ovl::Attr attr, const ovl::FileHandle &fh,
                          bool set, const std::string &subject)
 {
-    auto raw = getXattrAt(dirfd, name, attrName(l, attr));
+    auto raw = getXattrAt(dirfd, name, ovl::name(l.ns, attr));
     if (!raw)
         return fail(raw.error());
     const std::vector<uint8_t> want = ovl::encodeFileHandle(fh);
     if (!*raw) {
         if (!set)
             return {};
-        return setXattrAt(dirfd, name, attrName(l, attr),
+        return setXattrAt(dirfd, name, ovl::name(l.ns, attr),
                           std::string_view(reinterpret_cast<const char *>(want.data()), want.size()));
     }
     const std::string &have = **raw;
     if (have.size() != want.size() || std::memcmp(have.data(), want.data(), want.size()) != 0)
         return fail(makeError(subject,
-                              attrName(l, attr)
+                              ovl::name(l.ns, attr)
                                   + " does not match: the upper and its index belong to other layers "
                                     "(a copied disk, a new filesystem uuid?)"
                                   + kRemedy,
@@ -84,7 +79,7 @@ int verifyEntry(const Layers &l, int indexFd, const std::string &name)
     // with nfs_export, which strata-fuse does not have.
     if (ovl::isWhiteoutStat(st) || S_ISDIR(st.st_mode))
         return 0;
-    auto origin = getXattrAt(indexFd, name, attrName(l, ovl::Attr::Origin));
+    auto origin = getXattrAt(indexFd, name, ovl::name(l.ns, ovl::Attr::Origin));
     if (!origin || !*origin)
         return ENODATA;
     const std::vector<uint8_t> want = ovl::encodeFileHandle(*fh);

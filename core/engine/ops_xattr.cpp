@@ -45,13 +45,15 @@ std::optional<std::string> shownName(Fs &f, const std::string &real, uid_t calle
 // and security.* xattrs are its own, as overlayfs shows them (the VFS already
 // answers user.* on symlinks itself: ENODATA to read, EPERM to write). An object no
 // longer at its name (unlinked, still open) is reached through /proc/self/fd/N,
-// which follows it: a symlink cannot be open, so nothing is lost.
+// which follows it: a symlink cannot be open, so nothing is lost. Only a symlink
+// needs its name looked up (two stats): /proc/self/fd/N of anything else is the
+// object itself, one syscall on the getxattr every write without passthrough sends.
 struct Target {
     std::optional<XattrPlace> place;
-    std::string path; // the fallback
+    std::string path; // everything but a symlink
 
     explicit Target(const Inode &i)
-        : place(xattrPlace(i, i.upper.valid()))
+        : place(S_ISLNK(i.type) ? xattrPlace(i, i.upper.valid()) : std::nullopt)
     {
         if (!place)
             path = procPath(i.realFd());
