@@ -18,8 +18,12 @@ werror=OFF
 
 # STRATA_BUILD_DIR lets several builds of one checkout run side by side.
 builddir=${STRATA_BUILD_DIR:-$src/build/$preset}
+# Every checkout sits at /src in the build root, so one compiler cache serves them all.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 configure() {
-    cmake --preset "$preset" -B "$builddir" -DSTRATA_WERROR="$werror" >"$builddir.configure.log" 2>&1 \
+    cmake --preset "$preset" -B "$builddir" -DSTRATA_WERROR="$werror" "${launcher[@]}" \
+        >"$builddir.configure.log" 2>&1 \
         || { cat "$builddir.configure.log" >&2; echo "strata: configure failed (log above)" >&2; exit 1; }
 }
 build() {

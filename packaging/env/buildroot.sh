@@ -10,7 +10,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Bump when the way the root is built changes (not for edits elsewhere in this file):
 # the cache key is this number plus the package list.
-root_format=1
+root_format=2
 
 here=$(cd "$(dirname "$0")" && pwd)
 # Outside the checkout, so fresh clones (CI) reuse it; /var/cache when HOME is unset.
@@ -73,10 +73,19 @@ debootstrap --variant=minbase trixie "$tmp" "$mirror" >"$cache/debootstrap.log" 
 
 cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
 echo "deb $mirror trixie main" >"$tmp/etc/apt/sources.list"
+# Debian's unstable suite, for the few packages packages.txt names as NAME/sid (see
+# the comment there for why). Pinned at 100, so apt never takes anything else from it;
+# its Release file may be past Valid-Until on a snapshot mirror, hence the option.
+echo "deb [check-valid-until=no] $mirror sid main" >"$tmp/etc/apt/sources.list.d/sid.list"
+printf 'Package: *\nPin: release n=sid\nPin-Priority: 100\n' >"$tmp/etc/apt/preferences.d/sid"
 # No recommends: the list names everything we need, and recommends pull in a desktop.
 printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
     >"$tmp/etc/apt/apt.conf.d/90strata"
-mapfile -t pkgs < <(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$')
+mapfile -t pkgs < <(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$' | grep -v '^extract ')
+# "extract DIR NAME/SUITE" lines: a package unpacked (not installed) under
+# /opt/extract/DIR, for build-only checks against another version of a library
+# (libfuse 3.17's headers and library beside the 3.18 that is installed).
+mapfile -t extracts < <(grep '^extract ' "$here/packages.txt" | cut -d' ' -f2-)
 log "installing ${#pkgs[@]} packages into the build root"
 unshare --mount --fork -- bash -c '
     set -e
@@ -95,6 +104,13 @@ chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin bash -c '
     for u in strata-alice strata-bob; do
         getent passwd $u >/dev/null || useradd -m -s /bin/bash $u
     done' >>"$cache/apt.log" 2>&1 || die "could not create the test users in the build root"
+for x in "${extracts[@]}"; do
+    dir=${x%% *} pkg=${x#* }
+    chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin bash -c "
+        set -e; mkdir -p /opt/extract/$dir; d=\$(mktemp -d); cd \$d
+        apt-get download -qq '$pkg' && dpkg -x *.deb /opt/extract/$dir && rm -rf \$d" \
+        >>"$cache/apt.log" 2>&1 || die "could not unpack $pkg into the build root; see $cache/apt.log"
+done
 apt_clean() { rm -rf "$tmp/var/cache/apt/archives/"*.deb; }
 apt_clean
 touch "$tmp/.strata-ready"
