@@ -7,6 +7,8 @@
 #include "helpermounter.h"
 #include "json.h"
 #include "mounts/overlaymount.h"
+#include "mounts/volatile.h"
+#include "stack/overlayspec.h"
 #include "usermounter.h"
 #include "util/displayname.h"
 
@@ -68,18 +70,14 @@ MountResult runOne(app::Mounter &mounter, const std::function<quint64()> &start)
 
 MountResult directKernelMount(const app::MountRequest &req)
 {
-    mounts::OverlayOptions o;
-    o.lowers = req.spec.lower;
-    o.dataLayers = req.spec.data;
-    o.upper = req.spec.upper;
-    o.work = req.spec.work;
-    for (const auto &[key, value] : req.spec.options)
-        o.others.push_back({key, value});
-    if (req.spec.xattrNamespace == ovl::Namespace::User && !o.has("userxattr"))
-        o.others.push_back({"userxattr", std::nullopt});
+    const mounts::OverlayOptions o = stack::overlayOptionsOf(req.spec);
     auto r = mounts::mountOverlay(o, req.mountpoint.toStdString(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     if (!r)
         return {false, 1, qs(r.error().message()), req.mountpoint};
+    // A volatile mount leaves the kernel's dirty marker; the checkpoint lets
+    // `stratactl repair --volatile` tell later whether the upper is intact.
+    if ((o.has("volatile") || o.value("fsync") == "volatile") && o.upper && o.work)
+        (void)mounts::recordVolatileMount(*o.upper, *o.work, "kernel");
     return {true, 0, QStringLiteral("mounted"), req.mountpoint};
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "assemblypanel.h"
 
+#include "doctorrows.h"
 #include "guitext.h"
 #include "messagebar.h"
+#include "mounts/doctor.h"
 #include "mounts/preflight.h"
 #include "reportrows.h"
 #include "rowtablemodel.h"
@@ -331,7 +333,13 @@ void AssemblyPanel::runPreflight()
         return;
     }
     m_preflightJob->start([this, opts](Job::Control &) -> Job::Apply {
-        auto list = rows::preflight(mounts::checkLayers(opts));
+        // The doctor without its writing probes: a live preview must not create
+        // scratch dirs or consume a writeback error on every edit.
+        mounts::DoctorOptions live;
+        live.probeWorkdir = false;
+        live.checkWriteback = false;
+        live.scanBudget = 2000;
+        auto list = rows::doctorPreflight(mounts::diagnose(opts, live));
         if (list.isEmpty()) {
             TableRow ok;
             ok.cells = {tr("stack"), tr("mounts: no objection"), tr("mounts")};

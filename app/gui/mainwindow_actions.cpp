@@ -4,10 +4,12 @@
 
 #include "assemblypanel.h"
 #include "detailspane.h"
+#include "doctordialog.h"
 #include "guitext.h"
 #include "messagebar.h"
 #include "mountsdialog.h"
 #include "reportviews.h"
+#include "stack/overlayspec.h"
 #include "treepanel.h"
 
 #include <QAction>
@@ -102,6 +104,15 @@ void MainWindow::createActions()
     }
     connect(menuAction(view, QStringLiteral("view-refresh"), tr("&Reload"), QKeySequence::Refresh), &QAction::triggered,
             this, &MainWindow::reload);
+    // The doctor for the open stack: every reason it would not mount, and the fixes.
+    connect(menuAction(view, QStringLiteral("help-hint"), tr("Why Won't It &Mount?"), {}), &QAction::triggered, this,
+            [this]() {
+                if (!m_stack)
+                    return;
+                auto *dialog = new DoctorDialog(stack::overlayOptionsOf(m_stack->spec()), windowTitle(), this);
+                dialog->setAttribute(Qt::WA_DeleteOnClose);
+                dialog->show();
+            });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,

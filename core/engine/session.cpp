@@ -4,6 +4,7 @@
 #include "callercreds.h"
 #include "fdbudget.h"
 #include "fs.h"
+#include "mounts/volatile.h"
 #include "ops.h"
 #include "resolve.h"
 #include "validate.h"
@@ -124,6 +125,10 @@ int run(Config config)
         return failBeforeMount(r.error());
     if (auto r = checkFuseDevice(); !r)
         return failBeforeMount(r.error());
+    // An upper this engine left cleanly after a volatile mount in this boot is reused
+    // (docs/doctor.md): the marker goes before openLayers looks for it.
+    if (!config.readOnly())
+        mounts::reuseCleanVolatile(config.upperdir, config.workdir);
     auto f = std::make_unique<Fs>();
     f->config = std::move(config);
     auto layers = openLayers(f->config);
@@ -166,7 +171,18 @@ int run(Config config)
         fuse_session_destroy(se);
         return failBeforeMount(makeError(c.mountpoint, "cannot install signal handlers"));
     }
+    mounts::VolatileHold hold;
+    if (c.volatileMode && !c.readOnly()) {
+        auto h = mounts::beginVolatileHold(c.upperdir, c.workdir);
+        if (!h) {
+            fuse_remove_signal_handlers(se);
+            fuse_session_destroy(se);
+            return failBeforeMount(h.error());
+        }
+        hold = std::move(*h);
+    }
     if (fuse_session_mount(se, c.mountpoint.c_str()) != 0) {
+        mounts::endVolatileHold(hold);
         fuse_remove_signal_handlers(se);
         fuse_session_destroy(se);
         return failBeforeMount(makeError(c.mountpoint, "mounting the FUSE filesystem failed (see above)"));
@@ -185,6 +201,7 @@ int run(Config config)
     const int ret = c.threads == 1 ? fuse_session_loop(se) : fuse_session_loop_mt(se, loop);
     fuse_loop_cfg_destroy(loop);
     fuse_session_unmount(se);
+    mounts::endVolatileHold(hold);
     fuse_remove_signal_handlers(se);
     fuse_session_destroy(se);
     return ret == 0 ? 0 : 1;

@@ -3,6 +3,7 @@
 
 #include "../codes.h"
 #include "mounts/overlaymount.h"
+#include "mounts/volatile.h"
 #include "pathrules.h"
 
 #include <sys/mount.h>
@@ -80,6 +81,14 @@ Checked<MountDone> mountKernelByFd(const ValidatedMount &v)
         return refuse(KernelRefused, target, std::string("cannot attach the overlay here: ") + std::strerror(errno));
     done.mountId = mountIdOf(mnt.get());
     done.root = std::move(mnt);
+    // A volatile mount leaves the kernel's dirty marker; the checkpoint beside the
+    // upper lets `stratactl repair --volatile` tell later whether it is intact.
+    for (const auto &o : v.options)
+        if (v.upper && (o.key == "volatile" || (o.key == "fsync" && o.value == "volatile"))) {
+            (void)mounts::recordVolatileMount("/proc/self/fd/" + std::to_string(v.upper->fd.get()),
+                                              "/proc/self/fd/" + std::to_string(v.work->fd.get()), "kernel");
+            break;
+        }
     return done;
 }
 
