@@ -793,6 +793,67 @@
     </message>
 </context>
 <context>
+    <name>strata::gui::DoctorDialog</name>
+    <message>
+        <source>&amp;Repair Volatile Upper…</source>
+        <translation>Flüchtige Oberschicht &amp;reparieren…</translation>
+    </message>
+    <message>
+        <source>Why Won&apos;t It Mount? — %1</source>
+        <translation>Warum lässt es sich nicht einhängen? — %1</translation>
+    </message>
+    <message>
+        <source>Verdicts</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>&amp;Check Again</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Prüfe…</translation>
+    </message>
+    <message>
+        <source>Neither kernel overlayfs nor strata-fuse will mount this stack.</source>
+        <translation>Weder Kernel-overlayfs noch strata-fuse hängen diesen Stapel ein.</translation>
+    </message>
+    <message>
+        <source>Kernel overlayfs refuses this stack; strata-fuse mounts it.</source>
+        <translation>Kernel-overlayfs lehnt diesen Stapel ab; strata-fuse hängt ihn ein.</translation>
+    </message>
+    <message>
+        <source>Kernel overlayfs mounts this stack.</source>
+        <translation>Kernel-overlayfs hängt diesen Stapel ein.</translation>
+    </message>
+    <message>
+        <source>Repair Volatile Upper</source>
+        <translation>Flüchtige Oberschicht reparieren</translation>
+    </message>
+    <message>
+        <source>Strata syncs the upper filesystem and removes the volatile marker only if the system has not rebooted, the upper filesystem has not been remounted since the volatile mount, and no writeback error is reported. Otherwise nothing is changed. Go ahead?</source>
+        <translation>Strata synchronisiert das Dateisystem der Oberschicht und entfernt die Volatile-Markierung nur, wenn das System seit dem flüchtigen Einhängen nicht neu gestartet und das Dateisystem der Oberschicht nicht neu eingehängt wurde und kein Rückschreibfehler gemeldet wird. Andernfalls wird nichts geändert. Fortfahren?</translation>
+    </message>
+    <message>
+        <source>The upper is intact: the volatile marker was removed.</source>
+        <translation>Die Oberschicht ist intakt: Die Volatile-Markierung wurde entfernt.</translation>
+    </message>
+    <message>
+        <source>Could not remove the marker: %1</source>
+        <translation>Die Markierung ließ sich nicht entfernen: %1</translation>
+    </message>
+    <message>
+        <source>Not repaired: writes may have been lost.</source>
+        <translation>Nicht repariert: Schreibvorgänge sind möglicherweise verloren gegangen.</translation>
+    </message>
+    <message>
+        <source>
+To start over, discard the upper: stratactl repair … --volatile --discard-upper</source>
+        <translation>
+Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --discard-upper</translation>
+    </message>
+</context>
+<context>
     <name>strata::gui::LayerStackModel</name>
     <message>
         <source>read-only</source>
@@ -1098,6 +1159,10 @@
     <message>
         <source>Open layers on disk: a layer, a directory of lower*/ upper/ work/, or a Docker/Podman layer</source>
         <translation>Schichten auf der Festplatte öffnen: eine Schicht, ein Verzeichnis mit lower*/ upper/ work/ oder eine Docker-/Podman-Schicht</translation>
+    </message>
+    <message>
+        <source>Why Won&apos;t It &amp;Mount?</source>
+        <translation>Warum lässt es sich nicht &amp;einhängen?</translation>
     </message>
 </context>
 <context>
@@ -1650,6 +1715,56 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
     <message>
         <source>covered by %1</source>
         <translation>überdeckt von %1</translation>
+    </message>
+    <message>
+        <source>mounts</source>
+        <translation>hängt ein</translation>
+    </message>
+    <message>
+        <source>mounts, degraded</source>
+        <translation>hängt ein, eingeschränkt</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>The kernel says</source>
+        <translation>Der Kernel meldet</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Abhilfe</translation>
+    </message>
+    <message>
+        <source> (seen in the try-mount)</source>
+        <translation> (beim Probe-Einhängen gesehen)</translation>
+    </message>
+    <message>
+        <source> (not in the try-mount)</source>
+        <translation> (nicht beim Probe-Einhängen gesehen)</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>The kernel says: %1
+Fix: %2</source>
+        <translation>Der Kernel meldet: %1
+Abhilfe: %2</translation>
+    </message>
+    <message>
+        <source>No try-mount: %1</source>
+        <translation>Kein Probe-Einhängen: %1</translation>
+    </message>
+    <message>
+        <source>Try-mount in a private namespace: the kernel mounted it.</source>
+        <translation>Probe-Einhängen in einem privaten Namensraum: Der Kernel hat eingehängt.</translation>
+    </message>
+    <message>
+        <source>Try-mount in a private namespace: the kernel refused it at %1 (%2).</source>
+        <translation>Probe-Einhängen in einem privaten Namensraum: Der Kernel hat bei %1 abgelehnt (%2).</translation>
     </message>
 </context>
 </TS>
