@@ -32,7 +32,7 @@ Json tryMountJson(const TryMount &t)
 // Whether the try-mount shows the finding's kernel message: null when it cannot tell.
 Json confirmedJson(const DoctorFinding &f, const TryMount &t)
 {
-    if (!t.attempted || f.kernelMessage.empty())
+    if (!t.attempted || f.kernelMessage.empty() || !f.atMount)
         return nullptr;
     return kernelSaid(t.messages, f.kernelMessage);
 }
@@ -46,6 +46,7 @@ Json findingJson(const DoctorFinding &f, const TryMount &t)
     j["index"] = f.role == LayerRole::Lower || f.role == LayerRole::Data ? Json(f.index) : Json(nullptr);
     j["layer"] = f.layer.empty() ? Json(nullptr) : pathJson(f.layer);
     j["kernel_message"] = f.kernelMessage.empty() ? Json(nullptr) : Json(f.kernelMessage);
+    j["logged_at"] = f.kernelMessage.empty() ? Json(nullptr) : Json(f.atMount ? "mount" : "lookup");
     j["cause"] = f.cause;
     j["fix"] = f.fix;
     j["kernel_refuses"] = f.kernelRefuses;

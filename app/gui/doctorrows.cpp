@@ -62,7 +62,7 @@ QList<TableRow> doctor(const mounts::Diagnosis &d, const mounts::TryMount &tried
     for (const auto &f : d.findings) {
         TableRow row;
         QString says = u8(f.kernelMessage);
-        if (tried.attempted && !f.kernelMessage.empty())
+        if (tried.attempted && !f.kernelMessage.empty() && f.atMount)
             says += mounts::kernelSaid(tried.messages, f.kernelMessage) ? tr(" (seen in the try-mount)")
                                                                         : tr(" (not in the try-mount)");
         row.cells = {u8(f.code), layerOf(f), verdict(f.kernelRefuses, f.severity), verdict(f.fuseRefuses, f.severity),

@@ -439,6 +439,7 @@ private:
             if (x.redirects && !redirectsOn) {
                 DoctorFinding &f = add("redirect-not-followed", Severity::Warning, role, index, path);
                 f.kernelMessage = "refusing to follow redirect for (";
+                f.atMount = false;
                 f.cause = std::to_string(x.redirects) + " director" + (x.redirects == 1 ? "y" : "ies")
                     + " carry overlay.redirect (first: " + displayName(x.firstRedirect)
                     + ") but the options turn redirects off: the kernel mounts, then refuses those directories "
@@ -450,6 +451,7 @@ private:
             if (x.metacopies && !metacopyOn) {
                 DoctorFinding &f = add("metacopy-not-followed", Severity::Warning, role, index, path);
                 f.kernelMessage = "refusing to follow metacopy origin for (";
+                f.atMount = false;
                 f.cause = std::to_string(x.metacopies)
                     + " file(s) are metacopy-only (first: " + displayName(x.firstMetacopy)
                     + ") but the options turn metacopy off: their data is in a lower layer the kernel will not "

@@ -29,6 +29,9 @@ struct DoctorFinding {
     // What the kernel logs (dmesg or the fs_context) when it meets this, "" when it
     // says nothing. Paths in it are the ones the kernel would print.
     std::string kernelMessage;
+    // Whether the kernel logs it while mounting; false: later, on lookup (redirects,
+    // metacopy), so a try-mount cannot show it.
+    bool atMount = true;
     std::string cause; // plain words
     std::string fix; // what to do
     bool kernelRefuses = false; // kernel overlayfs fails the mount
@@ -51,7 +54,7 @@ struct DoctorOptions {
     // Checks that need more than core/mounts can link (core/stack's index/UUID
     // detector, core/stack/identitycheck.*): the caller plugs them in here and their
     // findings are appended ("index-uuid-mismatch"). The CLI and the GUI set it.
-    std::function<std::vector<DoctorFinding>(const OverlayOptions &)> extraChecks;
+    std::function<std::vector<DoctorFinding>(const OverlayOptions &)> extraChecks {};
 };
 
 struct Diagnosis {
