@@ -271,6 +271,12 @@ private Q_SLOTS:
         const std::string moved = dirIn(*spec.upper, "moved");
         QVERIFY(::setxattr(moved.c_str(), "trusted.overlay.redirect", "/orig", 5, 0) == 0);
         expectConfirmed(spec, "redirect-not-followed", false);
+        // What the finding says happens on lookup: EPERM for the redirected directory.
+        KernelOverlay ovl(dirIn(t.path(), "m"), spec.lowers, *spec.upper, *spec.work, {"redirect_dir=nofollow"});
+        QVERIFY2(ovl.ok(), ovl.error().c_str());
+        struct stat st;
+        QCOMPARE(::stat((ovl / "moved").c_str(), &st), -1);
+        QCOMPARE(errno, EPERM);
     }
 };
 
