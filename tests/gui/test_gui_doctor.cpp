@@ -54,7 +54,8 @@ private Q_SLOTS:
                  qPrintable(codes(dialog.model()).join(QLatin1Char(' '))));
         QVERIFY(dialog.repairButton()->isEnabled());
         dialog.repairConfirmed();
-        QTRY_VERIFY(!dialog.job()->isRunning() && dialog.statusLabel()->text().contains(QStringLiteral("Not repaired")));
+        QTRY_VERIFY(!dialog.job()->isRunning()
+                    && dialog.statusLabel()->text().contains(QStringLiteral("Not repaired")));
         QVERIFY(mounts::volatileMarkerPresent(*spec.work));
     }
 
