@@ -73,7 +73,7 @@ const CommandInfo kDoctorCommand {
     "lowerN/upper/work). The upper filesystem's features are tried in a scratch\n"
     "directory of the workdir. As root the verdicts are confirmed by a real try-mount\n"
     "in a private mount namespace (nothing stays mounted) and the kernel's messages are\n"
-    "shown next to them. Exit 0: it would mount; 5: it would be refused.",
+    "shown next to them. Exit 0: it would mount; 6: it would be refused.",
     kDoctorOptions,
 };
 

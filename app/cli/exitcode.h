@@ -11,7 +11,7 @@ enum ExitCode : int {
     ExitUsage = 2, // bad command line
     ExitPartial = 3, // the output is complete only for what could be read (see "problems")
     ExitNotAuthorized = 4, // mount/umount: polkit did not authorize the request (or it was cancelled)
-    ExitRefused = 5, // doctor: the stack would be refused; repair: not safe, nothing changed
+    ExitRefused = 6, // doctor: the stack would be refused; repair: not safe, nothing changed
 };
 
 } // namespace strata::cli

@@ -46,7 +46,7 @@ void printHelp(std::FILE *out)
                "     CAP_SYS_ADMIN, an unreadable directory); the problems are on stderr and in\n"
                "     the JSON (\"complete\": false, \"problems\": [...])\n"
                "  4  not authorized: polkit did not allow mount/umount (or the prompt was cancelled)\n"
-               "  5  refused: doctor found a reason the stack will not mount; repair found it unsafe\n",
+               "  6  refused: doctor found a reason the stack will not mount; repair found it unsafe\n",
                out);
 }
 

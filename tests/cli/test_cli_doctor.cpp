@@ -62,7 +62,7 @@ private Q_SLOTS:
         CliRun doc
             = runCli(QStringList {QStringLiteral("doctor")} + s.layers() + QStringList {QStringLiteral("--json")});
         QVERIFY2(doc.jsonOk, doc.describe().constData());
-        QCOMPARE(doc.exitCode, 5);
+        QCOMPARE(doc.exitCode, 6);
         QVERIFY(doc.json.value(QStringLiteral("refused")).toBool());
         const QJsonObject f = findingOf(doc.json, QStringLiteral("volatile-dirty"));
         QVERIFY2(!f.isEmpty(), doc.out.constData());
@@ -104,7 +104,7 @@ private Q_SLOTS:
         CliRun refused = runCli(QStringList {QStringLiteral("repair")} + s.layers()
                                 + QStringList {QStringLiteral("--volatile"), QStringLiteral("--json")});
         QVERIFY2(refused.jsonOk, refused.describe().constData());
-        QCOMPARE(refused.exitCode, 5);
+        QCOMPARE(refused.exitCode, 6);
         QCOMPARE(refused.json.value(QStringLiteral("action")).toString(), QStringLiteral("refused"));
         QVERIFY(!refused.json.value(QStringLiteral("reasons")).toArray().isEmpty());
         QVERIFY(pathExists(s.u + "/d/b"));
@@ -158,7 +158,7 @@ private Q_SLOTS:
                                   QStringLiteral("--work"),  qpath(dirIn(ovl.target(), "wk"))};
         CliRun kernel
             = runCli(QStringList {QStringLiteral("doctor")} + layers + QStringList {QStringLiteral("--json")});
-        QCOMPARE(kernel.exitCode, 5);
+        QCOMPARE(kernel.exitCode, 6);
         QVERIFY(findingOf(kernel.json, QStringLiteral("upper-overlay")).value(QStringLiteral("confirmed")).toBool());
         CliRun fuse
             = runCli(QStringList {QStringLiteral("doctor")} + layers
