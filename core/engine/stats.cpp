@@ -14,16 +14,47 @@ namespace strata::engine {
 namespace {
 
 enum Op : unsigned {
-    Lookup, Forget, ForgetMulti, Getattr, Setattr, Readlink, Opendir, Readdir, Readdirplus, Releasedir, Statfs,
-    Open, Read, WriteBuf, Flush, Release, Fsync, Fallocate, Lseek, Create, Mknod, Mkdir, Symlink, Unlink, Rmdir,
-    Rename, Link, CopyFileRange, Getxattr, Listxattr, Setxattr, Removexattr, OpCount
+    Lookup,
+    Forget,
+    ForgetMulti,
+    Getattr,
+    Setattr,
+    Readlink,
+    Opendir,
+    Readdir,
+    Readdirplus,
+    Releasedir,
+    Statfs,
+    Open,
+    Read,
+    WriteBuf,
+    Flush,
+    Release,
+    Fsync,
+    Fallocate,
+    Lseek,
+    Create,
+    Mknod,
+    Mkdir,
+    Symlink,
+    Unlink,
+    Rmdir,
+    Rename,
+    Link,
+    CopyFileRange,
+    Getxattr,
+    Listxattr,
+    Setxattr,
+    Removexattr,
+    OpCount
 };
 
-constexpr std::array<const char *, OpCount> kNames = {
-    "LOOKUP", "FORGET", "BATCH_FORGET", "GETATTR", "SETATTR", "READLINK", "OPENDIR", "READDIR", "READDIRPLUS",
-    "RELEASEDIR", "STATFS", "OPEN", "READ", "WRITE", "FLUSH", "RELEASE", "FSYNC", "FALLOCATE", "LSEEK", "CREATE",
-    "MKNOD", "MKDIR", "SYMLINK", "UNLINK", "RMDIR", "RENAME", "LINK", "COPY_FILE_RANGE", "GETXATTR", "LISTXATTR",
-    "SETXATTR", "REMOVEXATTR"};
+constexpr std::array<const char *, OpCount> kNames
+    = {"LOOKUP",   "FORGET",      "BATCH_FORGET", "GETATTR",    "SETATTR", "READLINK", "OPENDIR",
+       "READDIR",  "READDIRPLUS", "RELEASEDIR",   "STATFS",     "OPEN",    "READ",     "WRITE",
+       "FLUSH",    "RELEASE",     "FSYNC",        "FALLOCATE",  "LSEEK",   "CREATE",   "MKNOD",
+       "MKDIR",    "SYMLINK",     "UNLINK",       "RMDIR",      "RENAME",  "LINK",     "COPY_FILE_RANGE",
+       "GETXATTR", "LISTXATTR",   "SETXATTR",     "REMOVEXATTR"};
 
 struct Counter {
     std::atomic<uint64_t> n {0};
@@ -58,8 +89,10 @@ bool viaUring(fuse_req_t req)
 
 // One wrapper per operation: calls the original handler and counts it. The
 // request may be gone once the handler replied, so the transport is read before.
-template <Op K, auto Member> struct Wrap;
-template <Op K, typename... A, void (*fuse_lowlevel_ops::*Member)(fuse_req_t, A...)> struct Wrap<K, Member> {
+template<Op K, auto Member>
+struct Wrap;
+template<Op K, typename... A, void (*fuse_lowlevel_ops::*Member)(fuse_req_t, A...)>
+struct Wrap<K, Member> {
     static inline void (*original)(fuse_req_t, A...) = nullptr;
     static void call(fuse_req_t req, A... a)
     {
@@ -85,8 +118,9 @@ void print()
         total += n;
         totalUring += u;
         if (n)
-            std::fprintf(stderr, "strata-fuse stats: %s %llu %llu %.1f\n", kNames[k], static_cast<unsigned long long>(n),
-                         static_cast<unsigned long long>(u), static_cast<double>(ns) / 1000.0 / static_cast<double>(n));
+            std::fprintf(stderr, "strata-fuse stats: %s %llu %llu %.1f\n", kNames[k],
+                         static_cast<unsigned long long>(n), static_cast<unsigned long long>(u),
+                         static_cast<double>(ns) / 1000.0 / static_cast<double>(n));
     }
     std::fprintf(stderr, "strata-fuse stats: total %llu %llu\n", static_cast<unsigned long long>(total),
                  static_cast<unsigned long long>(totalUring));
