@@ -65,6 +65,7 @@ struct Fs {
     bool posixAcl = false;
     // Creations can take any caller's fsuid/fsgid (callercreds.h).
     bool canSwitchCreds = false;
+    bool upperCloseSilent = false; // ops_file.cpp closeReportsNothing() of the upper layer
     bool uringWanted = false; // transport.h chose io_uring; INIT says whether the kernel took it
     fuse_session *session = nullptr;
 

@@ -147,6 +147,7 @@ int run(Config config)
 
     std::fprintf(stderr, "strata-fuse: transport %s\n", transport->why.c_str());
     f->uringWanted = transport->uring;
+    f->upperCloseSilent = f->layers.upper.valid() && closeReportsNothing(f->layers.upper.get());
     setFdBudget(*f);
     ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
     f->canSwitchCreds = initCallerCreds();
