@@ -104,10 +104,19 @@ private Q_SLOTS:
     {
         UnionFixture u;
         writeFile(u.lower(0) + "/a", "a");
-        QVERIFY2(u.mountFuse({"transport=dev"}), u.daemonLog().c_str());
+        QVERIFY2(u.mountFuse({"transport=dev", "stats"}), u.daemonLog().c_str());
         QCOMPARE(readFile(u.path("a")), std::string("a"));
         QVERIFY2(u.unmount(), u.daemonLog().c_str());
-        QVERIFY2(u.daemonLog().find("transport /dev/fuse (transport=dev)") != std::string::npos, u.daemonLog().c_str());
+        const std::string &log = u.daemonLog();
+        QVERIFY2(log.find("transport /dev/fuse (transport=dev)") != std::string::npos, log.c_str());
+        // -o stats at exit: the lookup and open of "a" were counted, none through io_uring.
+        QVERIFY2(log.find("strata-fuse stats: LOOKUP ") != std::string::npos, log.c_str());
+        QVERIFY2(log.find("strata-fuse stats: OPEN ") != std::string::npos, log.c_str());
+        QCOMPARE(uringRequests(log), 0LL);
+
+        std::string bad;
+        QCOMPARE(runFuse({"-f", "-o", "lowerdir=" + u.lowerdirOption() + ",transport=fast", u.mnt()}, &bad), 2);
+        QVERIFY2(bad.find("transport takes auto, uring or dev") != std::string::npos, bad.c_str());
 
         const std::string param = readParam();
         if (param == "Y")
