@@ -34,7 +34,7 @@ double randomReadIops(const std::string &file, int count); // reads/s
 double seqWriteMBps(const std::string &file, uint64_t mib); // MB/s, with fsync
 double copyUpFilesPerSec(const std::string &dir, int count); // files/s
 double untarFilesPerSec(const std::string &tar, const std::string &dest, int files, bool useTar); // files/s
-double statWalkPerSec(const std::string &dir); // entries/s
+double statWalkPerSec(const std::string &dir, long *entries = nullptr); // entries/s
 double readdirPerSec(const std::string &dir, int reps, int *entries); // entries/s
 
 } // namespace strata::bench

@@ -100,6 +100,19 @@ Result<void> applyOption(Config &c, const std::string &opt)
             c.passthrough = PassthroughMode::Off;
         else
             return fail(makeError("-o " + opt, "passthrough takes auto, on or off", EINVAL));
+    } else if (key == "transport") {
+        if (value == "auto")
+            c.transport = TransportMode::Auto;
+        else if (value == "uring")
+            c.transport = TransportMode::Uring;
+        else if (value == "dev")
+            c.transport = TransportMode::Dev;
+        else
+            return fail(makeError("-o " + opt, "transport takes auto, uring or dev", EINVAL));
+    } else if (key == "stats") {
+        if (auto r = noValue(); !r)
+            return r;
+        c.stats = true;
     } else if (key == "threads") {
         unsigned n = 0;
         const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -229,6 +242,8 @@ std::string usage(const char *argv0)
           "  workdir=W          staging dir on the same filesystem as U\n"
           "  passthrough=auto|on|off  FUSE passthrough (needs CAP_SYS_ADMIN)\n"
           "  threads=N          worker threads\n"
+          "  transport=auto|uring|dev  FUSE over io_uring where libfuse and the kernel offer it\n"
+          "  stats              request counts per opcode on SIGUSR1 and at exit (stderr)\n"
           "  userxattr          keep overlay metadata in user.overlay.*\n"
           "  volatile           skip fsync of copy-ups\n"
           "  index=on|off       keep lower hard links linked across copy-up (workdir/index)\n"

@@ -14,6 +14,9 @@
 namespace strata::engine {
 
 enum class PassthroughMode { Auto, On, Off };
+// How requests reach the daemon: FUSE over io_uring where libfuse and the kernel
+// both offer it (auto), required (uring), or the classic /dev/fuse reads (dev).
+enum class TransportMode { Auto, Uring, Dev };
 
 struct Config {
     std::vector<std::string> lowerdirs; // top first, as in lowerdir=
@@ -25,6 +28,8 @@ struct Config {
     std::string fsname;
     PassthroughMode passthrough = PassthroughMode::Auto;
     unsigned threads = 0; // 0: libfuse's default
+    TransportMode transport = TransportMode::Auto;
+    bool stats = false; // stats: request counts per opcode on SIGUSR1 and at exit
     bool userxattr = false;
     bool index = false; // index=on: lower hard links stay linked across copy-up
     // metacopy=on: follow overlay.metacopy files to their data in the layers below

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -29,10 +31,15 @@ Error errnoError(int err, const std::string &what, const std::string &name)
     return sysError(err, name, what);
 }
 
-// Data between holes, as the kernel does (ovl_copy_up_file skips holes with
-// SEEK_DATA); copy_file_range lets the filesystem reflink or copy in-kernel.
-Result<void> copyData(int src, int dst, off_t size)
+// A reflink of the whole file first, where upper and lower share a filesystem
+// that shares extents (ovl_copy_up_file: vfs_clone_file_range); else the data
+// between holes, as the kernel does (it skips holes with SEEK_DATA), with
+// copy_file_range copying in-kernel. True when cloned: the kernel then skips the
+// copy-up's fsync (nothing new was written), and so do we.
+Result<bool> copyData(int src, int dst, off_t size)
 {
+    if (::ioctl(dst, FICLONE, src) == 0)
+        return true;
     off_t off = 0;
     while (off < size) {
         off_t data = ::lseek(src, off, SEEK_DATA);
@@ -73,7 +80,7 @@ Result<void> copyData(int src, int dst, off_t size)
     }
     if (::ftruncate(dst, size) != 0)
         return fail(sysError(errno, "copy-up", "set size"));
-    return {};
+    return false;
 }
 
 // Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr), a
@@ -125,15 +132,18 @@ Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::str
         UniqueFd dst(::openat(work, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
         if (!dst)
             return fail(errnoError(errno, "create copy-up file", tmp));
+        bool cloned = false;
         if (!truncate && lst.st_size > 0) {
             // A metacopy copies its data from where the data is (always a full copy-up).
             UniqueFd src(::open(procPath(i.metacopy ? i.data.get() : lower).c_str(), O_RDONLY | O_CLOEXEC));
             if (!src)
                 return fail(errnoError(errno, "open lower file", i.name));
-            if (auto r = copyData(src.get(), dst.get(), lst.st_size); !r)
-                return r;
+            auto r = copyData(src.get(), dst.get(), lst.st_size);
+            if (!r)
+                return fail(r.error());
+            cloned = *r;
         }
-        if (!f.config.volatileMode && ::fsync(dst.get()) != 0)
+        if (!f.config.volatileMode && !cloned && ::fsync(dst.get()) != 0)
             return fail(errnoError(errno, "fsync copy-up", tmp));
         return {};
     }
@@ -256,7 +266,8 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
     UniqueFd dst(::openat(f.workFd(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
     if (!dst)
         return s;
-    if (!copyData(src.get(), dst.get(), lst.st_size) || (!f.config.volatileMode && ::fsync(dst.get()) != 0)) {
+    const auto copied = copyData(src.get(), dst.get(), lst.st_size);
+    if (!copied || (!f.config.volatileMode && !*copied && ::fsync(dst.get()) != 0)) {
         ::unlinkat(f.workFd(), tmp.c_str(), 0);
         return s;
     }
@@ -293,11 +304,6 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     auto staged = usePre ? Result<void>() : stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
     if (staged)
         staged = stageMetadata(f, i, lst, tmp);
-    if (staged && isDir && !f.config.volatileMode) {
-        UniqueFd d(::openat(f.workFd(), tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (d)
-            ::fsync(d.get());
-    }
     if (staged && !i.indexName.empty() && i.hasOrigin) {
         // index=on: into workdir/index, then linked at this name (ovl_link_up).
         staged = installIndexed(f, i, parent, tmp, static_cast<unsigned>(lst.st_nlink));
@@ -362,9 +368,10 @@ Result<void> copyUpData(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
         UniqueFd src(::open(procPath(i.data.get()).c_str(), O_RDONLY | O_CLOEXEC));
         if (!dst || !src || ::fstat(dst.get(), &ust) != 0)
             return fail(errnoError(errno, "open metacopy data", i.name));
-        if (auto r = copyData(src.get(), dst.get(), ust.st_size); !r)
-            return r;
-        if (!f.config.volatileMode && ::fsync(dst.get()) != 0)
+        auto r = copyData(src.get(), dst.get(), ust.st_size);
+        if (!r)
+            return fail(r.error());
+        if (!f.config.volatileMode && !*r && ::fsync(dst.get()) != 0)
             return fail(errnoError(errno, "fsync copy-up", i.name));
     }
     if (!i.parent)

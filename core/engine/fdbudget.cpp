@@ -19,20 +19,24 @@ unsigned fdsOf(const Inode &i)
 }
 
 // Only what can be found again by name alone, and is not in use. Directories
-// stay: their children are found through them.
+// too: a child reopened later reopens its parents first (ensureFds), and open
+// directory handles hold a listing, not an fd.
 bool evictable(Fs &f, Inode &i)
 {
     // A metacopy file keeps its fds: its data fd comes from a lookup, not a name.
-    if (i.isDir() || &i == &f.root || !i.hashed || !i.parent || i.heldFds == 0 || i.copyingUp || i.metacopy
+    if (&i == &f.root || !i.hashed || !i.parent || i.heldFds == 0 || i.copyingUp || i.metacopy
         || i.evicted.load(std::memory_order_relaxed))
         return false;
     std::lock_guard og(i.openMutex);
     return i.nopen == 0 && i.backingId == 0;
 }
 
-// One link: no other name could have moved or removed the one we keep.
+// One link: no other name could have moved or removed the one we keep. A
+// directory has one name whatever its link count says.
 bool singleLink(const Inode &i)
 {
+    if (i.isDir())
+        return true;
     struct stat st {};
     return ::fstatat(i.realFd(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 && st.st_nlink == 1;
 }
@@ -44,10 +48,13 @@ void evictDownTo(Fs &f, size_t target)
     const size_t held = f.heldFds.load();
     if (held <= target)
         return;
+    // Ordered by last use; at the same time (a request touches its ancestors
+    // with its own time) files before directories, which the next use of any
+    // child would have to reopen first.
     std::vector<std::pair<uint64_t, Inode *>> idle;
     for (auto &[key, p] : f.inodes)
         if (evictable(f, *p))
-            idle.emplace_back(p->lastUse.load(std::memory_order_relaxed), p.get());
+            idle.emplace_back(p->lastUse.load(std::memory_order_relaxed) * 2 + (p->isDir() ? 1 : 0), p.get());
     std::sort(idle.begin(), idle.end());
     size_t freed = 0;
     for (auto &[use, i] : idle) {
@@ -60,6 +67,8 @@ void evictDownTo(Fs &f, size_t target)
         i->upper.reset();
         for (auto &l : i->lowers)
             l.fd.reset();
+        if (i->isDir())
+            ++f.evictedDirs;
         i->evicted.store(true, std::memory_order_release);
     }
     // Nothing more to close: every further pass would walk the table in vain.
@@ -84,7 +93,33 @@ void takeFds(Fs &f, Inode &i, Inode &fresh)
         countFds(f, i);
     }
     touchInode(f, i);
+    if (i.isDir())
+        --f.evictedDirs;
     i.evicted.store(false, std::memory_order_release);
+}
+
+// Reopens one evicted inode whose parent has its fds.
+int reopen(Fs &f, Inode &i)
+{
+    std::lock_guard g(i.fdMutex);
+    if (!i.evicted.load(std::memory_order_acquire))
+        return 0;
+    Inode *parent;
+    std::string name;
+    {
+        std::lock_guard t(f.table);
+        parent = i.parent;
+        name = i.name;
+    }
+    if (!parent)
+        return ESTALE;
+    auto r = resolveChild(f, *parent, name);
+    if (!r)
+        return r.error().code ? r.error().code : EIO;
+    if (!r->inode || r->inode->keyDev != i.keyDev || r->inode->keyIno != i.keyIno)
+        return ESTALE;
+    takeFds(f, i, *r->inode);
+    return 0;
 }
 
 } // namespace
@@ -145,28 +180,27 @@ void touchInode(Fs &f, Inode &i)
 
 int ensureFds(Fs &f, Inode &i)
 {
-    if (!i.evicted.load(std::memory_order_acquire)) {
+    // No directory evicted (the common case): the ancestors all have their fds.
+    if (f.evictedDirs.load(std::memory_order_acquire) == 0) {
         touchInode(f, i);
-        return 0;
+        return i.evicted.load(std::memory_order_acquire) ? reopen(f, i) : 0;
     }
-    std::lock_guard g(i.fdMutex);
-    if (!i.evicted.load(std::memory_order_acquire))
-        return 0;
-    Inode *parent;
-    std::string name;
+    // Parents first: a child is reopened through its parent's fds, and copy-up,
+    // xattrs and setattr of a symlink use the parents' too. One time for the
+    // whole chain, so the ancestors of what is in use are not evicted first.
+    std::vector<Inode *> chain;
     {
         std::lock_guard t(f.table);
-        parent = i.parent;
-        name = i.name;
+        for (Inode *p = &i; p && p != &f.root; p = p->parent)
+            chain.push_back(p);
     }
-    if (!parent)
-        return ESTALE;
-    auto r = resolveChild(f, *parent, name);
-    if (!r)
-        return r.error().code ? r.error().code : EIO;
-    if (!r->inode || r->inode->keyDev != i.keyDev || r->inode->keyIno != i.keyIno)
-        return ESTALE;
-    takeFds(f, i, *r->inode);
+    const uint64_t now = ++f.useClock;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        (*it)->lastUse.store(now, std::memory_order_relaxed);
+        if ((*it)->evicted.load(std::memory_order_acquire))
+            if (const int err = reopen(f, **it))
+                return err;
+    }
     return 0;
 }
 

@@ -9,8 +9,10 @@
 // inode's last known parent and name again. The name is kept exact by the engine
 // (rename moves it, an object with several links is never evicted), and the
 // reopened object must have the same identity, else the inode is stale (ESTALE),
-// as an NFS client would see it. Directories are never evicted: children resolve
-// through them.
+// as an NFS client would see it. Directories are evicted the same way (an fd for
+// each of their layers): a request reopens the evicted ancestors of what it uses,
+// from the root down, before the object itself, so under any limit a tree of any
+// size is walked, only with more reopening.
 
 #include "fs.h"
 
@@ -29,9 +31,10 @@ void countUpperFd(Fs &f, Inode &i);
 // Marks `i` used now (the least recently used are evicted first).
 void touchInode(Fs &f, Inode &i);
 
-// Gives an evicted inode its fds back. Call with Fs::tree held (shared is
-// enough) before touching the fds of an inode the kernel named. 0, or the errno:
-// ESTALE when its name now resolves to another object.
+// Gives an inode, and every ancestor, its fds back where they were evicted. Call
+// with Fs::tree held (shared is enough) before touching the fds of an inode the
+// kernel named, or of its parents. 0, or the errno: ESTALE when a name now
+// resolves to another object.
 int ensureFds(Fs &f, Inode &i);
 
 // `known` is the inode a fresh resolution (`fresh`) found again: takes the fresh

@@ -57,11 +57,16 @@ struct Fs {
     // directories and open files), no new pass before this many are held.
     std::atomic<size_t> fdRetryAt {0};
     std::atomic<uint64_t> useClock {0};
+    // Directories whose fds are closed: while there are any, a request reopens
+    // the ancestors of what it uses first (fdbudget.cpp ensureFds).
+    std::atomic<size_t> evictedDirs {0};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
     bool posixAcl = false;
     // Creations can take any caller's fsuid/fsgid (callercreds.h).
     bool canSwitchCreds = false;
+    bool upperCloseSilent = false; // ops_file.cpp closeReportsNothing() of the upper layer
+    bool uringWanted = false; // transport.h chose io_uring; INIT says whether the kernel took it
     fuse_session *session = nullptr;
 
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }

@@ -14,6 +14,8 @@ void releaseLocked(Fs &f, Inode *i)
     while (i && i != &f.root && i->nlookup == 0 && i->childRefs == 0) {
         Inode *parent = i->parent;
         uncountFds(f, *i);
+        if (i->isDir() && i->evicted.load(std::memory_order_relaxed))
+            --f.evictedDirs;
         if (i->hashed) {
             auto it = f.inodes.find({i->keyDev, i->keyIno});
             if (it != f.inodes.end() && it->second.get() == i) {

@@ -40,6 +40,8 @@ void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi);
 void opFsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info *fi);
 void opFallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len, fuse_file_info *fi);
 void opLseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, fuse_file_info *fi);
+// Whether close(2) of a file on fd's filesystem can report anything (FLUSH).
+bool closeReportsNothing(int fd);
 // Sets up passthrough (or the fallback) for a freshly opened real file.
 void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_info *fi);
 

@@ -123,6 +123,10 @@ DirChangeLock lockDirForChange(Fs &f, Inode &parent)
     if (f.config.index)
         return l;
     l.tree = std::shared_lock(f.tree);
+    // An evicted parent has no upper fd to tell: reopened first (a failure is
+    // reported by the exclusive path, which tries again).
+    if (ensureFds(f, parent) != 0)
+        return l;
     // Layer state changes only under the tree held exclusively: it holds still now.
     if (parent.isDir() && parent.upper.valid())
         l.dir = std::unique_lock(parent.dirMutex);
@@ -169,6 +173,8 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     if (auto done = createUnderDirLock(f, req, parent, name, o, e, openFd))
         return *done;
     auto g = lockTreeForChange(f);
+    if (const int err = ensureFds(f, parent))
+        return err;
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
     if (childFor(f, parent, name, hold, &whiteout))
@@ -334,6 +340,8 @@ static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bo
         if (auto done = unlinkUnderDirLock(f, parent, name))
             return *done;
     auto g = lockTreeForChange(f);
+    if (const int err = ensureFds(f, parent))
+        return err;
     std::unique_ptr<Inode> hold;
     Inode *child = childFor(f, parent, name, hold, nullptr);
     if (!child)

@@ -8,14 +8,39 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace strata::engine {
+
+bool closeReportsNothing(int fd)
+{
+    // Local filesystems without a ->flush file operation: close(2) of their files
+    // never fails, so FLUSH (opFlush, one round trip per close) has nothing to
+    // tell. A network or FUSE upper keeps it (what ovl_flush passes on).
+    struct statfs sf {};
+    if (::fstatfs(fd, &sf) != 0)
+        return false;
+    switch (static_cast<unsigned long>(sf.f_type)) {
+    case EXT4_SUPER_MAGIC: // ext2/3/4 share it
+    case XFS_SUPER_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+    case TMPFS_MAGIC:
+        return true;
+    default:
+        return false;
+    }
+}
 
 void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_info *fi)
 {
     fi->fh = static_cast<uint64_t>(fd);
     fi->parallel_direct_writes = 1;
+    // No FLUSH at close where it could report nothing: a read-only open wrote
+    // nothing, and an upper on a local filesystem reports nothing at close.
+    // (Locks stay in the kernel, so FLUSH carries no lock release for us.)
+    fi->noflush = (fi->flags & O_ACCMODE) == O_RDONLY || (upper && f.upperCloseSilent);
     std::lock_guard g(i.openMutex);
     ++i.nopen;
     if (i.backingId && i.backingUpper == upper) {

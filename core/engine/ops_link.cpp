@@ -27,6 +27,8 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
         return EPERM;
     if (const int err = ensureFds(f, src))
         return err;
+    if (const int err = ensureFds(f, newParent))
+        return err;
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
     if (childFor(f, newParent, newname, hold, &whiteout))

@@ -28,7 +28,11 @@ int buildListing(Fs &f, Inode &dir, DirHandle &d)
         return 0;
     for (int attempt = 0;; ++attempt) {
         std::shared_lock g(f.tree);
-        auto entries = mergedEntries(f, dir, true, nullptr, true);
+        Result<std::vector<DirEntry>> entries = std::vector<DirEntry>();
+        if (const int err = ensureFds(f, dir))
+            entries = fail(makeError(dir.name, "cannot reopen the directory", err));
+        else
+            entries = mergedEntries(f, dir, true, nullptr, true);
         if (entries) {
             d.entries = std::move(*entries);
             d.built = true;
@@ -55,6 +59,8 @@ void fillEntry(Fs &f, Inode &i, const struct stat &st, fuse_entry_param &e)
 
 int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param &e)
 {
+    if (const int err = ensureFds(f, parent))
+        return err;
     auto r = resolveChild(f, parent, name);
     if (!r)
         return r.error().code ? r.error().code : EIO;
@@ -203,6 +209,11 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
                 e.attr.st_ino = de.ino;
                 e.attr.st_mode = DTTOIF(de.type);
             } else {
+                // Each entry takes its fds until the reply is sent and the budget
+                // enforced: a large reply stops short past an eighth over it, and
+                // the kernel asks again from there.
+                if (used > 0 && f.heldFds.load() > f.fdBudget + f.fdBudget / 8)
+                    break;
                 std::shared_lock g(f.tree);
                 if (lookupEntry(f, f.inode(ino), de.name, e) == 0) {
                     looked = true;
@@ -233,8 +244,7 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
         used += len;
     }
     fuse_reply_buf(req, buf.data(), used);
-    if (plus)
-        relieveFdPressure(f);
+    relieveFdPressure(f); // a plus listing holds its entries' fds; any may reopen the directory
 }
 
 void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi)

@@ -97,6 +97,10 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
     auto g = lockTreeForChange(f);
     Inode &parent = f.inode(parentIno);
     Inode &newParent = f.inode(newParentIno);
+    if (const int err = ensureFds(f, parent))
+        return err;
+    if (const int err = ensureFds(f, newParent))
+        return err;
     const bool samedir = &parent == &newParent;
     std::unique_ptr<Inode> holdSrc, holdDst;
     Inode *src = childFor(f, parent, name, holdSrc, nullptr);

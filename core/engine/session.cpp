@@ -7,6 +7,8 @@
 #include "mounts/volatile.h"
 #include "ops.h"
 #include "resolve.h"
+#include "stats.h"
+#include "transport.h"
 #include "validate.h"
 
 #include <cstdio>
@@ -51,6 +53,12 @@ void opInit(void *userdata, fuse_conn_info *conn)
     if (f.config.defaultPermissions)
         f.posixAcl = fuse_set_feature_flag(conn, FUSE_CAP_POSIX_ACL);
     conn->max_write = 1 << 20;
+#ifdef FUSE_CAP_OVER_IO_URING
+    // The module parameter can change between start-up and INIT; libfuse then
+    // quietly stays on /dev/fuse, so say it.
+    if (f.uringWanted && !(conn->capable_ext & FUSE_CAP_OVER_IO_URING))
+        std::fprintf(stderr, "strata-fuse: the kernel did not offer io_uring at INIT; requests go through /dev/fuse\n");
+#endif
 }
 
 fuse_lowlevel_ops operations()
@@ -121,6 +129,10 @@ int failBeforeMount(const Error &e)
 
 int run(Config config)
 {
+    // First: transport=uring where it cannot work is refused whatever the layers.
+    const auto transport = chooseTransport(config.transport);
+    if (!transport)
+        return failBeforeMount(transport.error());
     if (auto r = validate(config); !r)
         return failBeforeMount(r.error());
     if (auto r = checkFuseDevice(); !r)
@@ -138,6 +150,9 @@ int run(Config config)
     if (auto r = initRoot(*f); !r)
         return failBeforeMount(r.error());
 
+    std::fprintf(stderr, "strata-fuse: transport %s\n", transport->why.c_str());
+    f->uringWanted = transport->uring;
+    f->upperCloseSilent = f->layers.upper.valid() && closeReportsNothing(f->layers.upper.get());
     setFdBudget(*f);
     ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
     f->canSwitchCreds = initCallerCreds();
@@ -157,12 +172,18 @@ int run(Config config)
     std::vector<std::string> argvStore = {"strata-fuse", "-o", opts};
     if (c.debug)
         argvStore.push_back("-d");
+    if (transport->uring) {
+        // libfuse 3.18's session option (fuse_lowlevel.c fuse_ll_opts); it asks for
+        // FUSE_CAP_OVER_IO_URING at INIT and starts one ring per CPU.
+        argvStore.push_back("-o");
+        argvStore.push_back("io_uring");
+    }
     std::vector<char *> argv;
     for (auto &a : argvStore)
         argv.push_back(a.data());
     fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
 
-    const fuse_lowlevel_ops ops = operations();
+    const fuse_lowlevel_ops ops = c.stats ? countedOperations(operations()) : operations();
     fuse_session *se = fuse_session_new(&args, &ops, sizeof(ops), f.get());
     if (!se)
         return failBeforeMount(makeError(c.mountpoint, "libfuse refused the session options: " + opts, EINVAL));
@@ -194,12 +215,16 @@ int run(Config config)
         fuse_session_destroy(se);
         return 1;
     }
+    if (c.stats)
+        startStatsReporter();
     fuse_loop_config *loop = fuse_loop_cfg_create();
     if (c.threads)
         fuse_loop_cfg_set_max_threads(loop, c.threads);
     fuse_loop_cfg_set_clone_fd(loop, 1);
     const int ret = c.threads == 1 ? fuse_session_loop(se) : fuse_session_loop_mt(se, loop);
     fuse_loop_cfg_destroy(loop);
+    if (c.stats)
+        stopStatsReporter();
     fuse_session_unmount(se);
     mounts::endVolatileHold(hold);
     fuse_remove_signal_handlers(se);
