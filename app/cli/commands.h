@@ -17,6 +17,8 @@ int runWhiteouts(std::span<const std::string> argv);
 int runIndex(std::span<const std::string> argv);
 int runSave(std::span<const std::string> argv);
 int runDemo(std::span<const std::string> argv);
+int runWatch(std::span<const std::string> argv);
+int runVerify(std::span<const std::string> argv);
 // mount / umount (mountcommand.cpp, in the stratactl binary: Qt and the mounters).
 int runMount(std::span<const std::string> argv);
 int runUmount(std::span<const std::string> argv);
@@ -28,6 +30,8 @@ extern const CommandInfo kWhiteoutsCommand;
 extern const CommandInfo kIndexCommand;
 extern const CommandInfo kSaveCommand;
 extern const CommandInfo kDemoCommand;
+extern const CommandInfo kWatchCommand;
+extern const CommandInfo kVerifyCommand;
 extern const CommandInfo kMountCommand;
 extern const CommandInfo kUmountCommand;
 

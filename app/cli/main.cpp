@@ -23,6 +23,7 @@ const Entry kCommands[] = {
     {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect}, {&kTreeCommand, runTree},
     {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
     {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
+    {&kWatchCommand, runWatch},         {&kVerifyCommand, runVerify},
 };
 
 void printHelp(std::FILE *out)
@@ -44,7 +45,8 @@ void printHelp(std::FILE *out)
                "  3  partial: complete only for what could be read (e.g. trusted.* xattrs without\n"
                "     CAP_SYS_ADMIN, an unreadable directory); the problems are on stderr and in\n"
                "     the JSON (\"complete\": false, \"problems\": [...])\n"
-               "  4  not authorized: polkit did not allow mount/umount (or the prompt was cancelled)\n",
+               "  4  not authorized: polkit did not allow mount/umount (or the prompt was cancelled)\n"
+               "  5  differs: verify found the mount showing something its layers do not say\n",
                out);
 }
 

@@ -52,8 +52,7 @@ std::vector<std::string_view> effectKindNames(uint32_t kinds)
     return out;
 }
 
-uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<EntryFacts> &after,
-                  bool contentWritten)
+uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<EntryFacts> &after, bool contentWritten)
 {
     const bool wasShown = before && before->visible();
     const bool isShown = after && after->visible();
@@ -79,8 +78,8 @@ uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<E
         = before->mtime.tv_sec != after->mtime.tv_sec || before->mtime.tv_nsec != after->mtime.tv_nsec;
     if (after->type == FileType::Regular && (contentWritten || (sameObject && mtimeMoved)))
         k |= EffectContentChanged;
-    constexpr uint32_t kViewStates = StateOpaque | StateXWhiteoutsDir | StateMerged | StateRedirected
-        | StateCopiedUp | StateMetacopy | StateImpure | StateUpperOnly;
+    constexpr uint32_t kViewStates = StateOpaque | StateXWhiteoutsDir | StateMerged | StateRedirected | StateCopiedUp
+        | StateMetacopy | StateImpure | StateUpperOnly;
     if ((before->state & kViewStates) != (after->state & kViewStates))
         k |= EffectStateChanged;
     if (before->dataLayer != after->dataLayer)

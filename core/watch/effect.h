@@ -69,7 +69,6 @@ struct Effect {
 // Compares the facts before and after a change. `contentWritten`: the change wrote
 // the object that is (or was) the visible version or the metacopy data source (a
 // write changes no stat fact the comparison could see when the size stays).
-uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<EntryFacts> &after,
-                  bool contentWritten);
+uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<EntryFacts> &after, bool contentWritten);
 
 } // namespace strata::watch

@@ -88,8 +88,7 @@ std::vector<std::string> HandleMap::rename(int layer, const std::string &from, c
     std::vector<std::pair<std::string, std::string>> moved; // (old path, key)
     if (auto it = m_byPath.find({layer, from}); it != m_byPath.end())
         moved.emplace_back(from, it->second);
-    for (auto it = m_byPath.lower_bound({layer, from + "/"}); it != m_byPath.end() && it->first.first == layer;
-         ++it) {
+    for (auto it = m_byPath.lower_bound({layer, from + "/"}); it != m_byPath.end() && it->first.first == layer; ++it) {
         if (!isWithin(it->first.second, from))
             break;
         moved.emplace_back(it->first.second, it->second);

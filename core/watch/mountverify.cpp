@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <map>
@@ -134,8 +135,9 @@ Result<VerifySummary> verifyMount(const std::string &mountpoint, std::shared_ptr
                 Discrepancy d;
                 d.kind = Discrepancy::Kind::Ghost;
                 d.path = join(path, a->first);
-                d.mountValue = a->second.statOk ? std::string(fileTypeName(fileTypeOf(a->second.st.st_mode)))
-                                                : "listed; lookup fails (" + std::string(strerrordesc_np(a->second.statErr)) + ")";
+                d.mountValue = a->second.statOk
+                    ? std::string(fileTypeName(fileTypeOf(a->second.st.st_mode)))
+                    : "listed; lookup fails (" + std::string(std::strerror(a->second.statErr)) + ")";
                 report(std::move(d));
                 ++a;
                 continue;
@@ -169,7 +171,7 @@ Result<VerifySummary> verifyMount(const std::string &mountpoint, std::shared_ptr
                 report(std::move(d));
             };
             if (!s.statOk) {
-                stale("lookup", "listed; lookup fails (" + std::string(strerrordesc_np(s.statErr)) + ")",
+                stale("lookup", "listed; lookup fails (" + std::string(std::strerror(s.statErr)) + ")",
                       std::string(fileTypeName(e.attrs.type)));
             } else {
                 const FileType mt = fileTypeOf(s.st.st_mode);

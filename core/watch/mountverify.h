@@ -53,7 +53,6 @@ struct VerifySummary {
 // `stack` is the stack of the mount (LayerStack::fromMount, or the spec a strata-fuse
 // mount was made from). Each discrepancy goes to `sink` as it is found.
 Result<VerifySummary> verifyMount(const std::string &mountpoint, std::shared_ptr<const stack::LayerStack> stack,
-                                  const std::function<void(const Discrepancy &)> &sink,
-                                  const VerifyOptions &opts = {});
+                                  const std::function<void(const Discrepancy &)> &sink, const VerifyOptions &opts = {});
 
 } // namespace strata::watch

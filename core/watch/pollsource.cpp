@@ -111,8 +111,7 @@ void PollSource::read(SourceOutput &out)
                         kinds |= ChangeAttrib;
                 }
                 if (kinds)
-                    out.changes.push_back(
-                        RawChange {layer, joinLayerPath(path, b->first), kinds, S_ISDIR(y.mode), {}});
+                    out.changes.push_back(RawChange {layer, joinLayerPath(path, b->first), kinds, S_ISDIR(y.mode), {}});
                 ++a;
                 ++b;
             }

@@ -218,8 +218,8 @@ struct StackWatcher::Impl {
             auto deadline = poll ? nextTick : now + seconds(3600);
             if (!coalescer.empty())
                 deadline = std::min({deadline, coalescer.lastAt() + opts.settle, coalescer.firstAt() + opts.maxDelay});
-            const int timeout = static_cast<int>(std::clamp<int64_t>(
-                duration_cast<milliseconds>(deadline - now).count() + 1, 0, 3600 * 1000));
+            const int timeout = static_cast<int>(
+                std::clamp<int64_t>(duration_cast<milliseconds>(deadline - now).count() + 1, 0, 3600 * 1000));
             if (::poll(fds, n, timeout) < 0 && errno != EINTR)
                 break;
             bool flush = false;
@@ -350,8 +350,8 @@ Result<std::unique_ptr<StackWatcher>> StackWatcher::start(std::shared_ptr<const 
     try {
         impl->thread = std::thread([raw] { raw->run(); });
     } catch (const std::system_error &e) {
-        return fail(makeError("watcher", std::string("cannot start the watcher thread: ") + e.what(),
-                              e.code().value()));
+        return fail(
+            makeError("watcher", std::string("cannot start the watcher thread: ") + e.what(), e.code().value()));
     }
     return std::unique_ptr<StackWatcher>(new StackWatcher(std::move(impl)));
 }
@@ -435,9 +435,9 @@ Result<size_t> StackWatcher::watchAll(size_t maxDirs)
 size_t StackWatcher::watchedDirs() const
 {
     size_t n = 0;
-    for (const Source *s : {static_cast<const Source *>(m_impl->fan.get()),
-                            static_cast<const Source *>(m_impl->ino.get()),
-                            static_cast<const Source *>(m_impl->poll.get())})
+    for (const Source *s :
+         {static_cast<const Source *>(m_impl->fan.get()), static_cast<const Source *>(m_impl->ino.get()),
+          static_cast<const Source *>(m_impl->poll.get())})
         if (s)
             n += s->dirCount();
     return n;

@@ -2,6 +2,7 @@
 #include "viewtracker.h"
 
 #include "handlemap.h"
+#include "stack/dirreader.h"
 #include "stackwatcher.h"
 
 #include <algorithm>
@@ -39,14 +40,32 @@ std::pair<std::string, std::string> splitLast(const std::string &path)
 
 bool sameStack(const DirStack &a, const DirStack &b)
 {
-    return a.size() == b.size()
-        && std::equal(a.begin(), a.end(), b.begin(),
-                      [](const DirLayer &x, const DirLayer &y) { return x.layer == y.layer && x.path == y.path; });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const DirLayer &x, const DirLayer &y) {
+               return x.layer == y.layer && x.path == y.path;
+           });
 }
 
 const ListOptions kListOpts {true, false}; // whiteouts included; origins not needed for facts
 
 } // namespace
+
+// Whether `layer` took part in the old stack, not in the new one, and its dir is
+// still on disk (an opaque dir above it cut it off, rather than its removal).
+bool ViewTracker::cutOff(const DirStack &oldStack, const DirStack &newStack, int layer) const
+{
+    const auto in = [&](const DirStack &s) -> const DirLayer * {
+        for (const auto &d : s)
+            if (d.layer == layer)
+                return &d;
+        return nullptr;
+    };
+    const DirLayer *was = in(oldStack);
+    if (!was || in(newStack) || layer < 0 || static_cast<size_t>(layer) >= m_stack->layers().size())
+        return false;
+    return openLayerDir(m_stack->layers()[static_cast<size_t>(layer)].fd.get(), was->path, false).has_value();
+}
+
+namespace { } // namespace
 
 ViewTracker::ViewTracker(std::shared_ptr<const LayerStack> stack, StackWatcher *watcher)
     : m_stack(std::move(stack))
@@ -151,6 +170,18 @@ size_t ViewTracker::loadedEntries() const
     return n;
 }
 
+std::optional<EntryFacts> ViewTracker::factsOf(const std::string &mergedPath) const
+{
+    const auto [parent, name] = splitLast(mergedPath);
+    const auto it = m_dirs.find(parent);
+    if (it == m_dirs.end())
+        return std::nullopt;
+    const auto f = it->second.entries.find(name);
+    if (f == it->second.entries.end())
+        return std::nullopt;
+    return f->second;
+}
+
 std::vector<std::string> ViewTracker::mergedPathsOf(int layer, const std::string &layerPath) const
 {
     std::vector<std::string> out;
@@ -195,8 +226,8 @@ void ViewTracker::effectOn(const std::string &mergedPath, bool contentWritten, i
     } else if (found.error().code != ENOENT) {
         e.note = found.error().message();
     }
-    const bool written = contentWritten && e.after
-        && (e.after->layer == changedLayer || e.after->dataLayer == changedLayer);
+    const bool written
+        = contentWritten && e.after && (e.after->layer == changedLayer || e.after->dataLayer == changedLayer);
     e.kinds = classify(e.before, e.after, written);
     if (e.kinds == 0 && e.note.empty()) {
         if (e.after && e.after->layer != changedLayer && e.after->layer >= 0 && e.after->layer < changedLayer)
@@ -288,8 +319,9 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
         e.before = before;
         e.after = after;
         e.kinds = classify(before, after, false);
-        // Gone because this dir became opaque: hidden, not removed.
-        if ((e.kinds & EffectVanished) && opaqueNow && now)
+        // Gone because this dir (or one of its layer dirs) became opaque: its layer
+        // dir is still there, only cut off from the merge: hidden, not removed.
+        if ((e.kinds & EffectVanished) && now && (opaqueNow || cutOff(old.stack, now->stack, before->layer)))
             e.kinds = (e.kinds & ~EffectVanished) | EffectHidden;
         if ((e.kinds & EffectAppeared) && !opaqueNow && before)
             e.kinds = (e.kinds & ~EffectAppeared) | EffectRevealed;

@@ -43,6 +43,9 @@ public:
     bool isLoaded(const std::string &mergedPath) const;
     size_t loadedDirs() const { return m_dirs.size(); }
     size_t loadedEntries() const;
+    // What is remembered of one merged name (nullopt: nothing, or its dir is not
+    // loaded): the view as the feed has brought it so far.
+    std::optional<EntryFacts> factsOf(const std::string &mergedPath) const;
 
     // The merged paths a layer path takes part in (several when two merged dirs share
     // a lower dir through a redirect; none when it is not loaded or not in view).
@@ -68,6 +71,7 @@ private:
     void diffDir(const std::string &mergedPath, std::vector<Effect> &out, int depth);
     void effectOn(const std::string &mergedPath, bool contentWritten, int changedLayer, std::vector<Effect> &out,
                   int depth);
+    bool cutOff(const stack::DirStack &oldStack, const stack::DirStack &newStack, int layer) const;
     void indexDir(const std::string &mergedPath, const stack::DirStack &stack, bool add);
 
     std::shared_ptr<const stack::LayerStack> m_stack;
