@@ -16,7 +16,7 @@ namespace strata::watch {
 namespace {
 
 constexpr uint32_t kEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_MODIFY
-    | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+    | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK;
 
 std::string wdKey(int wd)
 {
@@ -67,7 +67,7 @@ void InotifySource::addLayer(int layer)
 Result<void> InotifySource::addDir(int layer, const std::string &path, int dirFd)
 {
     // Through the fd: the directory that was opened beneath the layer root, not
-    // whatever its path names by now.
+    // whatever its path names by now (so no IN_DONT_FOLLOW: the /proc link is one).
     const std::string proc = "/proc/self/fd/" + std::to_string(dirFd);
     std::lock_guard lock(m_mutex);
     const int wd = ::inotify_add_watch(m_fd.get(), proc.c_str(), kEvents);

@@ -385,10 +385,12 @@ Result<void> StackWatcher::watchDir(int layer, const std::string &pathInLayer)
 
 Result<void> StackWatcher::watchDirs(const stack::DirStack &dirs)
 {
+    // Every dir is tried: one that cannot be watched must not leave the rest unwatched.
+    Result<void> first;
     for (const auto &d : dirs)
-        if (auto r = m_impl->registerDir(d.layer, d.path); !r)
-            return r;
-    return {};
+        if (auto r = m_impl->registerDir(d.layer, d.path); !r && first)
+            first = r;
+    return first;
 }
 
 void StackWatcher::unwatchDir(int layer, const std::string &pathInLayer)

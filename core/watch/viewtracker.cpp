@@ -112,9 +112,10 @@ Result<Listing> ViewTracker::load(const std::string &mergedPath)
         auto dirs = m_tree.resolveDir(mergedPath);
         if (!dirs)
             return fail(dirs.error());
-        // Registered before the listing: a change in between is then reported.
-        if (auto r = m_watcher->watchDirs(*dirs); !r)
-            return fail(r.error());
+        // Registered before the listing: a change in between is then reported. A dir
+        // that cannot be watched (the inotify limit) is still shown; the watcher has
+        // queued a Problem saying so.
+        (void)m_watcher->watchDirs(*dirs);
     }
     auto listing = m_tree.list(mergedPath, kListOpts);
     if (!listing)
@@ -294,6 +295,7 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
     auto a = old.entries.begin();
     auto b = fresh.begin();
     std::vector<std::string> childDirs;
+    std::vector<std::string> newDirs;
     while (a != old.entries.end() || b != fresh.end()) {
         std::optional<EntryFacts> before, after;
         std::string name;
@@ -325,9 +327,13 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
             e.kinds = (e.kinds & ~EffectVanished) | EffectHidden;
         if ((e.kinds & EffectAppeared) && !opaqueNow && before)
             e.kinds = (e.kinds & ~EffectAppeared) | EffectRevealed;
+        const bool newDir = m_followNew && after && after->visible() && after->type == FileType::Directory
+            && !(before && before->visible() && before->type == FileType::Directory);
         if (e.kinds)
             out.push_back(std::move(e));
-        if (m_dirs.contains(joinMerged(mergedPath, name)))
+        if (newDir)
+            newDirs.push_back(joinMerged(mergedPath, name)); // loadAll: what it shows appears too
+        else if (m_dirs.contains(joinMerged(mergedPath, name)))
             childDirs.push_back(joinMerged(mergedPath, name));
     }
     if (now) {
@@ -348,6 +354,8 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
     for (const auto &c : childDirs)
         if (m_dirs.contains(c) || !now)
             diffDir(c, out, depth + 1);
+    for (const auto &c : newDirs)
+        diffDir(c, out, std::min(depth, kMaxDepth - 1) + 1); // even from rescan's depth
 }
 
 std::vector<Effect> ViewTracker::apply(const LayerChange &change)

@@ -12,6 +12,7 @@
 #include "watchfixture.h"
 
 #include <QTest>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/stat.h>

@@ -89,6 +89,12 @@ WatchFixture::~WatchFixture()
         ::umount2(m_fs.c_str(), MNT_DETACH);
 }
 
+void WatchFixture::stopWatching()
+{
+    m_tracker.reset();
+    m_watcher.reset();
+}
+
 std::string WatchFixture::layerDir(int layer) const
 {
     return m_fs + "/" + kLayerNames[layer];
@@ -148,19 +154,24 @@ std::vector<Effect> WatchFixture::collectUntil(const std::function<bool(const st
 
 std::string WatchFixture::compareWithFresh() const
 {
-    const stack::MergedTree fresh(m_stack);
+    return test::compareWithFresh(m_stack, *m_tracker);
+}
+
+std::string compareWithFresh(const std::shared_ptr<const stack::LayerStack> &stack, const ViewTracker &tracker)
+{
+    const stack::MergedTree fresh(stack);
     std::deque<std::string> todo {""};
     while (!todo.empty()) {
         const std::string dir = todo.front();
         todo.pop_front();
-        if (!m_tracker->isLoaded(dir))
+        if (!tracker.isLoaded(dir))
             return "not loaded: '" + dir + "'";
         auto listing = fresh.list(dir, stack::ListOptions {true, false});
         if (!listing)
             return listing.error().message();
         for (const auto &e : listing->entries) {
             const std::string p = dir.empty() ? e.name : dir + "/" + e.name;
-            const auto have = m_tracker->factsOf(p);
+            const auto have = tracker.factsOf(p);
             if (!have)
                 return "the tracker lacks '" + p + "'";
             if (!(*have == EntryFacts::of(e)))

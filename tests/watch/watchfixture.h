@@ -37,6 +37,7 @@ public:
     std::string start(std::optional<watch::Method> method, const watch::WatchOptions &base = {});
     watch::StackWatcher &watcher() { return *m_watcher; }
     watch::ViewTracker &tracker() { return *m_tracker; }
+    void stopWatching(); // the tracker and the watcher, before their layers go
 
     // Every event up to now (flush), applied; returns the effects, keyed by nothing:
     // in order. Changes and overflows seen are kept in `changes` / `overflows`.
@@ -50,6 +51,8 @@ public:
     // "" when the tracker's remembered view equals a freshly computed one for every
     // loaded name; else the first difference.
     std::string compareWithFresh() const;
+    void setStack(std::shared_ptr<const stack::LayerStack> s) { m_stack = std::move(s); }
+    const std::string &fsRoot() const { return m_fs; } // the private tmpfs
 
 private:
     TempDir m_tmp {"strata-watch"};
@@ -59,6 +62,9 @@ private:
     std::unique_ptr<watch::StackWatcher> m_watcher;
     std::unique_ptr<watch::ViewTracker> m_tracker;
 };
+
+// compareWithFresh for any stack and tracker.
+std::string compareWithFresh(const std::shared_ptr<const stack::LayerStack> &stack, const watch::ViewTracker &tracker);
 
 // What `effects` did to `mergedPath` together (kinds OR-ed), or nullopt.
 std::optional<watch::Effect> effectFor(const std::vector<watch::Effect> &effects, const std::string &mergedPath);
