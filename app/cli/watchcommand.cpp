@@ -182,6 +182,55 @@ int runWatch(std::span<const std::string> argv)
                   + std::to_string(tracker.loadedEntries()) + " entries");
     }
 
+    auto printChange = [&](const LayerChange &c, const std::vector<Effect> &effects) {
+        if (feed.isJson()) {
+            Json j = changeJson(c);
+            j["effects"] = effectsJson(effects);
+            feed.json(std::move(j));
+            return;
+        }
+        std::string line = clockText(c.time) + "  layer " + std::to_string(c.layer) + " ("
+            + std::string(stack::roleName(c.role)) + ")  " + (c.path.empty() ? "/" : displayName(c.path));
+        if (c.isDir)
+            line += "/";
+        line += "  ";
+        bool first = true;
+        for (const auto k : changeKindNames(c.kinds)) {
+            line += (first ? "" : ",") + std::string(k);
+            first = false;
+        }
+        if (!c.otherPath.empty())
+            line += std::string((c.kinds & ChangeMovedTo) ? " from " : " to ") + displayName(c.otherPath);
+        feed.text(line);
+        printEffects(feed, effects, "    -> ");
+    };
+    auto handleNotice = [&](const WatchEvent &ev) {
+        if (ev.type == WatchEvent::Type::Problem) {
+            problem(ev.problem, ev.layers);
+            return;
+        }
+        const std::vector<Effect> effects = tracker.rescan();
+        if (feed.isJson()) {
+            Json j;
+            j["type"] = "overflow";
+            j["layers"] = ev.layers;
+            feed.json(std::move(j));
+            Json r;
+            r["type"] = "rescan";
+            r["loaded_dirs"] = tracker.loadedDirs();
+            r["effects"] = effectsJson(effects);
+            feed.json(std::move(r));
+            return;
+        }
+        std::string layers;
+        for (const int l : ev.layers)
+            layers += (layers.empty() ? "" : ",") + std::to_string(l);
+        feed.text("overflow: events were lost on layer(s) " + layers + "; rescanned "
+                  + std::to_string(tracker.loadedDirs()) + " loaded directories: " + std::to_string(effects.size())
+                  + " differences");
+        printEffects(feed, effects, "    -> ");
+    };
+
     using Clock = std::chrono::steady_clock;
     const auto deadline = timeout
         ? Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*timeout))
@@ -205,64 +254,24 @@ int runWatch(std::span<const std::string> argv)
             endReason = "signal";
             break;
         }
-        for (auto &ev : w.take()) {
-            switch (ev.type) {
-            case WatchEvent::Type::Change: {
-                const std::vector<Effect> effects = tracker.apply(ev.change);
-                const LayerChange &c = ev.change;
-                if (feed.isJson()) {
-                    Json j = changeJson(c);
-                    j["effects"] = effectsJson(effects);
-                    feed.json(std::move(j));
-                } else {
-                    std::string line = clockText(c.time) + "  layer " + std::to_string(c.layer) + " ("
-                        + std::string(stack::roleName(c.role)) + ")  " + (c.path.empty() ? "/" : displayName(c.path));
-                    if (c.isDir)
-                        line += "/";
-                    line += "  ";
-                    bool first = true;
-                    for (const auto k : changeKindNames(c.kinds)) {
-                        line += (first ? "" : ",") + std::string(k);
-                        first = false;
-                    }
-                    if (!c.otherPath.empty())
-                        line += std::string((c.kinds & ChangeMovedTo) ? " from " : " to ") + displayName(c.otherPath);
-                    feed.text(line);
-                    printEffects(feed, effects, "    -> ");
-                }
+        std::vector<WatchEvent> events = w.take();
+        // Consecutive changes go to the tracker together (a burst in one dir is
+        // listed once); overflows and problems keep their place in the feed.
+        for (size_t i = 0; i < events.size() && endReason.empty();) {
+            if (events[i].type != WatchEvent::Type::Change) {
+                handleNotice(events[i]);
+                ++i;
+                continue;
+            }
+            std::vector<LayerChange> batch;
+            for (; i < events.size() && events[i].type == WatchEvent::Type::Change; ++i)
+                batch.push_back(std::move(events[i].change));
+            const auto effects = tracker.applyAll(batch);
+            for (size_t k = 0; k < batch.size() && endReason.empty(); ++k) {
+                printChange(batch[k], effects[k]);
                 if (count && ++changes >= *count)
                     endReason = "count";
-                break;
             }
-            case WatchEvent::Type::Overflow: {
-                const std::vector<Effect> effects = tracker.rescan();
-                if (feed.isJson()) {
-                    Json j;
-                    j["type"] = "overflow";
-                    j["layers"] = ev.layers;
-                    feed.json(std::move(j));
-                    Json r;
-                    r["type"] = "rescan";
-                    r["loaded_dirs"] = tracker.loadedDirs();
-                    r["effects"] = effectsJson(effects);
-                    feed.json(std::move(r));
-                } else {
-                    std::string layers;
-                    for (const int l : ev.layers)
-                        layers += (layers.empty() ? "" : ",") + std::to_string(l);
-                    feed.text("overflow: events were lost on layer(s) " + layers + "; rescanned "
-                              + std::to_string(tracker.loadedDirs())
-                              + " loaded directories: " + std::to_string(effects.size()) + " differences");
-                    printEffects(feed, effects, "    -> ");
-                }
-                break;
-            }
-            case WatchEvent::Type::Problem:
-                problem(ev.problem, ev.layers);
-                break;
-            }
-            if (!endReason.empty())
-                break;
         }
     }
     if (feed.isJson()) {

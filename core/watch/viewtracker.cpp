@@ -358,6 +358,71 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
         diffDir(c, out, std::min(depth, kMaxDepth - 1) + 1); // even from rescan's depth
 }
 
+std::vector<std::string> ViewTracker::targetsOf(const LayerChange &change) const
+{
+    const Layer *layer = change.layer >= 0 && static_cast<size_t>(change.layer) < m_stack->layers().size()
+        ? &m_stack->layers()[static_cast<size_t>(change.layer)]
+        : nullptr;
+    if (layer && layer->role == Role::DataOnly) {
+        if (const auto it = m_byDataSource.find(layerKey(change.layer, change.path)); it != m_byDataSource.end())
+            return it->second;
+        return {};
+    }
+    return mergedPathsOf(change.layer, change.path);
+}
+
+std::vector<std::vector<Effect>> ViewTracker::applyAll(const std::vector<LayerChange> &changes)
+{
+    constexpr size_t kListOnce = 32; // changes in one merged dir past which it is listed once
+    std::vector<std::vector<Effect>> out(changes.size());
+    std::vector<std::vector<std::string>> targets(changes.size());
+    std::unordered_map<std::string, std::vector<size_t>> byDir; // loaded merged dir -> changes in it
+    for (size_t i = 0; i < changes.size(); ++i) {
+        if (changes[i].path.empty())
+            continue;
+        targets[i] = targetsOf(changes[i]);
+        // Only names whose change cannot alter a directory's layers: those go one by one.
+        if (targets[i].size() != 1 || changes[i].isDir)
+            continue;
+        const std::string parent = splitLast(targets[i].front()).first;
+        if (m_dirs.contains(parent)) {
+            const auto f = factsOf(targets[i].front());
+            if (!(f && f->type == FileType::Directory))
+                byDir[parent].push_back(i);
+        }
+    }
+    std::vector<bool> done(changes.size(), false);
+    for (auto &[dir, idx] : byDir) {
+        if (idx.size() < kListOnce)
+            continue;
+        std::vector<Effect> effects;
+        diffDir(dir, effects, 0);
+        std::unordered_map<std::string, size_t> owner; // merged path -> change
+        for (const size_t i : idx) {
+            owner[targets[i].front()] = i;
+            done[i] = true;
+        }
+        for (auto &e : effects) {
+            const auto it = owner.find(e.mergedPath);
+            // What the listing found beyond the named changes goes with the last one.
+            out[it != owner.end() ? it->second : idx.back()].push_back(std::move(e));
+        }
+        for (const size_t i : idx)
+            if (out[i].empty()) {
+                Effect e;
+                e.mergedPath = targets[i].front();
+                e.after = factsOf(e.mergedPath);
+                e.before = e.after;
+                e.note = "the merged view did not change";
+                out[i].push_back(std::move(e));
+            }
+    }
+    for (size_t i = 0; i < changes.size(); ++i)
+        if (!done[i])
+            out[i] = apply(changes[i]);
+    return out;
+}
+
 std::vector<Effect> ViewTracker::apply(const LayerChange &change)
 {
     std::vector<Effect> out;
@@ -367,8 +432,7 @@ std::vector<Effect> ViewTracker::apply(const LayerChange &change)
         : nullptr;
     std::vector<std::string> targets;
     if (layer && layer->role == Role::DataOnly) {
-        if (const auto it = m_byDataSource.find(layerKey(change.layer, change.path)); it != m_byDataSource.end())
-            targets = it->second;
+        targets = targetsOf(change);
     } else if (change.path.empty()) {
         // The layer root itself (its mode, its xattrs): the merged root's layers.
         if (m_dirs.contains(""))
@@ -380,7 +444,7 @@ std::vector<Effect> ViewTracker::apply(const LayerChange &change)
         }
         return out;
     } else {
-        targets = mergedPathsOf(change.layer, change.path);
+        targets = targetsOf(change);
     }
     for (const auto &mp : targets)
         effectOn(mp, written, change.layer, out, 0);

@@ -57,6 +57,11 @@ public:
     // gives one Effect with kinds == 0 and a note saying why (shadowed, not loaded),
     // so a feed can still show it.
     std::vector<Effect> apply(const LayerChange &change);
+    // A burst at once (what one StackWatcher::take() gave): a merged directory that
+    // many of the changes touch is listed once and compared, instead of one lookup
+    // per name (a 10,000-file burst in one directory would otherwise list it 10,000
+    // times). Returns each change's effects, in the order of `changes`.
+    std::vector<std::vector<Effect>> applyAll(const std::vector<LayerChange> &changes);
     // After an overflow: lists every loaded directory again and reports every
     // difference with what was remembered (dirty `layers` only decide nothing: a
     // change in any layer can alter any merged dir, so all loaded dirs are re-read).
@@ -69,6 +74,7 @@ private:
     };
     void remember(const std::string &mergedPath, const stack::Listing &listing);
     void diffDir(const std::string &mergedPath, std::vector<Effect> &out, int depth);
+    std::vector<std::string> targetsOf(const LayerChange &change) const;
     void effectOn(const std::string &mergedPath, bool contentWritten, int changedLayer, std::vector<Effect> &out,
                   int depth);
     bool cutOff(const stack::DirStack &oldStack, const stack::DirStack &newStack, int layer) const;
