@@ -11,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -269,7 +270,7 @@ int runWatch(std::span<const std::string> argv)
             const auto effects = tracker.applyAll(batch);
             for (size_t k = 0; k < batch.size() && endReason.empty(); ++k) {
                 printChange(batch[k], effects[k]);
-                if (count && ++changes >= *count)
+                if (++changes >= count.value_or(INT_MAX))
                     endReason = "count";
             }
         }

@@ -61,7 +61,8 @@ const Row kRows[] = {
     {"middle rm dir under upper files", 1, Act::RmTree, "sub", nullptr, "sub/b", EffectVanished},
     {"middle whiteout", 1, Act::Whiteout, "f2", nullptr, "f2", EffectHidden},
     {"middle opaque", 1, Act::Opaque, "sub", nullptr, "sub/a", EffectHidden},
-    {"middle shadowed create", 1, Act::Create, "fu", nullptr, "fu", 0},
+    {"middle create under an upper file", 1, Act::Create, "fu", nullptr, "fu",
+     EffectStateChanged}, // no longer upper-only
     {"last create", 2, Act::Create, "new", nullptr, "new", EffectAppeared},
     {"last delete", 2, Act::Delete, "f2", nullptr, "f2", EffectVanished},
     {"last rename", 2, Act::Rename, "f2", "f2b", "f2b", EffectAppeared},
