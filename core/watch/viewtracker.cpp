@@ -371,6 +371,20 @@ std::vector<std::string> ViewTracker::targetsOf(const LayerChange &change) const
     return mergedPathsOf(change.layer, change.path);
 }
 
+// A name made or removed in `dir` changed it too (mtime, size, and for the top
+// layer's dir what the merged dir shows as its own facts): remembered quietly,
+// reported only if that alters the view (it can: a state such as merged).
+void ViewTracker::refreshDir(const std::string &dir, std::vector<Effect> &out)
+{
+    if (dir.empty())
+        return; // the root: no parent entry to remember
+    std::vector<Effect> more;
+    effectOn(dir, false, -1, more, 0);
+    for (auto &e : more)
+        if (e.kinds)
+            out.push_back(std::move(e));
+}
+
 std::vector<std::vector<Effect>> ViewTracker::applyAll(const std::vector<LayerChange> &changes)
 {
     constexpr size_t kListOnce = 32; // changes in one merged dir past which it is listed once
@@ -407,6 +421,7 @@ std::vector<std::vector<Effect>> ViewTracker::applyAll(const std::vector<LayerCh
             // What the listing found beyond the named changes goes with the last one.
             out[it != owner.end() ? it->second : idx.back()].push_back(std::move(e));
         }
+        refreshDir(dir, out[idx.back()]);
         for (const size_t i : idx)
             if (out[i].empty()) {
                 Effect e;
@@ -448,6 +463,9 @@ std::vector<Effect> ViewTracker::apply(const LayerChange &change)
     }
     for (const auto &mp : targets)
         effectOn(mp, written, change.layer, out, 0);
+    if (change.kinds & (ChangeCreated | ChangeDeleted | ChangeMovedFrom | ChangeMovedTo))
+        for (const auto &mp : targets)
+            refreshDir(splitLast(mp).first, out);
     if (targets.empty()) {
         Effect e;
         e.inView = false;

@@ -75,6 +75,7 @@ private:
     void remember(const std::string &mergedPath, const stack::Listing &listing);
     void diffDir(const std::string &mergedPath, std::vector<Effect> &out, int depth);
     std::vector<std::string> targetsOf(const LayerChange &change) const;
+    void refreshDir(const std::string &dir, std::vector<Effect> &out);
     void effectOn(const std::string &mergedPath, bool contentWritten, int changedLayer, std::vector<Effect> &out,
                   int depth);
     bool cutOff(const stack::DirStack &oldStack, const stack::DirStack &newStack, int layer) const;

@@ -191,6 +191,8 @@ private Q_SLOTS:
         std::error_code ec;
         std::filesystem::remove_all(l1 / "gone", ec);
         QVERIFY(!ec);
+        // A name added to the lower: the held listing does not have it.
+        QCOMPARE(l1.file("arrived", "a"), std::string());
 
         const CliRun r = runCli({"verify", qpath(ovl.target()), "--json"});
         const CliRun t = runCli({"verify", qpath(ovl.target())});
@@ -204,6 +206,13 @@ private Q_SLOTS:
                 ghost = true;
         }
         QVERIFY2(ghost, r.out.constData());
+        bool missing = false;
+        for (const auto &d : r.json.value("discrepancies").toArray()) {
+            const QJsonObject o = d.toObject();
+            if (o.value("kind").toString() == "missing" && o.value("path").toString() == "arrived")
+                missing = o.value("layer").toInt() == 1;
+        }
+        QVERIFY2(missing, r.out.constData());
         QVERIFY(r.json.value("ghosts").toInt() >= 1);
 
         // Text output names it too.

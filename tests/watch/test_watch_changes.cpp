@@ -166,6 +166,40 @@ private Q_SLOTS:
         QVERIFY2(diff.empty(), diff.c_str());
     }
 
+    // A renamed directory keeps being watched under its new name: the watcher's own
+    // handle / watch map follows the rename (a handle cannot be decoded to a path).
+    void renamedDirStillWatched_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::newRow("fanotify") << static_cast<int>(Method::Fanotify);
+        QTest::newRow("inotify") << static_cast<int>(Method::Inotify);
+    }
+    void renamedDirStillWatched()
+    {
+        QFETCH(int, method);
+        WatchFixture fx;
+        QVERIFY2(fx.error().empty(), fx.error().c_str());
+        QVERIFY(fx.start(static_cast<Method>(method)).empty());
+        QCOMPARE(::rename((fx.layerDir(1) + "/d1").c_str(), (fx.layerDir(1) + "/d1r").c_str()), 0);
+        auto effects = fx.collect();
+        const auto gone = effectFor(effects, "d1");
+        QVERIFY(gone && (gone->kinds & EffectVanished));
+        const auto moved = effectFor(effects, "d1r");
+        QVERIFY(moved && (moved->kinds & EffectAppeared));
+        QVERIFY(fx.tracker().factsOf("d1r/y"));
+
+        QCOMPARE(LayerBuilder(fx.layerDir(1)).file("d1r/z", "z"), std::string());
+        effects = fx.collect();
+        bool seen = false;
+        for (const auto &c : fx.changes)
+            seen = seen || (c.layer == 1 && c.path == "d1r/z");
+        QVERIFY2(seen, "no change reported under the renamed directory's new name");
+        const auto z = effectFor(effects, "d1r/z");
+        QVERIFY(z && (z->kinds & EffectAppeared));
+        const std::string diff = fx.compareWithFresh();
+        QVERIFY2(diff.empty(), diff.c_str());
+    }
+
     // A lower dir removed while the upper keeps files beneath it stays in the view
     // with the upper's files (what a fresh mount shows).
     void lowerDirGoneUpperKeeps()
