@@ -39,6 +39,7 @@ struct MergedTree::DirCache {
     std::mutex mutex;
     std::unordered_map<std::string, std::vector<OpenDir>> dirs;
     UpperAliases upperAliases; // index=on: upper names of index inodes, walked once
+    bool orphans = false; // the bound cleared the cache: entries may lack their parents
 
     std::optional<std::vector<OpenDir>> find(const std::string &path)
     {
@@ -51,16 +52,19 @@ struct MergedTree::DirCache {
     void insert(std::string path, std::vector<OpenDir> stack)
     {
         std::lock_guard lock(mutex);
-        if (dirs.size() >= kMaxEntries)
+        if (dirs.size() >= kMaxEntries) {
             dirs.clear();
+            orphans = true; // what is inserted next may lack its parents
+        }
         dirs.insert_or_assign(std::move(path), std::move(stack));
     }
     void clearBelow(const std::string &path)
     {
         std::lock_guard lock(mutex);
         // A directory is remembered only after its parent was (resolveDirs and list
-        // insert parents first): when `path` is not here, nothing below it is.
-        if (!dirs.contains(path))
+        // insert parents first): when `path` is not here, nothing below it is,
+        // unless the bound cleared the parents of what came after.
+        if (!orphans && !dirs.contains(path))
             return;
         std::erase_if(dirs, [&](const auto &kv) {
             const std::string &p = kv.first;
@@ -74,6 +78,7 @@ struct MergedTree::DirCache {
         {
             std::lock_guard lock(mutex);
             dirs.clear();
+            orphans = false;
         }
         upperAliases.clear();
     }
