@@ -39,6 +39,7 @@ struct MergedTree::DirCache {
     std::mutex mutex;
     std::unordered_map<std::string, std::vector<OpenDir>> dirs;
     UpperAliases upperAliases; // index=on: upper names of index inodes, walked once
+    bool orphans = false; // the bound cleared the cache: entries may lack their parents
 
     std::optional<std::vector<OpenDir>> find(const std::string &path)
     {
@@ -51,15 +52,33 @@ struct MergedTree::DirCache {
     void insert(std::string path, std::vector<OpenDir> stack)
     {
         std::lock_guard lock(mutex);
-        if (dirs.size() >= kMaxEntries)
+        if (dirs.size() >= kMaxEntries) {
             dirs.clear();
+            orphans = true; // what is inserted next may lack its parents
+        }
         dirs.insert_or_assign(std::move(path), std::move(stack));
+    }
+    void clearBelow(const std::string &path)
+    {
+        std::lock_guard lock(mutex);
+        // A directory is remembered only after its parent was (resolveDirs and list
+        // insert parents first): when `path` is not here, nothing below it is,
+        // unless the bound cleared the parents of what came after.
+        if (!orphans && !dirs.contains(path))
+            return;
+        std::erase_if(dirs, [&](const auto &kv) {
+            const std::string &p = kv.first;
+            return path.empty()
+                || (p.size() >= path.size() && p.compare(0, path.size(), path) == 0
+                    && (p.size() == path.size() || p[path.size()] == '/'));
+        });
     }
     void clear()
     {
         {
             std::lock_guard lock(mutex);
             dirs.clear();
+            orphans = false;
         }
         upperAliases.clear();
     }
@@ -68,6 +87,14 @@ struct MergedTree::DirCache {
 void MergedTree::forget() const
 {
     m_cache->clear();
+}
+
+void MergedTree::forget(const std::string &path) const
+{
+    if (path.empty())
+        forget();
+    else
+        m_cache->clearBelow(path);
 }
 
 MergedTree::MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer)
