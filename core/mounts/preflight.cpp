@@ -127,7 +127,7 @@ private:
         Probe p {role, index, path, {}, {}, 0, {}, std::nullopt, {}};
         struct statx stx;
         // Layers are looked up following symlinks (kern_path LOOKUP_FOLLOW).
-        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE | STATX_INO | STATX_MNT_ID, &stx) != 0) {
+        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &stx) != 0) {
             add(p, Severity::Error,
                 errno == ENOENT ? std::string("does not exist")
                                 : std::string("cannot be looked up: ") + std::strerror(errno));
@@ -145,7 +145,7 @@ private:
             return nullptr;
         }
         p.self = p.ancestors.front();
-        p.mntId = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+        p.mntId = mountIdOf(p.fd.get()); // the helper's kind of id (fsfacts.h)
         if (int flags = 0; ::ioctl(p.fd.get(), FS_IOC_GETFLAGS, &flags) == 0)
             p.casefold = (flags & FS_CASEFOLD_FL) != 0;
 

@@ -4,6 +4,7 @@
 // the engine rely on.
 #include "mounts/layergeometry.h"
 #include "tempdir.h"
+#include "util/uniquefd.h"
 #include "testenv.h"
 #include "testmain.h"
 
