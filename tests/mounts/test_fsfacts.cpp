@@ -3,9 +3,9 @@
 // statvfs, readdir, getxattr and statx say here agrees with what fsfacts reports.
 #include "mounts/fsfacts.h"
 #include "tempdir.h"
-#include "util/uniquefd.h"
 #include "testenv.h"
 #include "testmain.h"
+#include "util/uniquefd.h"
 
 #include <QTest>
 

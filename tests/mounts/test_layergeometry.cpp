@@ -4,9 +4,9 @@
 // the engine rely on.
 #include "mounts/layergeometry.h"
 #include "tempdir.h"
-#include "util/uniquefd.h"
 #include "testenv.h"
 #include "testmain.h"
+#include "util/uniquefd.h"
 
 #include <QTest>
 
