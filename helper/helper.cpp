@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "helper.h"
 
-#include "codes.h"
+#include "helperprotocol.h"
 #include "inspect.h"
 #include "rules/fdmount.h"
 #include "rules/mountstate.h"
@@ -16,49 +16,56 @@ using KAuth::ActionReply;
 
 namespace strata::helper {
 
+using namespace protocol;
+
 namespace {
 
-const QRegularExpression kNonce(QStringLiteral("^[0-9a-f]{32}$"));
+QString key(std::string_view k)
+{
+    return QString::fromLatin1(k.data(), static_cast<qsizetype>(k.size()));
+}
+
+const QRegularExpression kNonce(QStringLiteral("^[0-9a-f]{%1}$").arg(protocol::kNonceHexDigits));
 
 // Errors carry no data in KAuth (only code and description), so the nonce leads
 // the description: "NONCE\nmessage". The client checks it before trusting either.
 ActionReply failure(const QString &nonce, const Refusal &r)
 {
-    ActionReply reply = ActionReply::HelperErrorReply(r.code);
-    reply.setErrorDescription(nonce + QLatin1Char('\n') + QString::fromStdString(r.message()));
-    return reply;
+    ActionReply answer = ActionReply::HelperErrorReply(r.code);
+    answer.setErrorDescription(nonce + QLatin1Char('\n') + QString::fromStdString(r.message()));
+    return answer;
 }
 
 ActionReply success(const QString &nonce, QVariantMap data)
 {
-    ActionReply reply = ActionReply::SuccessReply();
-    data.insert(QStringLiteral("nonce"), nonce);
-    reply.setData(data);
-    return reply;
+    ActionReply answer = ActionReply::SuccessReply();
+    data.insert(key(reply::kNonce), nonce);
+    answer.setData(data);
+    return answer;
 }
 
-std::optional<Refusal> stringArg(const QVariantMap &args, const char *key, bool required,
+std::optional<Refusal> stringArg(const QVariantMap &args, std::string_view name, bool required,
                                  std::optional<std::string> &out)
 {
-    const auto it = args.constFind(QLatin1String(key));
+    const auto it = args.constFind(key(name));
     if (it == args.cend()) {
         if (required)
-            return Refusal {BadRequest, key, "missing"};
+            return Refusal {BadRequest, std::string(name), "missing"};
         return std::nullopt;
     }
     if (it->typeId() != QMetaType::QString)
-        return Refusal {BadRequest, key, "must be a string"};
+        return Refusal {BadRequest, std::string(name), "must be a string"};
     out = it->toString().toStdString();
     return std::nullopt;
 }
 
-std::optional<Refusal> listArg(const QVariantMap &args, const char *key, std::vector<std::string> &out)
+std::optional<Refusal> listArg(const QVariantMap &args, std::string_view name, std::vector<std::string> &out)
 {
-    const auto it = args.constFind(QLatin1String(key));
+    const auto it = args.constFind(key(name));
     if (it == args.cend())
         return std::nullopt;
     if (it->typeId() != QMetaType::QStringList)
-        return Refusal {BadRequest, key, "must be a list of strings"};
+        return Refusal {BadRequest, std::string(name), "must be a list of strings"};
     for (const auto &s : it->toStringList())
         out.push_back(s.toStdString());
     return std::nullopt;
@@ -66,12 +73,12 @@ std::optional<Refusal> listArg(const QVariantMap &args, const char *key, std::ve
 
 // An argument the action does not know is refused, not ignored: a client that
 // sends data-only layers or a uid must learn that they were not honoured.
-std::optional<Refusal> unknownArg(const QVariantMap &args, std::initializer_list<const char *> known)
+std::optional<Refusal> unknownArg(const QVariantMap &args, std::initializer_list<std::string_view> known)
 {
     for (auto it = args.cbegin(); it != args.cend(); ++it) {
         bool ok = false;
-        for (const char *k : known)
-            ok = ok || it.key() == QLatin1String(k);
+        for (const auto k : known)
+            ok = ok || it.key() == key(k);
         if (!ok)
             return Refusal {BadRequest, it.key().left(64).toStdString(), "is not an argument of this action"};
     }
@@ -81,7 +88,7 @@ std::optional<Refusal> unknownArg(const QVariantMap &args, std::initializer_list
 // The nonce, or an empty string when the request has none (then refused).
 QString nonceOf(const QVariantMap &args)
 {
-    const QString n = args.value(QStringLiteral("nonce")).toString();
+    const QString n = args.value(key(arg::kNonce)).toString();
     return kNonce.match(n).hasMatch() ? n : QString();
 }
 
@@ -96,23 +103,23 @@ ActionReply StrataHelper::mount(const QVariantMap &args)
 {
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
-        return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
-    if (auto bad = unknownArg(args, {"nonce", "backend", "lower", "upper", "work", "mountpoint", "options", "name"}))
+        return failure(nonce, {BadRequest, std::string(arg::kNonce), "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args,
+                              {arg::kNonce, arg::kBackend, arg::kLower, arg::kUpper, arg::kWork, arg::kMountpoint,
+                               arg::kOptions, arg::kName}))
         return failure(nonce, *bad);
     MountRequest r;
     std::optional<std::string> backend, mountpoint, name;
-    for (auto bad :
-         {stringArg(args, "backend", true, backend), stringArg(args, "mountpoint", true, mountpoint),
-          stringArg(args, "upper", false, r.upper), stringArg(args, "work", false, r.work),
-          stringArg(args, "name", false, name), listArg(args, "lower", r.lowers), listArg(args, "options", r.options)})
+    for (auto bad : {stringArg(args, arg::kBackend, true, backend), stringArg(args, arg::kMountpoint, true, mountpoint),
+                     stringArg(args, arg::kUpper, false, r.upper), stringArg(args, arg::kWork, false, r.work),
+                     stringArg(args, arg::kName, false, name), listArg(args, arg::kLower, r.lowers),
+                     listArg(args, arg::kOptions, r.options)})
         if (bad)
             return failure(nonce, *bad);
-    if (*backend == "kernel")
-        r.backend = Backend::Kernel;
-    else if (*backend == "strata-fuse")
-        r.backend = Backend::StrataFuse;
+    if (const auto b = backendFromName(*backend))
+        r.backend = *b;
     else
-        return failure(nonce, {BadRequest, "backend", "must be \"kernel\" or \"strata-fuse\""});
+        return failure(nonce, {BadRequest, std::string(arg::kBackend), "must be \"kernel\" or \"strata-fuse\""});
     r.mountpoint = *mountpoint;
     r.name = name.value_or(std::string());
     // An empty upper/work string means none (QVariantMap has no null string).
@@ -154,20 +161,20 @@ ActionReply StrataHelper::mount(const QVariantMap &args)
     for (const auto &m : done->kernelMessages)
         messages << QString::fromStdString(m);
     return success(nonce,
-                   {{QStringLiteral("mountpoint"), QString::fromStdString(r.mountpoint)},
-                    {QStringLiteral("backend"), QString::fromStdString(*backend)},
-                    {QStringLiteral("messages"), messages}});
+                   {{key(reply::kMountpoint), QString::fromStdString(r.mountpoint)},
+                    {key(reply::kBackend), QString::fromStdString(*backend)},
+                    {key(reply::kMessages), messages}});
 }
 
 ActionReply StrataHelper::unmount(const QVariantMap &args)
 {
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
-        return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
-    if (auto bad = unknownArg(args, {"nonce", "mountpoint"}))
+        return failure(nonce, {BadRequest, std::string(arg::kNonce), "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args, {arg::kNonce, arg::kMountpoint}))
         return failure(nonce, *bad);
     std::optional<std::string> mountpoint;
-    if (auto bad = stringArg(args, "mountpoint", true, mountpoint))
+    if (auto bad = stringArg(args, arg::kMountpoint, true, mountpoint))
         return failure(nonce, *bad);
     const Caller who = caller();
     auto root = resolveMountRoot(*mountpoint, who);
@@ -189,19 +196,19 @@ ActionReply StrataHelper::unmount(const QVariantMap &args)
         return failure(nonce, ok.error());
     if (auto ok = state.remove(root->mountId); !ok)
         return failure(nonce, ok.error());
-    return success(nonce, {{QStringLiteral("mountpoint"), QString::fromStdString(*mountpoint)}});
+    return success(nonce, {{key(reply::kMountpoint), QString::fromStdString(*mountpoint)}});
 }
 
 ActionReply StrataHelper::readprivileged(const QVariantMap &args)
 {
     const QString nonce = nonceOf(args);
     if (nonce.isEmpty())
-        return failure(nonce, {BadRequest, "nonce", "missing or not 32 lowercase hex digits"});
-    if (auto bad = unknownArg(args, {"nonce", "lower", "upper", "work"}))
+        return failure(nonce, {BadRequest, std::string(arg::kNonce), "missing or not 32 lowercase hex digits"});
+    if (auto bad = unknownArg(args, {arg::kNonce, arg::kLower, arg::kUpper, arg::kWork}))
         return failure(nonce, *bad);
     ReadRequest r;
-    for (auto bad : {listArg(args, "lower", r.lowers), stringArg(args, "upper", false, r.upper),
-                     stringArg(args, "work", false, r.work)})
+    for (auto bad : {listArg(args, arg::kLower, r.lowers), stringArg(args, arg::kUpper, false, r.upper),
+                     stringArg(args, arg::kWork, false, r.work)})
         if (bad)
             return failure(nonce, *bad);
     if (r.upper && r.upper->empty())
@@ -214,7 +221,7 @@ ActionReply StrataHelper::readprivileged(const QVariantMap &args)
     auto json = inspectPrivileged(*v);
     if (!json)
         return failure(nonce, json.error());
-    return success(nonce, {{QStringLiteral("json"), QString::fromStdString(*json)}});
+    return success(nonce, {{key(reply::kJson), QString::fromStdString(*json)}});
 }
 
 } // namespace strata::helper

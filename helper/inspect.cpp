@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "inspect.h"
 
-#include "codes.h"
+#include "helperprotocol.h"
 
 #include "stack/indexdir.h"
 #include "stack/summary.h"

@@ -280,6 +280,10 @@
         <translation>Ein Stapel braucht mindestens eine untere Schicht.</translation>
     </message>
     <message>
+        <source>strata-fuse cannot mount this stack: %1</source>
+        <translation>strata-fuse kann diesen Stapel nicht einhängen: %1</translation>
+    </message>
+    <message>
         <source>mount</source>
         <translation>Einhängen</translation>
     </message>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "helpermounter.h"
 
-#include "helper/codes.h"
+#include "helperprotocol.h"
 
 #include <KAuth/Action>
 #include <KAuth/ExecuteJob>
@@ -10,10 +10,18 @@
 
 namespace strata::app {
 
+namespace proto = helper::protocol;
+
 namespace {
+
+QString key(std::string_view k)
+{
+    return QString::fromLatin1(k.data(), static_cast<qsizetype>(k.size()));
+}
 
 QString makeNonce()
 {
+    static_assert(proto::kNonceHexDigits == 32, "four 32-bit words, 8 hex digits each");
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
     QString out;
@@ -32,18 +40,18 @@ void putLayers(QVariantMap &args, const stack::StackSpec &spec)
     QStringList lower;
     for (const auto &l : spec.lower)
         lower << fromBytes(l);
-    args.insert(QStringLiteral("lower"), lower);
+    args.insert(key(proto::arg::kLower), lower);
     if (spec.upper)
-        args.insert(QStringLiteral("upper"), fromBytes(*spec.upper));
+        args.insert(key(proto::arg::kUpper), fromBytes(*spec.upper));
     if (spec.work)
-        args.insert(QStringLiteral("work"), fromBytes(*spec.work));
+        args.insert(key(proto::arg::kWork), fromBytes(*spec.work));
     // The helper does not mount data-only layers yet; sent anyway so that it refuses
     // the request (unknown argument) instead of mounting a stack without them.
     if (!spec.data.empty()) {
         QStringList data;
         for (const auto &d : spec.data)
             data << fromBytes(d);
-        args.insert(QStringLiteral("data"), data);
+        args.insert(key(proto::arg::kData), data);
     }
 }
 
@@ -64,7 +72,7 @@ HelperMounter::~HelperMounter()
 
 QString HelperMounter::helperId()
 {
-    return QStringLiteral("io.github.strata");
+    return key(proto::kHelperId);
 }
 
 QString HelperMounter::name() const
@@ -87,25 +95,24 @@ quint64 HelperMounter::mount(const MountRequest &request)
     // A stack in the user namespace is mounted as one (both backends allow it).
     if (request.spec.xattrNamespace == ovl::Namespace::User && !options.contains(QStringLiteral("userxattr")))
         options << QStringLiteral("userxattr");
-    args.insert(QStringLiteral("options"), options);
-    args.insert(QStringLiteral("mountpoint"), request.mountpoint);
-    args.insert(QStringLiteral("backend"),
-                request.backend == Backend::Kernel ? QStringLiteral("kernel") : QStringLiteral("strata-fuse"));
+    args.insert(key(proto::arg::kOptions), options);
+    args.insert(key(proto::arg::kMountpoint), request.mountpoint);
+    args.insert(key(proto::arg::kBackend), key(helper::backendName(request.backend)));
     if (!request.spec.name.empty())
-        args.insert(QStringLiteral("name"), fromBytes(request.spec.name));
-    return enqueue(QStringLiteral("mount"), args, request.mountpoint);
+        args.insert(key(proto::arg::kName), fromBytes(request.spec.name));
+    return enqueue(key(proto::action::kMount), args, request.mountpoint);
 }
 
 quint64 HelperMounter::unmount(const QString &mountpoint)
 {
-    return enqueue(QStringLiteral("unmount"), {{QStringLiteral("mountpoint"), mountpoint}}, mountpoint);
+    return enqueue(key(proto::action::kUnmount), {{key(proto::arg::kMountpoint), mountpoint}}, mountpoint);
 }
 
 quint64 HelperMounter::readPrivileged(const stack::StackSpec &spec)
 {
     QVariantMap args;
     putLayers(args, spec);
-    return enqueue(QStringLiteral("readprivileged"), args, {});
+    return enqueue(key(proto::action::kReadPrivileged), args, {});
 }
 
 quint64 HelperMounter::enqueue(const QString &action, QVariantMap args, const QString &mountpoint)
@@ -114,7 +121,7 @@ quint64 HelperMounter::enqueue(const QString &action, QVariantMap args, const QS
     p.id = m_nextId++;
     p.action = action;
     p.nonce = makeNonce();
-    args.insert(QStringLiteral("nonce"), p.nonce);
+    args.insert(key(proto::arg::kNonce), p.nonce);
     p.args = std::move(args);
     p.mountpoint = mountpoint;
     m_queue.enqueue(std::move(p));
@@ -152,14 +159,14 @@ void HelperMounter::onResult(KJob *kjob)
     const int code = job->error();
     if (code == 0) {
         const QVariantMap data = job->data();
-        if (data.value(QStringLiteral("nonce")).toString() != m_current->nonce) {
+        if (data.value(key(proto::reply::kNonce)).toString() != m_current->nonce) {
             if (retryAfterMismatch())
                 return;
             r.code = helper::ReplyMismatch;
             r.message = messageForCode(r.code);
         } else {
             r.ok = true;
-            json = data.value(QStringLiteral("json")).toString();
+            json = data.value(key(proto::reply::kJson)).toString();
         }
     } else if (code >= 100) {
         // "NONCE\nmessage": without our nonce it is some other request's answer.
@@ -190,12 +197,12 @@ void HelperMounter::onResult(KJob *kjob)
 bool HelperMounter::retryAfterMismatch()
 {
     constexpr int kMaxAttempts = 3;
-    if (m_current->action != QLatin1String("readprivileged") || m_current->attempts + 1 >= kMaxAttempts)
+    if (m_current->action != key(proto::action::kReadPrivileged) || m_current->attempts + 1 >= kMaxAttempts)
         return false;
     Pending again = *m_current;
     ++again.attempts;
     again.nonce = makeNonce();
-    again.args.insert(QStringLiteral("nonce"), again.nonce);
+    again.args.insert(key(proto::arg::kNonce), again.nonce);
     m_current.reset();
     m_queue.prepend(std::move(again));
     QTimer::singleShot(0, this, &HelperMounter::startNext);
@@ -220,7 +227,7 @@ void HelperMounter::finish(const MountResult &result, const QString &json)
 {
     const Pending done = *m_current;
     m_current.reset();
-    if (done.action == QLatin1String("readprivileged"))
+    if (done.action == key(proto::action::kReadPrivileged))
         Q_EMIT readFinished(done.id, result, json);
     else
         Q_EMIT finished(done.id, result);

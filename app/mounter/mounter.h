@@ -7,6 +7,7 @@
 // for GUI tests. Calls are asynchronous: they return a request id at once and report
 // through the signals; nothing blocks the caller's thread.
 
+#include "helperprotocol.h"
 #include "stack/stackspec.h"
 
 #include <QObject>
@@ -15,7 +16,9 @@
 
 namespace strata::app {
 
-enum class Backend { Kernel, StrataFuse };
+// Kernel overlayfs or strata-fuse: the helper protocol's enum, so that what the app
+// asks for and what the helper reads are one type.
+using Backend = helper::Backend;
 
 struct MountRequest {
     stack::StackSpec spec; // layers, upper, work, options

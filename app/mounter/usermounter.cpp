@@ -44,19 +44,37 @@ static QString enc(const std::string &bytes)
     return QFile::decodeName(QByteArray::fromStdString(bytes));
 }
 
-QStringList UserMounter::mountArguments(const MountRequest &request)
+Result<engine::Config> UserMounter::engineConfig(const MountRequest &request)
 {
     const auto &spec = request.spec;
-    QStringList opts;
-    if (auto lower = mounts::formatLowerdir(spec.lower, spec.data))
-        opts << QStringLiteral("lowerdir=") + enc(*lower);
-    if (spec.upper)
-        opts << QStringLiteral("upperdir=") + enc(mounts::escapeLayerPath(*spec.upper));
-    if (spec.work)
-        opts << QStringLiteral("workdir=") + enc(mounts::escapeLayerPath(*spec.work));
-    if (spec.xattrNamespace == ovl::Namespace::User)
-        opts << QStringLiteral("userxattr");
-    return {QStringLiteral("-o"), opts.join(QLatin1Char(',')), request.mountpoint};
+    engine::Config c;
+    c.lowerdirs = spec.lower;
+    c.datadirs = spec.data;
+    c.upperdir = spec.upper.value_or(std::string());
+    c.workdir = spec.work.value_or(std::string());
+    c.mountpoint = QFile::encodeName(request.mountpoint).toStdString();
+    c.userxattr = spec.xattrNamespace == ovl::Namespace::User;
+    // The stack's own options, as the engine's rule says (engine::fateOf): the
+    // kernel-only ones dropped, the rest applied or refused by strata-fuse's parser.
+    for (const auto &[key, value] : spec.options) {
+        const mounts::OverlayOption o {key, value};
+        if (engine::fateOf(o) == engine::OptionFate::Drop)
+            continue;
+        if (auto ok = engine::applyOption(c, o); !ok)
+            return fail(ok.error());
+    }
+    return c;
+}
+
+QStringList UserMounter::mountArguments(const MountRequest &request)
+{
+    auto c = engineConfig(request);
+    if (!c)
+        return {};
+    QStringList out;
+    for (const auto &a : engine::formatArgs(*c))
+        out << enc(a);
+    return out;
 }
 
 void UserMounter::finishLater(quint64 id, MountResult result)
@@ -87,6 +105,12 @@ quint64 UserMounter::mount(const MountRequest &request)
     }
     if (request.spec.lower.empty()) {
         finishLater(id, {false, 0, tr("A stack needs at least one lower layer."), request.mountpoint});
+        return id;
+    }
+    if (auto c = engineConfig(request); !c) {
+        finishLater(id,
+                    {false, 0, tr("strata-fuse cannot mount this stack: %1").arg(enc(c.error().message())),
+                     request.mountpoint});
         return id;
     }
     return run(m_engine, mountArguments(request), request.mountpoint, tr("mount"));

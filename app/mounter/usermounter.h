@@ -8,6 +8,8 @@
 
 #include "mounter.h"
 
+#include "engine/config.h"
+
 #include <QHash>
 
 class QProcess;
@@ -27,7 +29,13 @@ public:
 
     QString enginePath() const { return m_engine; }
     static QString findEngine();
-    // strata-fuse's command line for `request`: -o lowerdir=...,upperdir=...,workdir=... MOUNTPOINT
+    // strata-fuse's configuration for `request`: the stack's layers and, of its
+    // options, what engine::fateOf carries over (uuid, xino and nfs_export are
+    // kernel-only and dropped; the rest strata-fuse implements or refuses by name,
+    // and a refusal fails here, naming the option).
+    static Result<engine::Config> engineConfig(const MountRequest &request);
+    // Its command line (engine::formatArgs): -o lowerdir=...,upperdir=...,workdir=... MOUNTPOINT;
+    // empty when engineConfig fails.
     static QStringList mountArguments(const MountRequest &request);
 
 private:

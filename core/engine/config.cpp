@@ -4,6 +4,7 @@
 #include "mounts/overlayoptions.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <unistd.h>
 
@@ -32,13 +33,18 @@ bool listed(const auto &list, const std::string &opt)
 
 std::vector<std::string> splitCommas(const std::string &s)
 {
-    // A backslash escapes a comma inside a path ("lowerdir=/a\,b").
+    // A backslash escapes a comma inside a path ("lowerdir=/a\,b"). An escaped
+    // backslash stays escaped for the layer's own unescaping (overlayfs's rule),
+    // but "\\," is a backslash ending a value, not an escaped comma.
     std::vector<std::string> out;
     std::string cur;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == ',') {
             cur += ',';
             ++i;
+        } else if (s[i] == '\\' && i + 1 < s.size()) {
+            cur += s[i];
+            cur += s[++i];
         } else if (s[i] == ',') {
             out.push_back(std::move(cur));
             cur.clear();
@@ -49,6 +55,8 @@ std::vector<std::string> splitCommas(const std::string &s)
     out.push_back(std::move(cur));
     return out;
 }
+
+} // namespace
 
 Result<void> applyOption(Config &c, const std::string &opt)
 {
@@ -82,11 +90,12 @@ Result<void> applyOption(Config &c, const std::string &opt)
     } else if (key == "upperdir") {
         if (auto r = needValue(); !r)
             return r;
-        c.upperdir = value;
+        // As the kernel (ovl_mount_dir): a backslash makes the next byte literal.
+        c.upperdir = mounts::unescapeLayerPath(value);
     } else if (key == "workdir") {
         if (auto r = needValue(); !r)
             return r;
-        c.workdir = value;
+        c.workdir = mounts::unescapeLayerPath(value);
     } else if (key == "fsname") {
         if (auto r = needValue(); !r)
             return r;
@@ -163,7 +172,82 @@ Result<void> applyOption(Config &c, const std::string &opt)
     return {};
 }
 
-} // namespace
+Result<void> applyOption(Config &c, const mounts::OverlayOption &option)
+{
+    return applyOption(c, option.key + (option.value ? "=" + *option.value : std::string()));
+}
+
+OptionFate fateOf(const mounts::OverlayOption &option)
+{
+    // uuid, xino and nfs_export decide the inode numbers and the file handles the
+    // kernel hands out; strata-fuse numbers inodes itself and exports no handles.
+    // Every other option reaches the engine, which either implements it with the
+    // kernel's meaning or refuses it by name (redirect_dir=off, verity=on, ...):
+    // dropping those would show a different tree than the kernel would.
+    const std::string &k = option.key;
+    if (k == "uuid" || k == "xino" || k == "nfs_export")
+        return OptionFate::Drop;
+    return OptionFate::Carry;
+}
+
+bool callerMayPass(const mounts::OverlayOption &o)
+{
+    // What the helper lets an unprivileged caller add to strata-fuse's command line
+    // (it sets allow_other, default_permissions, nosuid, nodev and fsname itself):
+    // the options that change how the union behaves, never whom it serves, where
+    // it reads from, or what runs (threads, passthrough, debug stay the helper's).
+    static const std::pair<std::string_view, std::string_view> allowed[] = {
+        {"userxattr", ""},          {"volatile", ""}, {"ro", ""},          {"rw", ""},      {"redirect_dir", "on"},
+        {"redirect_dir", "follow"}, {"index", "off"}, {"metacopy", "off"}, {"xino", "off"}, {"nfs_export", "off"},
+    };
+    for (const auto &[key, value] : allowed)
+        if (o.key == key && (value.empty() ? !o.value : o.value == value))
+            return true;
+    return false;
+}
+
+std::vector<std::string> formatArgs(const Config &c)
+{
+    // Escaped so that parseArgs reads back every path byte for byte: layer paths
+    // with overlayfs's escapes (\ \: \,), which splitCommas and the layer's own
+    // unescaping undo in that order.
+    std::vector<std::string> opts;
+    if (auto lower = mounts::formatLowerdir(c.lowerdirs, c.datadirs))
+        opts.push_back("lowerdir=" + *lower);
+    if (!c.upperdir.empty())
+        opts.push_back("upperdir=" + mounts::escapeLayerPath(c.upperdir));
+    if (!c.workdir.empty())
+        opts.push_back("workdir=" + mounts::escapeLayerPath(c.workdir));
+    if (!c.fsname.empty())
+        opts.push_back("fsname=" + c.fsname);
+    if (c.passthrough != PassthroughMode::Auto)
+        opts.push_back(c.passthrough == PassthroughMode::On ? "passthrough=on" : "passthrough=off");
+    if (c.threads)
+        opts.push_back("threads=" + std::to_string(c.threads));
+    if (c.timeout != Config().timeout) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.17g", c.timeout);
+        opts.push_back(std::string("timeout=") + buf);
+    }
+    for (const auto &[on, name] :
+         {std::pair {c.userxattr, "userxattr"}, std::pair {c.volatileMode, "volatile"}, std::pair {c.index, "index=on"},
+          std::pair {c.metacopy, "metacopy=on"}, std::pair {c.debug, "debug"}, std::pair {c.allowOther, "allow_other"},
+          std::pair {c.defaultPermissions, "default_permissions"}})
+        if (on)
+            opts.push_back(name);
+    for (const auto &o : c.fuseOptions)
+        opts.push_back(o);
+    std::string joined;
+    for (const auto &o : opts)
+        joined += (joined.empty() ? "" : ",") + o;
+    std::vector<std::string> out {"-o", joined};
+    if (c.foreground)
+        out.push_back("-f");
+    if (!c.source.empty())
+        out.push_back(c.source);
+    out.push_back(c.mountpoint);
+    return out;
+}
 
 Result<Config> parseArgs(int argc, char **argv)
 {

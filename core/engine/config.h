@@ -6,6 +6,7 @@
 //   strata-fuse SOURCE MOUNTPOINT -o rw,nosuid,...,lowerdir=...   (mount.fuse3)
 // Parsing only checks the syntax; validate() then checks the directories.
 
+#include "mounts/overlayoptions.h"
 #include "util/error.h"
 
 #include <string>
@@ -52,6 +53,29 @@ struct Config {
 
 // Syntax only: unknown options, missing values and a missing mount point fail here.
 Result<Config> parseArgs(int argc, char **argv);
+
+// One -o option ("key" or "key=value") applied to `c` as parseArgs would.
+Result<void> applyOption(Config &c, const std::string &option);
+Result<void> applyOption(Config &c, const mounts::OverlayOption &option);
+
+// The command line (without argv[0]) that parseArgs reads back as `c`: every layer
+// path escaped, only options that differ from the defaults. The helper and the
+// user mounter start strata-fuse with it.
+std::vector<std::string> formatArgs(const Config &c);
+
+// What becomes of a stack's kernel overlay option when the stack is mounted with
+// strata-fuse instead. Drop: kernel-only and without effect on what the union
+// shows (uuid, xino, nfs_export: inode numbers and file handles, which strata-fuse
+// hands out itself). Carry: everything else, which strata-fuse implements with the
+// kernel's meaning or refuses by name (redirect_dir=off, verity=on): silently
+// dropping those would show another tree than kernel overlayfs.
+enum class OptionFate { Carry, Drop };
+OptionFate fateOf(const mounts::OverlayOption &option);
+
+// The options an unprivileged caller may ask the privileged helper to pass to
+// strata-fuse; the helper adds allow_other, default_permissions, nosuid, nodev and
+// fsname itself.
+bool callerMayPass(const mounts::OverlayOption &option);
 
 std::string usage(const char *argv0);
 

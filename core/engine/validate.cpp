@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "validate.h"
 
+#include "mounts/layergeometry.h"
+#include "util/uniquefd.h"
 #include "util/xattrio.h"
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <fcntl.h>
@@ -27,29 +30,6 @@ Result<std::string> canonicalDir(const std::string &path, const std::string &wha
     if (!S_ISDIR(st.st_mode))
         return fail(makeError(path, what + " is not a directory", ENOTDIR));
     return std::string(buf);
-}
-
-// Is `inner` equal to or below `outer`? Compared by (dev, ino) walking up from
-// `inner`, so bind mounts and symlinked spellings are seen through.
-bool nests(const std::string &inner, const std::string &outer)
-{
-    struct stat o {};
-    if (::stat(outer.c_str(), &o) != 0)
-        return false;
-    std::string p = inner;
-    for (int depth = 0; depth < 4096; ++depth) {
-        struct stat s {};
-        if (::stat(p.c_str(), &s) != 0)
-            return false;
-        if (s.st_dev == o.st_dev && s.st_ino == o.st_ino)
-            return true;
-        struct stat up {};
-        const std::string parent = p + "/..";
-        if (::stat(parent.c_str(), &up) != 0 || (up.st_dev == s.st_dev && up.st_ino == s.st_ino))
-            return false; // reached "/"
-        p = parent;
-    }
-    return false;
 }
 
 struct Named {
@@ -119,20 +99,23 @@ Result<void> validate(Config &c)
         layers.push_back({c.workdir, "workdir " + c.workdir});
     }
     // Layers that overlap would show a union inside itself (the kernel: "conflicting
-    // lowerdir path", "workdir and upperdir must be separate subtrees").
-    for (size_t i = 0; i < layers.size(); ++i)
-        for (size_t j = 0; j < layers.size(); ++j) {
-            if (i == j)
-                continue;
-            if (nests(layers[i].path, layers[j].path)) {
-                const bool same = nests(layers[j].path, layers[i].path);
-                return fail(makeError(layers[i].path,
-                                      same ? layers[i].role + " is the same directory as " + layers[j].role
-                                           : layers[i].role + " is inside " + layers[j].role
-                                              + ": layers must be separate subtrees",
-                                      ELOOP));
-            }
-        }
+    // lowerdir path", "workdir and upperdir must be separate subtrees"). Compared
+    // across mount points (mounts/layergeometry.h): a bind mount hides nothing.
+    std::vector<mounts::PlacedDir> placed;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        UniqueFd fd(::open(layers[i].path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!fd)
+            return fail(sysError(errno, layers[i].path, layers[i].role + " cannot be opened"));
+        placed.push_back({mounts::ancestryOf(fd.get(), mounts::Walk::AcrossMounts), i});
+    }
+    if (const auto overlaps = mounts::overlapsOf(placed); !overlaps.empty()) {
+        const auto &o = overlaps.front();
+        const Named &inner = layers[o.inner], &outer = layers[o.outer];
+        return fail(o.same ? makeError(outer.path, outer.role + " is the same directory as " + inner.role, ELOOP)
+                           : makeError(inner.path,
+                                       inner.role + " is inside " + outer.role + ": layers must be separate subtrees",
+                                       ELOOP));
+    }
     if (c.passthrough == PassthroughMode::On && !hasSysAdmin())
         return fail(makeError("passthrough=on",
                               "FUSE passthrough needs CAP_SYS_ADMIN, which this process lacks; use passthrough=auto",

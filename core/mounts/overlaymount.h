@@ -15,8 +15,8 @@ struct MountReport {
     std::vector<std::string> kernelMessages;
 };
 
-// Mounts kernel overlayfs at `target` through the new mount API: one fsconfig call
-// per layer (lowerdir+, datadir+: no escaping, no page limit), upperdir/workdir,
+// Mounts kernel overlayfs at `target` through the new mount API (mountsequence.h,
+// layers by path): one fsconfig call per layer (lowerdir+, datadir+: no escaping, no page limit), upperdir/workdir,
 // then the allow-listed options of `spec.others`. `mountAttrs` are MOUNT_ATTR_*
 // flags for fsmount (MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID, ...).
 // On failure Error::reason holds the kernel's own messages read from the fs_context;
@@ -31,10 +31,5 @@ Result<void> mountOverlayLegacy(const OverlayOptions &spec, const std::string &t
 // Unmounts `target` (never following a symlink there); `lazy` detaches it now and
 // lets the kernel finish when the last user is gone (MNT_DETACH).
 Result<void> unmount(const std::string &target, bool lazy = false);
-
-// The kernel's messages queued on an fs_context fd (fsopen): "e overlay: ...", one
-// per line, oldest first. Empties the queue. For callers that drive fsconfig
-// themselves (the helper's fd-based mounts).
-std::vector<std::string> readFsContextMessages(int fsfd);
 
 } // namespace strata::mounts

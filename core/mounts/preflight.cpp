@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "preflight.h"
 
+#include "fsfacts.h"
+#include "layergeometry.h"
 #include "mounttable.h"
 #include "util/displayname.h"
 #include "util/uniquefd.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <linux/magic.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -26,31 +24,16 @@ namespace strata::mounts {
 
 namespace {
 
-using DevIno = std::pair<dev_t, ino_t>;
-
-// Filesystems whose dentries revalidate (remote): the kernel demands d_type,
-// RENAME_WHITEOUT and xattrs from them as upper, which they do not give.
-struct RemoteFs {
-    unsigned long magic;
-    const char *name;
-};
-constexpr RemoteFs kRemoteFs[] = {
-    {NFS_SUPER_MAGIC, "NFS"},   {0xFF534D42, "CIFS"},     {0xFE534D42, "SMB2"},
-    {SMB_SUPER_MAGIC, "SMB"},   {0x65735546, "FUSE"},     {V9FS_MAGIC, "9p"},
-    {CEPH_SUPER_MAGIC, "Ceph"}, {AFS_SUPER_MAGIC, "AFS"}, {0x6B414653, "kAFS"},
-};
-
 struct Probe {
     LayerRole role;
     size_t index;
     std::string path;
     UniqueFd fd;
-    DevIno self {};
+    DirId self {};
     uint64_t mntId = 0;
-    unsigned long fsType = 0;
-    bool readOnly = false;
+    FsFacts fs;
     std::optional<bool> casefold;
-    std::vector<DevIno> ancestors; // self first, then parents on the same filesystem
+    std::vector<DirId> ancestors; // self first, then parents on the same filesystem
 };
 
 const char *roleName(LayerRole r)
@@ -81,34 +64,6 @@ std::string layerLabel(LayerRole role, size_t index, const std::string &path)
 std::string nameOf(const Probe &p)
 {
     return layerLabel(p.role, p.index, p.path);
-}
-
-// The kernel checks overlaps on dentry ancestry within one filesystem; walking ".."
-// while the device stays the same is the closest view userspace has of that.
-std::vector<DevIno> ancestorsOf(int fd, DevIno self)
-{
-    std::vector<DevIno> out {self};
-    UniqueFd cur(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
-    for (int depth = 0; cur && depth < 4096; ++depth) {
-        UniqueFd parent(::openat(cur.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        struct stat st;
-        if (!parent || ::fstat(parent.get(), &st) != 0)
-            break;
-        const DevIno id {st.st_dev, st.st_ino};
-        if (id == out.back() || st.st_dev != self.first)
-            break;
-        out.push_back(id);
-        cur = std::move(parent);
-    }
-    return out;
-}
-
-bool contains(const std::vector<DevIno> &chain, DevIno id)
-{
-    for (const auto &a : chain)
-        if (a == id)
-            return true;
-    return false;
 }
 
 class Checker {
@@ -169,10 +124,10 @@ private:
 
     Probe *probe(LayerRole role, size_t index, const std::string &path)
     {
-        Probe p {role, index, path, {}, {}, 0, 0, false, std::nullopt, {}};
+        Probe p {role, index, path, {}, {}, 0, {}, std::nullopt, {}};
         struct statx stx;
         // Layers are looked up following symlinks (kern_path LOOKUP_FOLLOW).
-        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE | STATX_INO | STATX_MNT_ID, &stx) != 0) {
+        if (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &stx) != 0) {
             add(p, Severity::Error,
                 errno == ENOENT ? std::string("does not exist")
                                 : std::string("cannot be looked up: ") + std::strerror(errno));
@@ -183,25 +138,20 @@ private:
             return nullptr;
         }
         p.fd.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        struct stat st;
-        struct statfs sfs;
-        struct statvfs svfs;
-        if (!p.fd || ::fstat(p.fd.get(), &st) != 0 || ::fstatfs(p.fd.get(), &sfs) != 0
-            || ::fstatvfs(p.fd.get(), &svfs) != 0) {
+        if (p.fd)
+            p.ancestors = ancestryOf(p.fd.get(), Walk::SameFilesystem);
+        if (!p.fd || p.ancestors.empty() || !fsFactsOf(p.fd.get(), p.fs)) {
             add(p, Severity::Error, std::string("cannot be opened: ") + std::strerror(errno));
             return nullptr;
         }
-        p.self = {st.st_dev, st.st_ino};
-        p.mntId = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
-        p.fsType = static_cast<unsigned long>(sfs.f_type);
-        p.readOnly = svfs.f_flag & ST_RDONLY;
+        p.self = p.ancestors.front();
+        p.mntId = mountIdOf(p.fd.get()); // the helper's kind of id (fsfacts.h)
         if (int flags = 0; ::ioctl(p.fd.get(), FS_IOC_GETFLAGS, &flags) == 0)
             p.casefold = (flags & FS_CASEFOLD_FL) != 0;
-        p.ancestors = ancestorsOf(p.fd.get(), p.self);
 
-        if (p.fsType == AUTOFS_SUPER_MAGIC)
+        if (isAutofs(p.fs.kind.magic))
             add(p, Severity::Error, "is on autofs: the kernel does not support automount points as layers");
-        if ((role == LayerRole::Lower || role == LayerRole::Data) && p.fsType == OVERLAYFS_SUPER_MAGIC)
+        if ((role == LayerRole::Lower || role == LayerRole::Data) && p.fs.kind.overlay)
             add(p, Severity::Info,
                 "is on an overlay: the kernel stacks filesystems at most two deep, so this overlay cannot itself be "
                 "used as a lower layer again");
@@ -211,35 +161,33 @@ private:
 
     void checkOverlaps()
     {
-        for (size_t i = 0; i < m_probes.size(); ++i) {
-            for (size_t j = i + 1; j < m_probes.size(); ++j) {
-                const Probe &a = m_probes[i], &b = m_probes[j];
-                const bool aInB = contains(a.ancestors, b.self), bInA = contains(b.ancestors, a.self);
-                if (!aInB && !bInA)
-                    continue;
-                const bool workAndUpper = (a.role == LayerRole::Upper && b.role == LayerRole::Work)
-                    || (a.role == LayerRole::Work && b.role == LayerRole::Upper);
-                if (workAndUpper) {
-                    add(b, Severity::Error, "workdir and upperdir must be separate subtrees; they overlap");
-                    continue;
-                }
-                // The kernel makes every layer root a trap, then walks the ancestors
-                // of lowers and of the workdir looking for traps; the upper's walk
-                // looks only for other overlays. Same directory twice is always refused.
-                const bool same = aInB && bInA;
-                const Probe &inner = aInB && !bInA ? a : b, &outer = &inner == &a ? b : a;
-                const bool outerIsLower = outer.role == LayerRole::Lower || outer.role == LayerRole::Data;
-                if (!same && outerIsLower && (inner.role == LayerRole::Upper || inner.role == LayerRole::Work)) {
-                    add(inner, Severity::Warning,
-                        "lies inside " + nameOf(outer)
-                            + ": the kernel accepts it, but the overlay then changes that lower layer while "
-                              "mounted, which overlayfs leaves undefined");
-                    continue;
-                }
-                add(inner, Severity::Error,
-                    (same ? "is the same directory as " : "lies inside ") + nameOf(outer)
-                        + ": the kernel refuses overlapping layers (ELOOP)");
+        std::vector<PlacedDir> placed;
+        for (const auto &p : m_probes)
+            placed.push_back({p.ancestors, 0});
+        for (const Overlap &o : overlapsOf(placed)) {
+            const Probe &inner = m_probes[o.inner], &outer = m_probes[o.outer];
+            const bool workAndUpper = (inner.role == LayerRole::Upper && outer.role == LayerRole::Work)
+                || (inner.role == LayerRole::Work && outer.role == LayerRole::Upper);
+            if (workAndUpper) {
+                add(m_probes[std::max(o.inner, o.outer)], Severity::Error,
+                    "workdir and upperdir must be separate subtrees; they overlap");
+                continue;
             }
+            // The kernel makes every layer root a trap, then walks the ancestors
+            // of lowers and of the workdir looking for traps; the upper's walk
+            // looks only for other overlays. Same directory twice is always refused.
+            const bool same = o.same;
+            const bool outerIsLower = outer.role == LayerRole::Lower || outer.role == LayerRole::Data;
+            if (!same && outerIsLower && (inner.role == LayerRole::Upper || inner.role == LayerRole::Work)) {
+                add(inner, Severity::Warning,
+                    "lies inside " + nameOf(outer)
+                        + ": the kernel accepts it, but the overlay then changes that lower layer while "
+                          "mounted, which overlayfs leaves undefined");
+                continue;
+            }
+            add(inner, Severity::Error,
+                (same ? "is the same directory as " : "lies inside ") + nameOf(outer)
+                    + ": the kernel refuses overlapping layers (ELOOP)");
         }
     }
 
@@ -260,40 +208,30 @@ private:
 
     void checkUpper(const Probe &up)
     {
-        for (const auto &fs : kRemoteFs)
-            if (up.fsType == fs.magic) {
-                add(up, Severity::Error,
-                    std::string("is on ") + fs.name
-                        + ": the kernel refuses remote filesystems as upper (revalidating dentries, no "
-                          "RENAME_WHITEOUT or trusted xattrs); mount with the Strata engine instead");
-                m_out.back().engineAccepts = true;
-            }
-        if (up.fsType == OVERLAYFS_SUPER_MAGIC) {
+        if (up.fs.kind.remote) {
+            add(up, Severity::Error,
+                std::string("is on ") + std::string(up.fs.kind.label)
+                    + ": the kernel refuses remote filesystems as upper (revalidating dentries, no "
+                      "RENAME_WHITEOUT or trusted xattrs); mount with the Strata engine instead");
+            m_out.back().engineAccepts = true;
+        }
+        if (up.fs.kind.overlay) {
             add(up, Severity::Error,
                 "is on an overlay: the kernel does not support an overlay as upperdir; use a directory on the "
                 "overlay's own upper filesystem, or the Strata engine");
             m_out.back().engineAccepts = true;
         }
-        if (up.readOnly)
+        if (up.fs.readOnly)
             add(up, Severity::Error, "is on a read-only mount: the kernel needs a writable upper");
 
-        // d_type: without it whiteouts cannot be told from files. Read "." and "..".
-        if (UniqueFd dfd(::openat(up.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) {
-            if (DIR *d = ::fdopendir(dfd.release())) {
-                bool unknown = false;
-                while (const dirent *e = ::readdir(d))
-                    if (e->d_type == DT_UNKNOWN)
-                        unknown = true;
-                ::closedir(d);
-                if (unknown)
-                    add(up, Severity::Warning,
-                        "its filesystem does not report d_type: the kernel mounts, but whiteouts would show as "
-                        "character devices (xfs: mkfs with ftype=1)");
-            }
-        }
+        // d_type: without it whiteouts cannot be told from files.
+        if (up.fs.kind.dType == Support::No || probeDType(up.fd.get()) == Support::No)
+            add(up, Severity::Warning,
+                "its filesystem does not report d_type: the kernel mounts, but whiteouts would show as "
+                "character devices (xfs: mkfs with ftype=1)");
         const bool user = m_spec.has("userxattr");
         const char *probeName = user ? "user.overlay.opaque" : "trusted.overlay.opaque";
-        if (::fgetxattr(up.fd.get(), probeName, nullptr, 0) < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
+        if (probeXattrs(up.fd.get(), probeName) == Support::No)
             add(up, Severity::Warning,
                 std::string("its filesystem does not support ") + (user ? "user" : "trusted")
                     + " xattrs: the kernel mounts with redirect_dir=nofollow, metacopy=off, index=off, xino=off, "
@@ -302,7 +240,7 @@ private:
 
     void checkWork(const Probe &work)
     {
-        if (work.readOnly && !(m_upper && m_upper->readOnly))
+        if (work.fs.readOnly && !(m_upper && m_upper->fs.readOnly))
             add(work, Severity::Error, "is on a read-only mount: the kernel needs a writable workdir");
         if (m_upper && work.mntId && m_upper->mntId && work.mntId != m_upper->mntId)
             add(work, Severity::Error,
@@ -335,7 +273,7 @@ private:
                     continue;
                 for (const auto &theirs : {opts->upper, opts->work}) {
                     struct stat st;
-                    if (theirs && ::stat(theirs->c_str(), &st) == 0 && DevIno {st.st_dev, st.st_ino} == mine->self)
+                    if (theirs && ::stat(theirs->c_str(), &st) == 0 && DirId {st.st_dev, st.st_ino} == mine->self)
                         add(*mine, Severity::Warning,
                             "is already in use by the overlay mounted at " + displayName(m.target)
                                 + ": the kernel refuses it with index=on (EBUSY) and otherwise only warns");

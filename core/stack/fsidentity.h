@@ -8,11 +8,9 @@ namespace strata::stack {
 
 // The filesystem a directory (open fd) lives on: type name, device, uuid, read-only,
 // and whether it is remote (the kernel refuses remote uppers: NFS, SMB, FUSE, ...).
-// The type name comes from statfs f_type; callers with a mount table refine it (a
-// FUSE subtype such as fuse.sshfs is only visible there).
+// The type name comes from statfs f_type through mounts/fsfacts.h (the one table of
+// filesystems); callers with a mount table refine it (a FUSE subtype such as
+// fuse.sshfs is only visible there).
 Result<FsIdentity> fsIdentityOf(int fd);
-std::string_view fsTypeName(long magic); // "" when unknown
-bool isRemoteFsMagic(long magic);
-bool isOverlayFsMagic(long magic);
 
 } // namespace strata::stack

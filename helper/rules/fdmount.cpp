@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fdmount.h"
 
-#include "../codes.h"
-#include "mounts/overlaymount.h"
+#include "helperprotocol.h"
 #include "mounts/volatile.h"
 #include "pathrules.h"
+
+#include "engine/config.h"
+#include "mounts/fsfacts.h"
+#include "mounts/mountsequence.h"
 
 #include <sys/mount.h>
 
@@ -25,62 +28,38 @@ namespace strata::helper {
 
 namespace {
 
-// The kernel's fs_context messages, joined for a refusal and kept line by line.
-std::string drainMessages(int fsfd, std::vector<std::string> *lines = nullptr)
+// A refusal of the kernel's, as the mount sequence reported it (the step, errno and
+// the kernel's own messages).
+std::unexpected<Refusal> kernelRefused(const Error &e)
 {
-    std::string all;
-    for (auto &line : mounts::readFsContextMessages(fsfd)) {
-        all += (all.empty() ? "" : "; ") + line;
-        if (lines)
-            lines->push_back(std::move(line));
-    }
-    return all;
+    Error why = e;
+    why.subject.clear();
+    return refuse(KernelRefused, e.subject, why.message());
 }
-
-std::unexpected<Refusal> kernelRefused(int err, int fsfd, const std::string &subject, const std::string &step)
-{
-    std::string why = step + ": " + std::strerror(err);
-    if (const auto m = drainMessages(fsfd); !m.empty())
-        why += " (" + m + ")";
-    return refuse(KernelRefused, subject, why);
-}
-
-constexpr long kFuseSuperMagic = 0x65735546;
 
 } // namespace
 
 Checked<MountDone> mountKernelByFd(const ValidatedMount &v)
 {
-    const std::string target = v.mountpoint.subject();
-    UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
-    if (!fs)
-        return refuse(KernelRefused, target, std::string("fsopen(overlay): ") + std::strerror(errno));
+    // Every layer by the fd validation opened: nothing is looked up again.
+    mounts::OverlayLayers layers;
     for (const auto &l : v.lowers)
-        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "lowerdir+", nullptr, l.fd.get()) != 0)
-            return kernelRefused(errno, fs.get(), l.subject(), "the kernel refused the layer");
+        layers.lowers.push_back(mounts::LayerRef::byFd(l.fd.get(), l.subject()));
     if (v.upper) {
-        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "upperdir", nullptr, v.upper->fd.get()) != 0)
-            return kernelRefused(errno, fs.get(), v.upper->subject(), "the kernel refused the layer");
-        if (::fsconfig(fs.get(), FSCONFIG_SET_FD, "workdir", nullptr, v.work->fd.get()) != 0)
-            return kernelRefused(errno, fs.get(), v.work->subject(), "the kernel refused the layer");
+        layers.upper = mounts::LayerRef::byFd(v.upper->fd.get(), v.upper->subject());
+        layers.work = mounts::LayerRef::byFd(v.work->fd.get(), v.work->subject());
     }
-    for (const auto &o : v.options) {
-        const int rc = o.value ? ::fsconfig(fs.get(), FSCONFIG_SET_STRING, o.key.c_str(), o.value->c_str(), 0)
-                               : ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, o.key.c_str(), nullptr, 0);
-        if (rc != 0)
-            return kernelRefused(errno, fs.get(), "option " + o.key, "the kernel refused the option");
-    }
-    if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
-        return kernelRefused(errno, fs.get(), target, "the kernel refused to create the overlay");
+    layers.options = v.options;
+    layers.subject = v.mountpoint.subject();
+    auto made = mounts::createOverlay(layers, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    if (!made)
+        return kernelRefused(made.error());
+    if (auto ok = mounts::attachMount(made->mount.get(), v.mountpoint.fd.get(), "", v.mountpoint.subject()); !ok)
+        return kernelRefused(ok.error());
     MountDone done;
-    drainMessages(fs.get(), &done.kernelMessages);
-    UniqueFd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
-    if (!mnt)
-        return refuse(KernelRefused, target, std::string("fsmount: ") + std::strerror(errno));
-    if (::move_mount(mnt.get(), "", v.mountpoint.fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
-        return refuse(KernelRefused, target, std::string("cannot attach the overlay here: ") + std::strerror(errno));
-    done.mountId = mountIdOf(mnt.get());
-    done.root = std::move(mnt);
+    done.kernelMessages = std::move(made->kernelMessages);
+    done.mountId = mounts::mountIdOf(made->mount.get());
+    done.root = std::move(made->mount);
     // A volatile mount leaves the kernel's dirty marker; the checkpoint beside the
     // upper lets `stratactl repair --volatile` tell later whether it is intact.
     for (const auto &o : v.options)
@@ -122,21 +101,31 @@ Checked<std::string> findEngine(const std::string &installed)
 Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &enginePath, int timeoutMs)
 {
     // Everything the child needs is built before fork: after it, only syscalls.
+    // The command line is the engine's own format (engine/config.h), so what the
+    // helper writes is exactly what strata-fuse parses.
     std::vector<int> fds;
     auto proc = [&fds](const ResolvedDir &d) {
         fds.push_back(d.fd.get());
         return "/proc/self/fd/" + std::to_string(d.fd.get());
     };
-    std::string opts = "lowerdir=";
-    for (size_t i = 0; i < v.lowers.size(); ++i)
-        opts += (i ? ":" : "") + proc(v.lowers[i]);
-    if (v.upper)
-        opts += ",upperdir=" + proc(*v.upper) + ",workdir=" + proc(*v.work);
-    opts += ",allow_other,default_permissions,nosuid,nodev,fsname=strata:" + (v.name.empty() ? "stack" : v.name);
+    engine::Config c;
+    for (const auto &l : v.lowers)
+        c.lowerdirs.push_back(proc(l));
+    if (v.upper) {
+        c.upperdir = proc(*v.upper);
+        c.workdir = proc(*v.work);
+    }
+    c.allowOther = true;
+    c.defaultPermissions = true;
+    c.fuseOptions = {"nosuid", "nodev"};
+    c.fsname = "strata:" + (v.name.empty() ? std::string("stack") : v.name);
     for (const auto &o : v.options)
-        opts += "," + o.key + (o.value ? "=" + *o.value : "");
+        if (auto ok = engine::applyOption(c, o); !ok)
+            return refuse(OptionNotAllowed, "option " + o.key, ok.error().reason);
     const std::string mp = proc(v.mountpoint);
-    std::vector<std::string> argStore = {enginePath, "-o", opts, mp};
+    c.mountpoint = mp;
+    std::vector<std::string> argStore = engine::formatArgs(c);
+    argStore.insert(argStore.begin(), enginePath);
     std::vector<char *> argv;
     for (auto &a : argStore)
         argv.push_back(a.data());
@@ -228,8 +217,8 @@ Checked<MountDone> mountEngine(const ValidatedMount &v, const std::string &engin
     bool isRoot = false;
     MountDone done;
     if (top)
-        done.mountId = mountIdOf(top.get(), &isRoot);
-    if (!top || ::fstatfs(top.get(), &sfs) != 0 || sfs.f_type != kFuseSuperMagic || !isRoot
+        done.mountId = mounts::mountIdOf(top.get(), &isRoot);
+    if (!top || ::fstatfs(top.get(), &sfs) != 0 || !mounts::isFuseFs(static_cast<unsigned long>(sfs.f_type)) || !isRoot
         || done.mountId == v.mountpoint.mountId)
         return refuse(EngineFailed, v.mountpoint.subject(), "strata-fuse exited 0 but no FUSE mount is there");
     if (!output.empty())

@@ -17,10 +17,10 @@ struct MountDone {
     UniqueFd root; // the new mount's root, to undo it by fd if it cannot be recorded
 };
 
-// Kernel overlayfs through the new mount API with FSCONFIG_SET_FD for every layer
-// (Linux 6.13+: mountinfo then shows the layers' real paths) and move_mount onto
-// the held mount point fd. Always nosuid and nodev: the layers are a user's.
-// TODO(core): belongs beside mounts::mountOverlay as an fd variant; asked for.
+// Kernel overlayfs through core's mount sequence (mounts/mountsequence.h) with
+// every layer by fd (FSCONFIG_SET_FD; Linux 6.13+: mountinfo then shows the
+// layers' real paths) and move_mount onto the held mount point fd. Always nosuid
+// and nodev: the layers are a user's.
 Checked<MountDone> mountKernelByFd(const ValidatedMount &v);
 
 // strata-fuse as root in its own session, acting for the caller: the layers and the

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "layerreadable.h"
 
-#include "../codes.h"
+#include "helperprotocol.h"
 #include "pathrules.h"
 
+#include "mounts/fsfacts.h"
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -26,7 +27,7 @@ struct Level {
 
 std::optional<Refusal> checkLayerReadable(const ResolvedDir &layer)
 {
-    // mountIdOf() is what resolved the layer (layer.mountId): the same kind of id.
+    // mounts::mountIdOf() is what resolved the layer (layer.mountId): the same kind of id.
     const uint64_t layerMount = layer.mountId;
     auto inside = [&](const std::string &rel) { return rel.empty() ? std::string(".") : shownPath(rel); };
     auto refusal = [&](const std::string &rel, const std::string &why) {
@@ -44,7 +45,7 @@ std::optional<Refusal> checkLayerReadable(const ResolvedDir &layer)
             ::close(fd);
             return refusal(rel, "you may not search; mounting would show its contents to you");
         }
-        if (layerMount != 0 && mountIdOf(fd) != layerMount) {
+        if (layerMount != 0 && mounts::mountIdOf(fd) != layerMount) {
             ::close(fd);
             return refusal(rel,
                            "is a mount point: the overlay would show the directory underneath it, which "

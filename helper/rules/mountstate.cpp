@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mountstate.h"
 
-#include "../codes.h"
+#include "helperprotocol.h"
 
 #include <nlohmann/json.hpp>
 

@@ -6,7 +6,7 @@
 
 namespace strata::helper {
 
-// Why the helper refuses (or failed) a request: a code from codes.h (>= 100), the
+// Why the helper refuses (or failed) a request: a code from helperprotocol.h (>= 100), the
 // path or thing it is about, and the rule in words. The message names both, so a
 // person can act on it without knowing the code.
 struct Refusal {

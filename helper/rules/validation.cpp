@@ -3,10 +3,13 @@
 
 #include "layerreadable.h"
 
-#include "../codes.h"
+#include "helperprotocol.h"
 #include "pathrules.h"
 
-#include <array>
+#include "engine/config.h"
+#include "mounts/fsfacts.h"
+#include "mounts/layergeometry.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -28,7 +31,7 @@ struct Wanted {
     Need need;
 };
 
-using Identity = std::pair<dev_t, ino_t>;
+using Identity = mounts::DirId;
 
 Identity identityOf(const struct stat &st)
 {
@@ -100,7 +103,7 @@ Checked<std::vector<ResolvedDir>> resolveAll(const std::vector<Wanted> &wanted, 
     if (refusal)
         return std::unexpected(*refusal);
     for (auto &d : out) {
-        d.mountId = mountIdOf(d.fd.get());
+        d.mountId = mounts::mountIdOf(d.fd.get());
         if (wanted[static_cast<size_t>(&d - out.data())].need == Need::Own && !caller.isRoot()
             && d.st.st_uid != caller.uid)
             return refuse(NotOwner, d.subject(),
@@ -110,69 +113,52 @@ Checked<std::vector<ResolvedDir>> resolveAll(const std::vector<Wanted> &wanted, 
     return out;
 }
 
-// The directory and all its ancestors up to "/", by identity: ".." from an fd
-// crosses mount points, so bind mounts cannot hide a nesting.
+// Every layer's ancestry up to "/": ".." from an fd crosses mount points, so bind
+// mounts cannot hide a nesting (stricter than the kernel, which stays in one
+// filesystem). The comparison is mounts/layergeometry's, shared with the preflight
+// and the engine.
 std::vector<Identity> ancestry(const ResolvedDir &d)
 {
-    std::vector<Identity> chain {identityOf(d.st)};
-    UniqueFd cur(::fcntl(d.fd.get(), F_DUPFD_CLOEXEC, 0));
-    for (int depth = 0; cur && depth < 4096; ++depth) {
-        UniqueFd up(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
-        struct stat st {};
-        if (!up || ::fstat(up.get(), &st) != 0)
-            break;
-        if (identityOf(st) == chain.back())
-            break; // "/" is its own parent
-        chain.push_back(identityOf(st));
-        cur = std::move(up);
-    }
-    return chain;
-}
-
-bool contains(const std::vector<Identity> &chain, const Identity &id)
-{
-    for (const auto &c : chain)
-        if (c == id)
-            return true;
-    return false;
+    return mounts::ancestryOf(d.fd.get(), mounts::Walk::AcrossMounts);
 }
 
 std::optional<Refusal> checkOverlaps(const ValidatedMount &v)
 {
-    struct Item {
-        const ResolvedDir *dir;
-        bool isLower;
-        std::vector<Identity> chain;
-    };
-    std::vector<Item> items;
+    std::vector<const ResolvedDir *> dirs;
     for (const auto &l : v.lowers)
-        items.push_back({&l, true, ancestry(l)});
+        dirs.push_back(&l);
+    const size_t lowers = dirs.size();
     for (const auto *d : {v.upper ? &*v.upper : nullptr, v.work ? &*v.work : nullptr})
         if (d)
-            items.push_back({d, false, ancestry(*d)});
-    // Two passes: the upper or work at or inside a lower is named as such even
-    // when the same pair also counts as a plain overlap.
-    for (const bool writableInLower : {true, false}) {
-        for (size_t i = 0; i < items.size(); ++i) {
-            for (size_t j = 0; j < items.size(); ++j) {
-                const Item &a = items[i];
-                const Item &b = items[j];
-                if (i == j || !contains(a.chain, identityOf(b.dir->st))) // a at or inside b?
-                    continue;
-                const bool same = identityOf(a.dir->st) == identityOf(b.dir->st);
-                const std::string where = same ? "is the same directory as " : "is inside ";
-                if (writableInLower && !a.isLower && b.isLower)
-                    return Refusal {UpperInsideLower, a.dir->subject(),
-                                    where + b.dir->subject() + ": the overlay would write into its own lower layer"};
-                if (!writableInLower)
-                    return Refusal {OverlappingLayers, a.dir->subject(),
-                                    where + b.dir->subject() + ": layers of one stack must not overlap"};
-            }
-        }
+            dirs.push_back(d);
+    std::vector<mounts::PlacedDir> placed;
+    for (size_t i = 0; i < dirs.size(); ++i)
+        placed.push_back({ancestry(*dirs[i]), i});
+    const auto overlaps = mounts::overlapsOf(placed);
+    // The upper or work at or inside a lower is named as such even when another
+    // pair also overlaps: it is the more telling reason.
+    for (const auto &o : overlaps) {
+        const bool innerLower = o.inner < lowers, outerLower = o.outer < lowers;
+        if (innerLower == outerLower || (!o.same && innerLower))
+            continue;
+        const ResolvedDir &writable = *dirs[innerLower ? o.outer : o.inner];
+        const ResolvedDir &lower = *dirs[innerLower ? o.inner : o.outer];
+        return Refusal {UpperInsideLower, writable.subject(),
+                        (o.same ? "is the same directory as " : "is inside ") + lower.subject()
+                            + ": the overlay would write into its own lower layer"};
+    }
+    if (!overlaps.empty()) {
+        const auto &o = overlaps.front();
+        // Of the same directory given twice, the first one is named.
+        const ResolvedDir &named = *dirs[o.same ? o.outer : o.inner];
+        const ResolvedDir &other = *dirs[o.same ? o.inner : o.outer];
+        return Refusal {OverlappingLayers, named.subject(),
+                        (o.same ? "is the same directory as " : "is inside ") + other.subject()
+                            + ": layers of one stack must not overlap"};
     }
     const auto mp = ancestry(v.mountpoint);
     for (const auto *d : {v.upper ? &*v.upper : nullptr, v.work ? &*v.work : nullptr})
-        if (d && contains(mp, identityOf(d->st)))
+        if (d && mounts::isAtOrBelow(mp, identityOf(d->st)))
             return Refusal {MountpointBusy, v.mountpoint.subject(),
                             "is inside " + d->subject() + ": the overlay would cover its own writable layer"};
     return std::nullopt;
@@ -203,6 +189,8 @@ std::optional<Refusal> checkSystemDirectory(const ResolvedDir &mp)
         if (auto id = identity(s))
             shared.insert(*id);
     const auto chain = ancestry(mp);
+    if (chain.empty())
+        return Refusal {NotFound, mp.subject(), "cannot be examined: " + errnoText(errno)};
     if (auto root = identity("/"); root && chain.front() == *root)
         return Refusal {SystemDirectory, mp.subject(), "is the root directory"};
     for (size_t i = 0; i < chain.size(); ++i) {
@@ -239,7 +227,7 @@ Checked<std::vector<mounts::OverlayOption>> checkOptions(const MountRequest &r, 
                 return refuse(OptionNotAllowed, subject,
                               "metacopy=on is refused for layers that are not root's own (the kernel documents it "
                               "as unsafe with untrusted layers)");
-        } else if (!engineOptionAllowed(o)) {
+        } else if (!engine::callerMayPass(o)) {
             return refuse(OptionNotAllowed, subject, "not among the options the helper passes to strata-fuse");
         }
         out.push_back(std::move(o));
@@ -270,41 +258,6 @@ std::optional<Refusal> checkAllSyntax(const std::vector<std::string> &lowers, co
 std::string ResolvedDir::subject() const
 {
     return role + " " + shownPath(path);
-}
-
-uint64_t mountIdOf(int fd, bool *isMountRoot)
-{
-    struct statx sx {};
-#ifdef STATX_MNT_ID_UNIQUE
-    unsigned mask = STATX_MNT_ID_UNIQUE;
-#else
-    unsigned mask = STATX_MNT_ID;
-#endif
-    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, mask, &sx) != 0)
-        return 0;
-    if (isMountRoot)
-        *isMountRoot = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-    return sx.stx_mnt_id;
-}
-
-bool engineOptionAllowed(const mounts::OverlayOption &o)
-{
-    static const std::array<std::pair<std::string_view, std::string_view>, 10> allowed = {{
-        {"userxattr", ""},
-        {"volatile", ""},
-        {"ro", ""},
-        {"rw", ""},
-        {"redirect_dir", "on"},
-        {"redirect_dir", "follow"},
-        {"index", "off"},
-        {"metacopy", "off"},
-        {"xino", "off"},
-        {"nfs_export", "off"},
-    }};
-    for (const auto &[key, value] : allowed)
-        if (o.key == key && (value.empty() ? !o.value : o.value == value))
-            return true;
-    return false;
 }
 
 Checked<ValidatedMount> validateMount(const MountRequest &r, const Caller &caller, const Limits &limits)
@@ -428,7 +381,7 @@ Checked<ResolvedDir> resolveMountRoot(const std::string &mountpoint, const Calle
         return std::unexpected(dirs.error());
     ResolvedDir d = std::move(dirs->front());
     bool root = false;
-    d.mountId = mountIdOf(d.fd.get(), &root);
+    d.mountId = mounts::mountIdOf(d.fd.get(), &root);
     if (!root)
         return refuse(NotMounted, d.subject(), "nothing is mounted there");
     return d;

@@ -8,6 +8,7 @@
 // after the check changes nothing. Plain C++ so the unit tests run it as any user.
 
 #include "caller.h"
+#include "helperprotocol.h"
 #include "refusal.h"
 
 #include "mounts/overlayoptions.h"
@@ -20,8 +21,6 @@
 #include <vector>
 
 namespace strata::helper {
-
-enum class Backend { Kernel, StrataFuse };
 
 struct MountRequest {
     Backend backend = Backend::Kernel;
@@ -76,12 +75,5 @@ Checked<ValidatedRead> validateRead(const ReadRequest &request, const Caller &ca
 
 // An existing mount to take down: resolved as the caller, must be a mount root.
 Checked<ResolvedDir> resolveMountRoot(const std::string &mountpoint, const Caller &caller);
-
-// The options strata-fuse takes from a caller (the helper adds allow_other,
-// default_permissions, nosuid, nodev and fsname itself).
-bool engineOptionAllowed(const mounts::OverlayOption &option);
-
-// statx mount id of an fd (unique id where the kernel has STATX_MNT_ID_UNIQUE).
-uint64_t mountIdOf(int fd, bool *isMountRoot = nullptr);
 
 } // namespace strata::helper

@@ -2,7 +2,7 @@
 // The helper acts on what it checked: a layer path swapped for a symbolic link
 // after validation changes nothing, because the mount uses the held fds. Also the
 // mount records and unmounting by fd. Root, real kernel overlayfs.
-#include "codes.h"
+#include "helperprotocol.h"
 #include "rules/fdmount.h"
 #include "rules/mountstate.h"
 #include "rules/validation.h"

@@ -3,7 +3,7 @@
 // (kpmcore's lesson: a validator without a test of each refusal ships broken).
 // Runs as any user. As root it judges for strata-alice (when the build root has her),
 // so the ownership and readability rules are those of an unprivileged caller.
-#include "codes.h"
+#include "helperprotocol.h"
 #include "rules/pathrules.h"
 #include "rules/validation.h"
 #include "tempdir.h"

@@ -8,7 +8,7 @@
 // directories the setuid activation helper and polkitd read, so nothing outside
 // this process's namespace changes (except a missing /etc/machine-id, see below).
 // Every wait is bounded: processes, names on the bus, rule reloads.
-#include "codes.h"
+#include "helperprotocol.h"
 #include "tempdir.h"
 #include "testenv.h"
 #include "testmain.h"
