@@ -23,6 +23,7 @@ const Entry kCommands[] = {
     {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect}, {&kTreeCommand, runTree},
     {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
     {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
+    {&kCaptureCommand, runCapture},     {&kRestoreCommand, runRestore}, {&kRestampCommand, runRestamp},
 };
 
 void printHelp(std::FILE *out)
