@@ -77,25 +77,26 @@ std::vector<std::string> indexNames(int indexFd)
 
 void addWaysOut(IdentityVerdict &v)
 {
-    v.waysOut.push_back({"mount with index=off",
+    v.waysOut.push_back({WayOut::Kind::IndexOff, "mount with index=off",
                          "mounts at once and changes nothing on disk; copied-up files no longer keep their lower inode "
                          "numbers (st_ino/d_ino change), hard links broken by copy-up are not joined again, and "
                          "nfs_export is unavailable",
                          true});
-    v.waysOut.push_back({"mount with uuid=off",
+    v.waysOut.push_back({WayOut::Kind::UuidOff, "mount with uuid=off",
                          v.createdWithUuidOff
                              ? "the stack was created with uuid=off (its origins carry the null "
                                "uuid), so the uuid is not compared"
                              : "does not help this stack: its origins carry a real uuid, and uuid=off "
                                "only accepts origins written with the null uuid from the first mount on",
                          v.createdWithUuidOff});
-    v.waysOut.push_back({"stratactl restamp --to-uuid " + (v.currentUuid ? uuidString(*v.currentUuid) : "NEW"),
-                         v.restampable
-                             ? "rewrites, offline and journaled, the uuid in every origin and upper handle and "
-                               "renames the index entries; afterwards index=on mounts as before"
-                             : "not possible: more than the uuid differs (the layer is another directory)",
-                         v.restampable});
-    v.waysOut.push_back({"delete workdir/index and the upper root's overlay.origin (the kernel's hint)",
+    v.waysOut.push_back(
+        {WayOut::Kind::Restamp, "stratactl restamp --to-uuid " + (v.currentUuid ? uuidString(*v.currentUuid) : "NEW"),
+         v.restampable ? "rewrites, offline and journaled, the uuid in every origin and upper handle and "
+                         "renames the index entries; afterwards index=on mounts as before"
+                       : "not possible: more than the uuid differs (the layer is another directory)",
+         v.restampable});
+    v.waysOut.push_back({WayOut::Kind::DeleteIndex,
+                         "delete workdir/index and the upper root's overlay.origin (the kernel's hint)",
                          "the next index=on mount starts a new index: hard-link and inode-number records of the old "
                          "one are lost",
                          true});
@@ -214,6 +215,9 @@ IdentityVerdict checkIdentity(const LayerStack &stack)
         = std::ranges::any_of(v.findings, [](const IdentityFinding &f) { return f.subject.starts_with("upper root"); });
     const bool bindingDrift = std::ranges::any_of(
         v.findings, [](const IdentityFinding &f) { return f.subject.starts_with("index/ overlay.upper"); });
+    v.outcome = rootDrift ? IdentityVerdict::Outcome::RootOriginEstale
+        : bindingDrift    ? IdentityVerdict::Outcome::IndexBindingEstale
+                          : IdentityVerdict::Outcome::StaleEntriesDeleted;
     if (rootDrift)
         v.kernelWill = "an index=on mount fails with ESTALE (Stale file handle); dmesg: \"overlayfs: failed to verify "
                        "upper root origin\"";

@@ -34,6 +34,8 @@ struct IdentityFinding {
 };
 
 struct WayOut {
+    enum class Kind : uint8_t { IndexOff, UuidOff, Restamp, DeleteIndex };
+    Kind kind = Kind::IndexOff; // for front ends that word it themselves (translated)
     std::string action; // "mount with index=off", "restamp", ...
     std::string consequence;
     bool applicable = true; // false: listed to say why not (uuid=off on a stack not made with it)
@@ -55,7 +57,11 @@ struct IdentityVerdict {
     bool restampable = false; // every drift is a pure uuid change from one old uuid
     std::vector<IdentityFinding> findings;
     size_t staleIndexEntries = 0; // index entries naming a uuid no layer has (all counted)
-    std::string kernelWill; // what a mount will do, with the kernel's messages
+    // What an index=on mount will do: nothing special, fail on the root origin or
+    // on index/'s binding (ESTALE), or delete the stale index entries.
+    enum class Outcome : uint8_t { Mounts, RootOriginEstale, IndexBindingEstale, StaleEntriesDeleted };
+    Outcome outcome = Outcome::Mounts;
+    std::string kernelWill; // the same in words, with the kernel's messages
     std::vector<WayOut> waysOut;
 };
 
