@@ -71,11 +71,6 @@ struct Planner {
     bool firstVisit(const struct stat &st) { return seen.emplace(st.st_dev, st.st_ino).second; }
 };
 
-std::string join(const std::string &dir, const std::string &name)
-{
-    return dir.empty() ? name : dir + "/" + name;
-}
-
 Result<void> refuseMounted(const LayerStack &stack)
 {
     struct stat mine {};
