@@ -204,13 +204,17 @@ void TestCliCapture::uuidChangeEndToEnd()
     QVERIFY(writeFile(s.base + "/l1/top", "top\n"));
     QVERIFY(writeFile(s.base + "/l2/data", "data\n"));
     QVERIFY(writeFile(s.base + "/l2/linked", "linked\n"));
+    // Lower hard links: copying one up goes through the index (index=on).
+    QVERIFY(::link((s.base + "/l2/linked").c_str(), (s.base + "/l2/linkedB").c_str()) == 0);
     QVERIFY(writeFile(s.base + "/l2/dir/sub/f", "f\n"));
     ::mkdir(s.merged.c_str(), 0755);
     {
         auto m = mounts::mountOverlay(s.options(), s.merged);
         QVERIFY2(m, m ? "" : m.error().message().c_str());
         QVERIFY(writeFile(s.merged + "/data", "more\n", true)); // copy-up
-        QVERIFY(::link((s.merged + "/linked").c_str(), (s.merged + "/linked2").c_str()) == 0); // hard link, indexed
+        QVERIFY(writeFile(s.merged + "/linked", "more\n", true)); // indexed copy-up of a lower hard link
+        QCOMPARE(readFile(s.merged + "/linkedB"), std::string("linked\nmore\n"));
+        QVERIFY(::link((s.merged + "/linked").c_str(), (s.merged + "/linked2").c_str()) == 0);
         QVERIFY(::rename((s.merged + "/dir").c_str(), (s.merged + "/renamed").c_str()) == 0); // redirect
         QVERIFY(mounts::unmount(s.merged));
     }
@@ -285,6 +289,11 @@ void TestCliCapture::uuidChangeEndToEnd()
     auto mounted = mounts::mountOverlay(s.options(), s.merged);
     QVERIFY2(mounted, mounted ? "" : mounted.error().message().c_str());
     QVERIFY(viewOf(s.merged) == before);
+    // The index still joins the lower hard links: both names show the copied-up data.
+    QCOMPARE(readFile(s.merged + "/linkedB"), std::string("linked\nmore\n"));
+    struct stat la {}, lb {};
+    QVERIFY(::stat((s.merged + "/linked").c_str(), &la) == 0 && ::stat((s.merged + "/linkedB").c_str(), &lb) == 0);
+    QCOMPARE(la.st_ino, lb.st_ino);
     auto tree = runCli({"tree", qpath(s.merged), "--json"});
     QVERIFY2(tree.jsonOk, tree.describe());
     const auto data = entryAt(tree.json, "data")["origin"].toObject();
