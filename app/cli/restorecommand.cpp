@@ -10,6 +10,7 @@
 #include "json.h"
 #include "mounterrun.h"
 #include "mounts/capturefile.h"
+#include "mounts/overlayoptions.h"
 #include "mounts/restore.h"
 #include "report.h"
 #include "stack/viewcheck.h"
@@ -70,8 +71,10 @@ app::MountRequest requestFor(const MountPlan &plan)
             break;
         }
     }
+    // The overlay options Strata passes (the helper's allow-list); the engine's own
+    // (allow_other, fsname=, ...) are the mounter's to set.
     for (const auto &o : m.options)
-        if (o.key != "userxattr" && o.key != "rw" && o.key != "ro")
+        if (o.key != "userxattr" && o.key != "rw" && o.key != "ro" && checkOverlayOption(o))
             req.spec.options.emplace_back(o.key, o.value);
     if (m.upper && m.upper->xattrNamespace == "user")
         req.spec.xattrNamespace = ovl::Namespace::User;

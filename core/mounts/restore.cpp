@@ -130,9 +130,11 @@ Result<UniqueFd> openByIdentity(const DirIdentity &id, std::span<const MountEntr
                      : "device " + std::to_string(id.devMajor) + ":" + std::to_string(id.devMinor));
     int lastErr = ENOENT;
     for (const MountEntry *e : order) {
-        // FUSE and overlay mounts are only asked when the layer was on one: a dead
-        // FUSE daemon would hang the open.
-        if ((e->fstype.starts_with("fuse") || e->fstype == "overlay") && e->fstype != id.fsType)
+        // Only filesystems of the captured type are asked: a uuid names one
+        // filesystem, and opening other mount points could hang on a dead FUSE
+        // daemon or trigger an automount.
+        if (!id.fsType.empty() ? e->fstype != id.fsType
+                               : e->fstype.starts_with("fuse") || e->fstype == "overlay" || e->fstype == "autofs")
             continue;
         if (std::ranges::find(tried, std::pair {e->devMajor, e->devMinor}) != tried.end())
             continue;
@@ -345,7 +347,9 @@ Result<void> checkRestored(const CapturedMount &m, const std::string &target)
             return fail(makeError(
                 target, m.describeLayer(i) + ": the new mount's layer is not the captured one: " + diff, EIO));
     }
-    if (now->options != m.options)
+    // strata-fuse is restored through the engine or the helper, which add their own
+    // options; only the kernel's options must come back as captured.
+    if (m.backend == "overlay" && now->options != m.options)
         return fail(makeError(target,
                               "the new mount's options ('" + now->superOptions + "') are not the captured ones ('"
                                   + m.superOptions + "')",
