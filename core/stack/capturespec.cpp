@@ -42,7 +42,7 @@ Result<StackSpec> specFromCapture(const mounts::Capture &capture, std::string_vi
         spec.xattrNamespace = m.upper->xattrNamespace == "user" ? ovl::Namespace::User : ovl::Namespace::Trusted;
     else if (spec.option("userxattr"))
         spec.xattrNamespace = ovl::Namespace::User;
-    spec.sourceKind = "capture";
+    spec.sourceKind = "file"; // as stack files: source.kind is mount, directories or file
     spec.mountpoint = m.mountPoint;
     spec.fstype = m.fsType;
     return spec;

@@ -175,6 +175,11 @@ void TestCliCapture::captureRestoreJson()
     QCOMPARE(rm["view"].toObject()["differences"].toArray().size(), 0);
     QVERIFY(isOverlayAt(base + "/m"));
     QVERIFY(viewOf(base + "/m") == before);
+    // The capture file opens as the stack of its mount.
+    auto asStack = runCli({"inspect", file, "--no-summary", "--json"});
+    QVERIFY2(asStack.exitCode == 0 && asStack.jsonOk, asStack.describe());
+    QCOMPARE(asStack.json["stack"].toObject()["layers"].toArray().size(), 3); // upper + 2 lowers
+    QCOMPARE(asStack.json["stack"].toObject()["source"].toObject()["mountpoint"].toString(), qpath(base + "/m"));
     auto twice = runCli({"restore", file});
     QCOMPARE(twice.exitCode, 1);
     QVERIFY2(twice.err.contains("already"), twice.describe());
