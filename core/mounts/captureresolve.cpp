@@ -178,7 +178,7 @@ std::vector<Result<ResolvedLayer>> resolveLayerPaths(const std::vector<std::stri
         }
     }
     std::string base;
-    if (anyRelative && !sources.enginePid) {
+    if (anyRelative) {
         for (const auto &b : bases) {
             bool all = true;
             for (const auto &p : paths) {
@@ -194,7 +194,12 @@ std::vector<Result<ResolvedLayer>> resolveLayerPaths(const std::vector<std::stri
     }
     for (const auto &p : paths) {
         if (sources.enginePid) {
-            out.push_back(openDir(p, inProcess(sources.enginePid, p)));
+            // The daemon's fds and cwd first; a daemon that chdir()ed to / after
+            // starting leaves relative paths to the same guess as Docker's.
+            auto r = openDir(p, inProcess(sources.enginePid, p));
+            if (!r && !p.empty() && p.front() != '/' && !base.empty())
+                r = openDir(p, base + "/" + p);
+            out.push_back(std::move(r));
         } else if (startsWith(p, "/proc/")) {
             out.push_back(fail(makeError(p,
                                          "was given as a /proc path of the mounting process, which is gone: the "
