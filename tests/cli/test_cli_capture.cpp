@@ -14,6 +14,7 @@
 #include "testmain.h"
 #include "util/hex.h"
 
+#include <QProcess>
 #include <QTest>
 
 #include <cerrno>
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -134,6 +136,7 @@ class TestCliCapture : public QObject {
     Q_OBJECT
 private slots:
     void captureRestoreJson();
+    void strataFuseRestoredThroughTheEngine();
     void uuidChangeEndToEnd();
 };
 
@@ -194,6 +197,43 @@ void TestCliCapture::captureRestoreJson()
     QVERIFY(gone.jsonOk);
     QCOMPARE(gone.json["complete"].toBool(), false);
     QVERIFY(!isOverlayAt(base + "/m"));
+}
+
+void TestCliCapture::strataFuseRestoredThroughTheEngine()
+{
+    if (const auto why = requireFuse(); !why.empty())
+        QSKIP(why.c_str());
+    TempDir tmp("strata-cli-fuse");
+    const std::string base = tmp.path();
+    for (const char *dir : {"/l1", "/l2", "/u", "/w", "/m"})
+        QVERIFY(::mkdir((base + dir).c_str(), 0755) == 0);
+    QVERIFY(writeFile(base + "/l1/a", "a\n"));
+    QVERIFY(writeFile(base + "/l2/b", "b\n"));
+    // A relative lower, as a mounter that chdir()ed would give it.
+    QProcess engine;
+    engine.setWorkingDirectory(QString::fromStdString(base));
+    engine.start(QString::fromStdString(binaryDir() + "/strata-fuse"),
+                 {"-o", qpath("lowerdir=l1:" + base + "/l2,upperdir=" + base + "/u,workdir=" + base + "/w"),
+                  qpath(base + "/m")});
+    QVERIFY(engine.waitForFinished(15000));
+    QCOMPARE(engine.exitCode(), 0);
+    QVERIFY(writeFile(base + "/m/new", "new\n"));
+    const auto before = viewOf(base + "/m");
+    const QString file = qpath(base + "/cap.json");
+    auto cap = runCli({"capture", qpath(base + "/m"), file, "--json"});
+    QVERIFY2(cap.exitCode == 0 && cap.jsonOk, cap.describe());
+    const auto m = cap.json["capture"].toObject()["mounts"].toArray()[0].toObject();
+    QCOMPARE(m["backend"].toString(), QString("strata-fuse"));
+    QCOMPARE(m["layers"].toArray()[0].toObject()["resolved_path"].toString(), qpath(base + "/l1"));
+    QVERIFY(::umount2((base + "/m").c_str(), 0) == 0);
+
+    auto restored = runCli({"restore", file, "--json"});
+    QVERIFY2(restored.exitCode == 0 && restored.jsonOk, restored.describe());
+    QVERIFY(restored.json["mounts"].toArray()[0].toObject()["restored"].toBool());
+    auto e = mounts::findMount(base + "/m");
+    QVERIFY(e && e->fstype == "fuse.strata-fuse");
+    QVERIFY(viewOf(base + "/m") == before);
+    QVERIFY(::umount2((base + "/m").c_str(), 0) == 0);
 }
 
 void TestCliCapture::uuidChangeEndToEnd()
