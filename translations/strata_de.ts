@@ -2,6 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>IdentityText</name>
+    <message>
+        <source>The filesystem UUID changed (%1 recorded, %2 now): an index=on mount of this stack fails.</source>
+        <translation>Die UUID des Dateisystems hat sich geändert (%1 aufgezeichnet, jetzt %2): ein Einhängen dieses Stapels mit index=on schlägt fehl.</translation>
+    </message>
+    <message>
+        <source>A filesystem UUID the stack recorded is not its filesystem&apos;s any more.</source>
+        <translation>Eine vom Stapel aufgezeichnete Dateisystem-UUID gehört nicht mehr zu seinem Dateisystem.</translation>
+    </message>
+    <message>
+        <source>Mount with index=off: works at once and changes nothing on disk; copied-up files lose their lower inode numbers and hard links broken by copy-up stay broken.</source>
+        <translation>Mit index=off einhängen: funktioniert sofort und ändert nichts auf der Platte; hochkopierte Dateien verlieren ihre unteren Inode-Nummern, und durch das Hochkopieren getrennte harte Links bleiben getrennt.</translation>
+    </message>
+    <message>
+        <source>Mount with uuid=off: this stack was created with it, so the UUID is not compared.</source>
+        <translation>Mit uuid=off einhängen: dieser Stapel wurde damit angelegt, die UUID wird also nicht verglichen.</translation>
+    </message>
+    <message>
+        <source>uuid=off does not help: it only accepts stacks created with it from the first mount.</source>
+        <translation>uuid=off hilft nicht: es akzeptiert nur Stapel, die vom ersten Einhängen an damit angelegt wurden.</translation>
+    </message>
+    <message>
+        <source>Restamp: rewrite the new UUID into every origin and index entry, offline and journaled; index=on then mounts as before.</source>
+        <translation>Umstempeln: die neue UUID in jeden origin- und Index-Eintrag schreiben, offline und mit Journal; danach hängt index=on wie zuvor ein.</translation>
+    </message>
+    <message>
+        <source>Restamp is not possible: more than the UUID differs (a layer was replaced).</source>
+        <translation>Umstempeln ist nicht möglich: mehr als die UUID unterscheidet sich (eine Schicht wurde ersetzt).</translation>
+    </message>
+    <message>
+        <source>Delete workdir/index and the upper root&apos;s origin: the next index=on mount starts a new index; the old hard-link and inode records are lost.</source>
+        <translation>workdir/index und den origin der oberen Wurzel löschen: das nächste Einhängen mit index=on beginnt einen neuen Index; die alten Aufzeichnungen zu harten Links und Inodes gehen verloren.</translation>
+    </message>
+    <message>
+        <source>The kernel: the mount fails with ESTALE (Stale file handle); dmesg says &quot;overlayfs: failed to verify upper root origin&quot;.</source>
+        <translation>Der Kernel: das Einhängen schlägt mit ESTALE (Stale file handle) fehl; dmesg meldet &quot;overlayfs: failed to verify upper root origin&quot;.</translation>
+    </message>
+    <message>
+        <source>The kernel: the mount fails with ESTALE; dmesg says &quot;overlayfs: failed to verify index dir &apos;upper&apos; xattr&quot;.</source>
+        <translation>Der Kernel: das Einhängen schlägt mit ESTALE fehl; dmesg meldet &quot;overlayfs: failed to verify index dir &apos;upper&apos; xattr&quot;.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The kernel: the mount deletes %n index entries as stale; their hard-link records are lost.</source>
+        <translation>
+            <numerusform>Der Kernel: das Einhängen löscht %n Index-Eintrag als veraltet; seine Aufzeichnung zu harten Links geht verloren.</numerusform>
+            <numerusform>Der Kernel: das Einhängen löscht %n Index-Einträge als veraltet; ihre Aufzeichnungen zu harten Links gehen verloren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Ways out:</source>
+        <translation>Auswege:</translation>
+    </message>
+</context>
+<context>
     <name>desktop</name>
     <message>
         <source>Layer Stack Inspector</source>
@@ -939,6 +993,14 @@ Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --
         <source>Badges</source>
         <translation>Kennzeichen</translation>
     </message>
+    <message>
+        <source>uuid changed</source>
+        <translation>UUID geändert</translation>
+    </message>
+    <message>
+        <source>Double-click to restamp.</source>
+        <translation>Doppelklick zum Umstempeln.</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::MainWindow</name>
@@ -1168,6 +1230,10 @@ Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --
         <source>Why Won&apos;t It &amp;Mount?</source>
         <translation>Warum lässt es sich nicht &amp;einhängen?</translation>
     </message>
+    <message>
+        <source>Double-click the &quot;uuid changed&quot; badge for the ways out.</source>
+        <translation>Doppelklicken Sie auf das Abzeichen &quot;UUID geändert&quot;, um die Auswege zu sehen.</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::MergedTreeModel</name>
@@ -1328,6 +1394,47 @@ Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --
         <translation>
             <numerusform> (%n davon überdeckt von einer höheren Schicht, die den Namen neu angelegt hat)</numerusform>
             <numerusform> (%n davon überdeckt von einer höheren Schicht, die den Namen neu angelegt hat)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>strata::gui::RestampDialog</name>
+    <message>
+        <source>&amp;Restamp</source>
+        <translation>&amp;Umstempeln</translation>
+    </message>
+    <message>
+        <source>Restamp filesystem UUID</source>
+        <translation>Dateisystem-UUID umstempeln</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Restamp is not possible for this stack: more than the UUID differs.</source>
+        <translation>Umstempeln ist für diesen Stapel nicht möglich: mehr als die UUID unterscheidet sich.</translation>
+    </message>
+    <message>
+        <source>Listing the changes (nothing is changed yet)…</source>
+        <translation>Änderungen werden aufgelistet (noch wird nichts geändert) …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n changes to make. The stack must not be mounted while they are made.</source>
+        <translation>
+            <numerusform>%n Änderung ist zu machen. Der Stapel darf währenddessen nicht eingehängt sein.</numerusform>
+            <numerusform>%n Änderungen sind zu machen. Der Stapel darf währenddessen nicht eingehängt sein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restamping…</source>
+        <translation>Wird umgestempelt …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n changes made. index=on mounts work again.</source>
+        <translation>
+            <numerusform>Fertig: %n Änderung gemacht. Einhängen mit index=on funktioniert wieder.</numerusform>
+            <numerusform>Fertig: %n Änderungen gemacht. Einhängen mit index=on funktioniert wieder.</numerusform>
         </translation>
     </message>
 </context>

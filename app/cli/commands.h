@@ -24,6 +24,10 @@ int runVerify(std::span<const std::string> argv);
 // mount / umount (mountcommand.cpp, in the stratactl binary: Qt and the mounters).
 int runMount(std::span<const std::string> argv);
 int runUmount(std::span<const std::string> argv);
+// capture (capturecommand.cpp); restore (restorecommand.cpp, in the binary: mounters).
+int runCapture(std::span<const std::string> argv);
+int runRestore(std::span<const std::string> argv);
+int runRestamp(std::span<const std::string> argv);
 
 extern const CommandInfo kMountsCommand;
 extern const CommandInfo kInspectCommand;
@@ -38,6 +42,9 @@ extern const CommandInfo kWatchCommand;
 extern const CommandInfo kVerifyCommand;
 extern const CommandInfo kMountCommand;
 extern const CommandInfo kUmountCommand;
+extern const CommandInfo kCaptureCommand;
+extern const CommandInfo kRestoreCommand;
+extern const CommandInfo kRestampCommand;
 
 // tree --changes (changesview.cpp): what each layer adds, modifies and deletes.
 struct TreeScope {

@@ -2,6 +2,7 @@
 // stratactl inspect: the stack, its layers, and per-layer and wasted-space figures.
 #include "commands.h"
 #include "report.h"
+#include "stack/identitycheck.h"
 #include "stack/summary.h"
 #include "stackjson.h"
 #include "table.h"
@@ -147,6 +148,49 @@ void printStackText(const LayerStack &stack, const StackSummary *summary, const 
     wasted.print(stdout, out.color);
 }
 
+// The stack's recorded identity against its filesystems (a uuid that changed).
+Json identityJson(const IdentityVerdict &v)
+{
+    Json j;
+    j["state"] = identityStateName(v.state);
+    j["reason"] = v.reason.empty() ? Json(nullptr) : Json(v.reason);
+    j["index"] = v.indexOn;
+    j["created_with_uuid_off"] = v.createdWithUuidOff;
+    j["recorded_uuid"] = v.recordedUuid ? Json(uuidString(*v.recordedUuid)) : Json(nullptr);
+    j["current_uuid"] = v.currentUuid ? Json(uuidString(*v.currentUuid)) : Json(nullptr);
+    j["restampable"] = v.restampable;
+    j["stale_index_entries"] = v.staleIndexEntries;
+    Json findings = Json::array();
+    for (const auto &f : v.findings)
+        findings.push_back(Json {{"subject", pathJson(f.subject)},
+                                 {"recorded_uuid", uuidString(f.recorded)},
+                                 {"current_uuid", f.current ? Json(uuidString(*f.current)) : Json(nullptr)},
+                                 {"only_uuid_differs", f.onlyUuidDiffers},
+                                 {"what", f.what}});
+    j["findings"] = std::move(findings);
+    j["kernel_will"] = v.kernelWill.empty() ? Json(nullptr) : Json(v.kernelWill);
+    Json ways = Json::array();
+    for (const auto &w : v.waysOut)
+        ways.push_back(Json {{"action", w.action}, {"consequence", w.consequence}, {"applicable", w.applicable}});
+    j["ways_out"] = std::move(ways);
+    return j;
+}
+
+void printIdentityText(const IdentityVerdict &v)
+{
+    if (v.state != IdentityState::Drifted)
+        return;
+    std::printf("\nIdentity:        DRIFTED: a filesystem uuid changed since the stack was written\n");
+    for (const auto &f : v.findings)
+        std::printf("  %s: %s\n", displayName(f.subject).c_str(), f.what.c_str());
+    if (v.staleIndexEntries > 5)
+        std::printf("  ... %zu index entries in all name a uuid no layer has\n", v.staleIndexEntries);
+    std::printf("Kernel:          %s\n", v.kernelWill.c_str());
+    std::printf("Ways out:\n");
+    for (const auto &w : v.waysOut)
+        std::printf("  %s %s: %s\n", w.applicable ? "-" : "x", w.action.c_str(), w.consequence.c_str());
+}
+
 } // namespace
 
 const CommandInfo kInspectCommand {
@@ -194,10 +238,15 @@ int runInspect(std::span<const std::string> argv)
         summary = std::move(*s);
     }
 
+    const IdentityVerdict identity = checkIdentity(st);
     Json payload;
     payload["stack"] = stackJson(st);
     payload["summary"] = summary ? summaryJson(*summary) : Json(nullptr);
-    return report.print(inv->out.json, payload, [&] { printStackText(st, summary ? &*summary : nullptr, inv->out); });
+    payload["identity"] = identityJson(identity);
+    return report.print(inv->out.json, payload, [&] {
+        printStackText(st, summary ? &*summary : nullptr, inv->out);
+        printIdentityText(identity);
+    });
 }
 
 } // namespace strata::cli

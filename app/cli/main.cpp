@@ -25,6 +25,7 @@ const Entry kCommands[] = {
     {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
     {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},
     {&kWatchCommand, runWatch},         {&kVerifyCommand, runVerify},
+    {&kCaptureCommand, runCapture},     {&kRestoreCommand, runRestore}, {&kRestampCommand, runRestamp},
 };
 
 void printHelp(std::FILE *out)

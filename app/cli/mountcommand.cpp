@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "helpermounter.h"
 #include "json.h"
+#include "mounterrun.h"
 #include "mounts/overlaymount.h"
 #include "mounts/volatile.h"
 #include "stack/overlayspec.h"
@@ -45,27 +46,6 @@ std::string absolutePath(const std::string &p)
 QString qs(const std::string &s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-bool useHelper()
-{
-    return ::geteuid() != 0 || QDBusConnection::systemBus().isConnected();
-}
-
-// Starts one request on `mounter` and runs the event loop until it finishes.
-MountResult runOne(app::Mounter &mounter, const std::function<quint64()> &start)
-{
-    MountResult result;
-    quint64 id = 0;
-    QObject::connect(&mounter, &app::Mounter::finished, [&](quint64 done, const MountResult &r) {
-        if (done != id)
-            return;
-        result = r;
-        QCoreApplication::exit(0);
-    });
-    id = start();
-    QCoreApplication::exec();
-    return result;
 }
 
 MountResult directKernelMount(const app::MountRequest &req)

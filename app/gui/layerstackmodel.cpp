@@ -2,6 +2,7 @@
 #include "layerstackmodel.h"
 
 #include "guitext.h"
+#include "identitytext.h"
 #include "layercolors.h"
 #include "ovl/values.h"
 
@@ -21,6 +22,7 @@ void LayerStackModel::setStack(std::shared_ptr<const stack::LayerStack> stack)
     m_stack = std::move(stack);
     m_summaries.assign(m_stack ? m_stack->layers().size() : 0, std::nullopt);
     m_problems.clear();
+    m_identity.reset();
     endResetModel();
 }
 
@@ -47,6 +49,22 @@ void LayerStackModel::setLayerProblem(int layer, const QString &message)
     Q_EMIT dataChanged(index(layer, 0), index(layer, ColumnCount - 1));
 }
 
+void LayerStackModel::setIdentity(const stack::IdentityVerdict &verdict)
+{
+    if (!m_stack)
+        return;
+    m_identity = verdict;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+bool LayerStackModel::identityDrifted(int layer) const
+{
+    // The records live on the upper (origins, index) and name lower layer 1.
+    return m_identity && m_identity->state == stack::IdentityState::Drifted && (layer == 0 || layer == 1) && m_stack
+        && m_stack->hasUpper();
+}
+
 QStringList LayerStackModel::badges(int layer) const
 {
     QStringList b;
@@ -61,6 +79,8 @@ QStringList LayerStackModel::badges(int layer) const
     const auto &s = m_summaries[size_t(layer)];
     if (m_problems.contains(layer) || (s && !s->xattrsRead))
         b << tr("unreadable");
+    if (identityDrifted(layer))
+        b << tr("uuid changed");
     return b;
 }
 
@@ -131,10 +151,12 @@ QVariant LayerStackModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == LayerColumn)
             return layerChip(l.index);
-        if (index.column() == BadgesColumn && m_problems.contains(row))
+        if (index.column() == BadgesColumn && (m_problems.contains(row) || identityDrifted(row)))
             return QIcon::fromTheme(QStringLiteral("dialog-warning"));
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == BadgesColumn && identityDrifted(row))
+            return identityDetails(*m_identity) + QLatin1Char('\n') + tr("Double-click to restamp.");
         if (m_problems.contains(row))
             return m_problems.value(row).join(QLatin1Char('\n'));
         return displayText(l.path);
@@ -148,6 +170,8 @@ QVariant LayerStackModel::data(const QModelIndex &index, int role) const
         return badges(row);
     case ProblemRole:
         return m_problems.value(row).join(QLatin1Char('\n'));
+    case IdentityDriftRole:
+        return identityDrifted(row);
     }
     return {};
 }

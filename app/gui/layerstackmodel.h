@@ -5,6 +5,7 @@
 // summary worker has counted them) sizes and counts, and badges for what matters
 // before trusting a layer: read-only, remote, the xattr namespace, unreadable.
 
+#include "stack/identitycheck.h"
 #include "stack/layerstack.h"
 #include "stack/summary.h"
 
@@ -31,7 +32,7 @@ public:
         BadgesColumn,
         ColumnCount
     };
-    enum Roles { LayerIndexRole = Qt::UserRole + 1, BadgesRole, ProblemRole, SortRole };
+    enum Roles { LayerIndexRole = Qt::UserRole + 1, BadgesRole, ProblemRole, SortRole, IdentityDriftRole };
 
     explicit LayerStackModel(QObject *parent = nullptr);
 
@@ -39,6 +40,11 @@ public:
     const stack::LayerStack *stack() const { return m_stack.get(); }
     void setSummary(const stack::StackSummary &summary); // fills counts and problems
     void setLayerProblem(int layer, const QString &message); // an inline badge
+    // The identity check (worker-computed): a "uuid changed" badge on the layers
+    // whose recorded identity drifted (the upper and lower layer 1).
+    void setIdentity(const stack::IdentityVerdict &verdict);
+    const std::optional<stack::IdentityVerdict> &identity() const { return m_identity; }
+    bool identityDrifted(int layer) const;
 
     QStringList badges(int layer) const;
 
@@ -51,6 +57,7 @@ private:
     std::shared_ptr<const stack::LayerStack> m_stack;
     std::vector<std::optional<stack::LayerSummary>> m_summaries;
     QHash<int, QStringList> m_problems;
+    std::optional<stack::IdentityVerdict> m_identity;
 };
 
 } // namespace strata::gui

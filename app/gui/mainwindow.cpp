@@ -4,11 +4,14 @@
 #include "assemblypanel.h"
 #include "detailspane.h"
 #include "guitext.h"
+#include "identitytext.h"
 #include "layercolors.h"
 #include "messagebar.h"
 #include "mountwatcher.h"
 #include "reportviews.h"
+#include "restampdialog.h"
 #include "stack/demostack.h"
+#include "stack/identitycheck.h"
 #include "stack/layerlayout.h"
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
@@ -38,6 +41,7 @@ MainWindow::MainWindow(app::Mounter *mounter, QWidget *parent)
     , m_summaryJob(new Job(this))
     , m_changesJob(new Job(this))
     , m_saveJob(new Job(this))
+    , m_identityJob(new Job(this))
 {
     setWindowTitle(tr("Strata"));
     buildLayout();
@@ -145,6 +149,11 @@ void MainWindow::buildLayout()
 
     connect(m_stackPanel, &StackPanel::viewChanged, this, &MainWindow::applyView);
     connect(m_stackPanel, &StackPanel::cancelScanRequested, m_summaryJob, &Job::cancel);
+    // The "uuid changed" badge opens the restamp preview.
+    connect(m_stackPanel->view(), &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (index.data(LayerStackModel::IdentityDriftRole).toBool())
+            openRestampDialog();
+    });
     connect(m_treePanel, &TreePanel::currentEntryChanged, this, &MainWindow::showDetailsFor);
     connect(m_reports, &ReportViews::pathActivated, this, [this](const QByteArray &path) {
         if (!m_treePanel->selectPath(path.toStdString()))
@@ -313,6 +322,17 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
     m_reports->setStack(stack);
     applyView(ViewMode::Merged, 0);
 
+    m_identityJob->start([this, stack](Job::Control &) -> Job::Apply {
+        auto verdict = stack::checkIdentity(*stack);
+        return [this, verdict = std::move(verdict)]() {
+            m_stackPanel->model()->setIdentity(verdict);
+            if (verdict.state == stack::IdentityState::Drifted)
+                m_stackPanel->messageBar()->showMessage(MessageBar::Kind::Warning,
+                                                        identityHeadline(verdict) + QLatin1Char(' ')
+                                                            + tr("Double-click the \"uuid changed\" badge for the "
+                                                                 "ways out."));
+        };
+    });
     m_summaryJob->start([this, stack](Job::Control &ctl) -> Job::Apply {
         stack::ScanControl sc;
         sc.cancel = &ctl.cancel;
@@ -330,6 +350,21 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
         };
     });
     Q_EMIT stackOpened();
+}
+
+RestampDialog *MainWindow::openRestampDialog()
+{
+    const auto &verdict = m_stackPanel->model()->identity();
+    if (!m_stack || !verdict || verdict->state != stack::IdentityState::Drifted)
+        return nullptr;
+    auto *dialog = new RestampDialog(m_stack, *verdict, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &RestampDialog::restamped, this, [this](bool ok) {
+        if (ok)
+            reload();
+    });
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::applyView(ViewMode mode, int layer)
@@ -422,6 +457,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_summaryJob->cancel();
+    m_identityJob->cancel();
     m_changesJob->cancel();
     QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
     QMainWindow::closeEvent(event);

@@ -63,6 +63,10 @@ public:
     MessageBar *messageBar() const { return m_messages; }
     Job *summaryJob() const { return m_summaryJob; }
     Job *changesJob() const { return m_changesJob; }
+    Job *identityJob() const { return m_identityJob; }
+    // The restamp preview for the open stack (from the layer badge); nullptr when its
+    // identity has not drifted.
+    class RestampDialog *openRestampDialog();
 
 Q_SIGNALS:
     void stackOpened();
@@ -113,6 +117,7 @@ private:
     Job *m_summaryJob = nullptr;
     Job *m_changesJob = nullptr;
     Job *m_saveJob = nullptr;
+    Job *m_identityJob = nullptr; // the uuid-drift check of the open stack
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
 };

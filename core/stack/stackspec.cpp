@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "stackspec.h"
 
+#include "capturespec.h"
+#include "mounts/capturefile.h"
 #include "util/displayname.h"
 #include "util/hex.h"
+#include "util/wholefile.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -184,45 +187,25 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
 
 Result<StackSpec> readStackFile(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto read = readWholeFile(path);
+    if (!read)
+        return fail(sysError(read.error().code, path, "cannot read stack file"));
+    if (!*read)
         return fail(sysError(errno, path, "cannot open stack file"));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad())
-        return fail(sysError(errno, path, "cannot read stack file"));
-    return stackSpecFromJson(ss.str(), path);
+    const std::string &text = **read;
+    // A capture file (stratactl capture) opens as the stack of its mount.
+    if (mounts::looksLikeCapture(text)) {
+        auto capture = mounts::captureFromJson(text, path);
+        if (!capture)
+            return fail(capture.error());
+        return specFromCapture(*capture, path);
+    }
+    return stackSpecFromJson(text, path);
 }
 
 Result<void> writeStackFile(const std::string &path, const StackSpec &spec)
 {
-    const std::string text = toJson(spec);
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return fail(sysError(errno, path, "cannot create stack file"));
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return fail(sysError(err, path, "cannot write stack file"));
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return fail(sysError(err, path, "cannot write stack file"));
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return fail(sysError(err, path, "cannot replace stack file"));
-    }
-    return {};
+    return writeFileAtomic(path, toJson(spec));
 }
 
 } // namespace strata::stack
