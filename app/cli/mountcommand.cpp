@@ -7,6 +7,7 @@
 #include "helpermounter.h"
 #include "json.h"
 #include "mounts/overlaymount.h"
+#include "stack/mountoptions.h"
 #include "usermounter.h"
 #include "util/displayname.h"
 
@@ -68,15 +69,7 @@ MountResult runOne(app::Mounter &mounter, const std::function<quint64()> &start)
 
 MountResult directKernelMount(const app::MountRequest &req)
 {
-    mounts::OverlayOptions o;
-    o.lowers = req.spec.lower;
-    o.dataLayers = req.spec.data;
-    o.upper = req.spec.upper;
-    o.work = req.spec.work;
-    for (const auto &[key, value] : req.spec.options)
-        o.others.push_back({key, value});
-    if (req.spec.xattrNamespace == ovl::Namespace::User && !o.has("userxattr"))
-        o.others.push_back({"userxattr", std::nullopt});
+    const mounts::OverlayOptions o = stack::overlayOptionsFor(req.spec);
     auto r = mounts::mountOverlay(o, req.mountpoint.toStdString(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     if (!r)
         return {false, 1, qs(r.error().message()), req.mountpoint};
@@ -185,7 +178,7 @@ int runMount(std::span<const std::string> argv)
         if (inv->positionals.empty() || ::stat(inv->positionals.front().c_str(), &st) != 0 || !S_ISREG(st.st_mode))
             return usageError(info,
                               makeError(inv->positionals.empty() ? "TARGET-LAYERS" : inv->positionals.front(),
-                                        "give the layers with --lower/--upper/--work or a stack file"));
+                                        "give the layers with --lower/--upper/--work, --layout DIR or a stack file"));
     }
     auto stack = openStack(info, *inv, 1);
     if (!stack)
