@@ -66,7 +66,8 @@ private Q_SLOTS:
                  (QStringList {"upper " + qpath(dir + "/upper"), "lower " + qpath(dir + "/lower2"),
                                "lower " + qpath(dir + "/lower1")}));
         QCOMPARE(inspect.json["stack"].toObject()["work"].toString(), qpath(dir + "/work"));
-        QCOMPARE(inspect.json["stack"].toObject()["source"].toObject()["kind"].toString(), QStringLiteral("directories"));
+        QCOMPARE(inspect.json["stack"].toObject()["source"].toObject()["kind"].toString(),
+                 QStringLiteral("directories"));
     }
 
     // Docker overlay2 / containers-storage: `lower` lists l/ short links, top first;
