@@ -71,6 +71,14 @@ screenshots)
     build
     QT_QPA_PLATFORM=offscreen "$bindir/strata" --screenshots "$src/docs/screenshots"
     ;;
+fuzz)
+    # Every fuzz target for STRATA_FUZZ_SECONDS each (default 300), clang + ASan/UBSan;
+    # arguments name targets, --seeds first refreshes the seed corpora from the demo stack.
+    if [[ " $* " == *" --seeds "* ]]; then
+        build
+    fi
+    STRATA_SEEDS_BIN="$bindir/strata-fuzz-seeds" "$src/tests/fuzz/run.sh" --seconds "${STRATA_FUZZ_SECONDS:-300}" "$@"
+    ;;
 format)
     # With file arguments: only those (parallel work must not reformat each other).
     if [[ $# -gt 0 ]]; then

@@ -688,6 +688,22 @@
         <source>(not an option Strata knows)</source>
         <translation>(keine Option, die Strata kennt)</translation>
     </message>
+    <message>
+        <source>Save stack file</source>
+        <translation>Stapeldatei speichern</translation>
+    </message>
+    <message>
+        <source>Stack files (*.json)</source>
+        <translation>Stapeldateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::AssemblyPanel</name>
@@ -772,18 +788,6 @@
         <translation>Ein Schichtverzeichnis hinzufügen</translation>
     </message>
     <message>
-        <source>Save stack file</source>
-        <translation>Stapeldatei speichern</translation>
-    </message>
-    <message>
-        <source>Stack files (*.json)</source>
-        <translation>Stapeldateien (*.json)</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>%1 gespeichert</translation>
-    </message>
-    <message>
         <source>Choose a mount point first.</source>
         <translation>Wählen Sie zuerst einen Einhängepunkt.</translation>
     </message>
@@ -826,10 +830,6 @@
     <message>
         <source>strata-fuse (privileged helper)</source>
         <translation>strata-fuse (privilegiertes Hilfsprogramm)</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>Nicht gespeichert: %1</translation>
     </message>
 </context>
 <context>
@@ -1205,22 +1205,6 @@ Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --
     <message>
         <source>Stack files (*.json);;All files (*)</source>
         <translation>Stapeldateien (*.json);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Save stack file</source>
-        <translation>Stapeldatei speichern</translation>
-    </message>
-    <message>
-        <source>Stack files (*.json)</source>
-        <translation>Stapeldateien (*.json)</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>%1 gespeichert</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>Nicht gespeichert: %1</translation>
     </message>
     <message>
         <source>Open layers on disk: a layer, a directory of lower*/ upper/ work/, or a Docker/Podman layer</source>

@@ -2,7 +2,7 @@
 // stratactl tree --changes: dive's per-layer view, what each layer adds, modifies
 // and deletes relative to everything below it.
 #include "commands.h"
-#include "mergedwalk.h"
+#include "report.h"
 #include "stack/summary.h"
 #include "stackjson.h"
 #include "table.h"

@@ -17,7 +17,7 @@ void printCommandHelp(const CommandInfo &info, std::FILE *out)
         std::fprintf(out, "\n%s", kTargetHelp);
     std::fputs("\nOutput:\n"
                "  --json                   JSON on stdout (docs/json-schema.md)\n"
-               "  --bytes                  exact sizes in bytes instead of 1.5K, 12M\n"
+               "  --bytes                  exact sizes in bytes instead of 1.5 KiB, 12.0 MiB\n"
                "  --color, --no-color      colours (default: when stdout is a terminal and NO_COLOR is unset)\n"
                "  -h, --help               this help\n"
                "\nExit codes: 0 ok, 1 failed (target could not be opened, ...), 2 usage error,\n"

@@ -3,7 +3,7 @@
 
 #include "mounts/mounttable.h"
 #include "stack/layerlayout.h"
-#include "stack/overlayspec.h"
+#include "stack/mountoptions.h"
 
 #include <sys/stat.h>
 
@@ -17,7 +17,7 @@ std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, s
         auto spec = specFromOptions(args);
         if (!spec)
             return usage(spec.error());
-        return DoctorTarget {"directories", {}, stack::overlayOptionsOf(*spec)};
+        return DoctorTarget {"directories", {}, stack::overlayOptionsFor(*spec)};
     }
     if (positionals.empty())
         return usage(makeError("TARGET",
@@ -32,7 +32,7 @@ std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, s
         auto spec = stack::readStackFile(target);
         if (!spec)
             return failed(spec.error());
-        return DoctorTarget {"file", target, stack::overlayOptionsOf(*spec)};
+        return DoctorTarget {"file", target, stack::overlayOptionsFor(*spec)};
     }
     if (auto m = mounts::findMount(target); m && m->fstype == "overlay") {
         auto opts = mounts::parseOverlayOptions(m->fsOptions);
@@ -43,7 +43,7 @@ std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, s
     auto spec = stack::specFromLayerDirectory(target);
     if (!spec)
         return failed(spec.error());
-    return DoctorTarget {"layer-directory", target, stack::overlayOptionsOf(*spec)};
+    return DoctorTarget {"layer-directory", target, stack::overlayOptionsFor(*spec)};
 }
 
 std::function<std::vector<mounts::DoctorFinding>(const mounts::OverlayOptions &)> stackChecks()

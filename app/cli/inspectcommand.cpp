@@ -2,6 +2,7 @@
 // stratactl inspect: the stack, its layers, and per-layer and wasted-space figures.
 #include "commands.h"
 #include "report.h"
+#include "stack/factformat.h"
 #include "stack/identitycheck.h"
 #include "stack/summary.h"
 #include "stackjson.h"
@@ -60,21 +61,6 @@ Json summaryJson(const StackSummary &s)
     return j;
 }
 
-std::string flagsText(const Layer &l)
-{
-    std::string out;
-    auto add = [&](std::string_view f) {
-        if (!out.empty())
-            out += ',';
-        out += f;
-    };
-    if (l.fs.readOnly)
-        add("ro");
-    if (l.fs.remote)
-        add("remote");
-    return out.empty() ? "-" : out;
-}
-
 void printStackText(const LayerStack &stack, const StackSummary *summary, const OutputOptions &out)
 {
     const StackSpec &spec = stack.spec();
@@ -106,8 +92,8 @@ void printStackText(const LayerStack &stack, const StackSummary *summary, const 
     for (const auto &l : stack.layers()) {
         std::vector<Table::Cell> row = {
             {std::to_string(l.index), layerColor(l.index)},  {std::string(roleName(l.role))},
-            {l.fs.fsType.empty() ? "?" : l.fs.fsType},       {deviceJson(l.fs.dev).get<std::string>()},
-            {l.fs.uuid ? ovl::formatUuid(*l.fs.uuid) : "-"}, {flagsText(l)},
+            {l.fs.fsType.empty() ? "?" : l.fs.fsType},       {formatDevice(l.fs.dev)},
+            {l.fs.uuid ? ovl::formatUuid(*l.fs.uuid) : "-"}, {orDash(formatLayerFlags(l.fs))},
         };
         if (summary) {
             const LayerSummary *s = nullptr;

@@ -37,8 +37,8 @@ void printHelp(std::FILE *out)
                out);
     for (const auto &c : kCommands)
         std::fprintf(out, "  %-48.*s\n", static_cast<int>(c.info->synopsis.size()), c.info->synopsis.data());
-    std::fputs("\nTARGET is a mount point, a stack file, or --lower A:B [--upper U --work W]\n"
-               "[--data D1:D2]; `stratactl COMMAND --help` tells more.\n\n"
+    std::fputs("\nTARGET is a mount point, a stack file, --lower A:B [--upper U --work W]\n"
+               "[--data D1:D2], or --layout DIR; `stratactl COMMAND --help` tells more.\n\n"
                "Exit codes:\n"
                "  0  ok\n"
                "  1  failed: the target could not be opened (no such path, not an overlay, an\n"

@@ -9,7 +9,7 @@
 #include "mounterrun.h"
 #include "mounts/overlaymount.h"
 #include "mounts/volatile.h"
-#include "stack/overlayspec.h"
+#include "stack/mountoptions.h"
 #include "usermounter.h"
 #include "util/displayname.h"
 
@@ -50,7 +50,7 @@ QString qs(const std::string &s)
 
 MountResult directKernelMount(const app::MountRequest &req)
 {
-    const mounts::OverlayOptions o = stack::overlayOptionsOf(req.spec);
+    const mounts::OverlayOptions o = stack::overlayOptionsFor(req.spec);
     auto r = mounts::mountOverlay(o, req.mountpoint.toStdString(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     if (!r)
         return {false, 1, qs(r.error().message()), req.mountpoint};
@@ -163,7 +163,7 @@ int runMount(std::span<const std::string> argv)
         if (inv->positionals.empty() || ::stat(inv->positionals.front().c_str(), &st) != 0 || !S_ISREG(st.st_mode))
             return usageError(info,
                               makeError(inv->positionals.empty() ? "TARGET-LAYERS" : inv->positionals.front(),
-                                        "give the layers with --lower/--upper/--work or a stack file"));
+                                        "give the layers with --lower/--upper/--work, --layout DIR or a stack file"));
     }
     auto stack = openStack(info, *inv, 1);
     if (!stack)

@@ -2,10 +2,8 @@
 #include "stackjson.h"
 
 #include "ovl/values.h"
+#include "stack/factformat.h"
 #include "util/hex.h"
-
-#include <cstdio>
-#include <sys/sysmacros.h>
 
 namespace strata::cli {
 
@@ -18,18 +16,11 @@ Json nullableLayer(int layer)
     return layer >= 0 ? Json(layer) : Json(nullptr);
 }
 
-Json modeJson(mode_t mode)
-{
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-    return buf;
-}
-
 void putAttrs(Json &j, const Attrs &a)
 {
     j["type"] = fileTypeName(a.type);
     j["size"] = static_cast<int64_t>(a.size);
-    j["mode"] = modeJson(a.mode);
+    j["mode"] = formatModeOctal(a.mode);
     j["uid"] = a.uid;
     j["gid"] = a.gid;
     j["nlink"] = static_cast<uint64_t>(a.nlink);
@@ -75,7 +66,7 @@ Json uuidJson(const std::optional<std::array<uint8_t, 16>> &uuid)
 
 Json deviceJson(dev_t dev)
 {
-    return std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+    return formatDevice(dev);
 }
 
 Json fileHandleJson(const ovl::FileHandle &fh)

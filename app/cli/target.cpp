@@ -2,6 +2,7 @@
 #include "target.h"
 
 #include "lowerlist.h"
+#include "stack/layerlayout.h"
 
 #include <cerrno>
 #include <sys/stat.h>
@@ -14,6 +15,9 @@ using stack::StackSpec;
 const char *const kTargetHelp = R"(TARGET is one of
   MOUNTPOINT               a mounted kernel overlay
   STACKFILE                a stack file (written by `stratactl save`)
+  --layout DIR             layers as they lie on disk, as the app opens them: a
+                           Docker/Podman overlay layer dir (diff/ and its `lower`
+                           file), a dir of lowerN/ upper/ work/, or one layer dir
   --lower A:B              lower layers, top first; write \: for a colon in a path,
                            or repeat --lower once per layer (each value verbatim)
   --upper DIR              the upper layer
@@ -76,8 +80,33 @@ CommandError usage(Error e)
 
 bool hasLayerOptions(const ParsedArgs &args)
 {
-    return args.has("lower") || args.has("upper") || args.has("work") || args.has("data");
+    return args.has("lower") || args.has("upper") || args.has("work") || args.has("data") || args.has("layout");
 }
+
+namespace {
+
+// --layout DIR: the same core code as the app's "Open Layer Directory". Usage errors
+// (a malformed option) are told apart from a directory that cannot be read.
+std::expected<StackSpec, CommandError> specFromLayout(const ParsedArgs &args)
+{
+    for (const char *other : {"lower", "upper", "work", "data"})
+        if (args.has(other))
+            return std::unexpected(
+                usage(makeError("--layout", std::string("not with --") + other + ": the layout names every layer")));
+    if (args.count("layout") > 1)
+        return std::unexpected(usage(makeError("--layout", "given more than once")));
+    const std::string &dir = *args.last("layout");
+    if (dir.empty())
+        return std::unexpected(usage(makeError("--layout", "empty path")));
+    auto spec = stack::specFromLayerDirectory(dir);
+    if (!spec)
+        return std::unexpected(CommandError {ExitFailed, spec.error()});
+    if (auto r = applyStackOptions(args, *spec); !r)
+        return std::unexpected(usage(r.error()));
+    return std::move(*spec);
+}
+
+} // namespace
 
 Result<StackSpec> specFromOptions(const ParsedArgs &args)
 {
@@ -120,6 +149,15 @@ Result<StackSpec> specFromOptions(const ParsedArgs &args)
 std::expected<std::shared_ptr<const LayerStack>, CommandError> openTarget(const ParsedArgs &args,
                                                                           std::vector<std::string> &positionals)
 {
+    if (args.has("layout")) {
+        auto spec = specFromLayout(args);
+        if (!spec)
+            return std::unexpected(spec.error());
+        auto stack = LayerStack::fromSpec(*spec);
+        if (!stack)
+            return std::unexpected(CommandError {ExitFailed, stack.error()});
+        return *stack;
+    }
     if (hasLayerOptions(args)) {
         auto spec = specFromOptions(args);
         if (!spec)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// TARGET: a mount point, a stack file, or layers given as options
+// TARGET: a mount point, a stack file, layers given as options
 //   --lower A:B [--upper U --work W] [--data D1:D2] [--userxattr]
 //   [--xattr-namespace user|trusted] [--option KEY[=VALUE]]...
+// or layers as they lie on disk, read the way the app's "Open Layer Directory" reads
+// them (stack/layerlayout.h): --layout DIR.
 
 #include "args.h"
 #include "exitcode.h"
@@ -16,9 +18,9 @@
 namespace strata::cli {
 
 inline constexpr std::array kTargetOptions = {
-    OptionSpec {"lower", true},       OptionSpec {"upper", true}, OptionSpec {"work", true},
-    OptionSpec {"data", true},        OptionSpec {"userxattr"},   OptionSpec {"xattr-namespace", true},
-    OptionSpec {"option", true, 'o'},
+    OptionSpec {"lower", true},       OptionSpec {"upper", true},  OptionSpec {"work", true},
+    OptionSpec {"data", true},        OptionSpec {"userxattr"},    OptionSpec {"xattr-namespace", true},
+    OptionSpec {"option", true, 'o'}, OptionSpec {"layout", true},
 };
 
 // Help text for the options above, shared by every command's --help.
@@ -29,10 +31,13 @@ struct CommandError {
     Error error;
 };
 
-// Whether the layers were given as options (then no TARGET positional is taken).
+// Whether the layers were given as options, --layout included (then no TARGET
+// positional is taken).
 bool hasLayerOptions(const ParsedArgs &args);
 // The stack spec the layer options describe. Fails (a usage error) on an empty or
-// malformed layer list, --work without --upper, an unknown namespace, ...
+// malformed layer list, --work without --upper, an unknown namespace, --layout with
+// --lower, ... A --layout directory that cannot be read is not a usage error: use
+// specFromLayout for it.
 Result<stack::StackSpec> specFromOptions(const ParsedArgs &args);
 
 // Opens the target: from the layer options, or from the first positional (which is

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// How facts read in text output: sizes, modes, owners, times, colours.
+// stratactl's text output: colours, and the --bytes choice between the two forms of
+// a size. How each fact reads comes from core (stack/factformat.h), shared with the app.
 
 #include <cstdint>
-#include <ctime>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 namespace strata::cli {
 
-// "512", "1.5K", "12M" (powers of 1024, as ls -h); the exact count with `exact`.
+// "1.5 KiB" (stack::formatSize); the exact count ("1536") with `exact` (--bytes).
 std::string formatSize(uint64_t bytes, bool exact);
-std::string formatMode(mode_t mode); // "drwxr-xr-x", with s/S/t/T
-std::string formatOwner(uid_t uid, gid_t gid); // "root:root", numbers when unknown
-std::string formatTime(const timespec &t); // "2024-05-01 12:34", local time
+// An empty cell of a text table reads "-".
+std::string orDash(std::string text);
 
 // ANSI SGR codes (without ESC[ and m); "" means no colour.
 std::string_view layerColor(int layer); // one colour per layer index, cycling

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // stratactl tree: the merged view with the layer each entry comes from.
 #include "commands.h"
-#include "mergedwalk.h"
+#include "report.h"
+#include "stack/entryfilter.h"
+#include "stack/factformat.h"
+#include "stack/mergedwalk.h"
 #include "stackjson.h"
 #include "table.h"
 #include "textformat.h"
@@ -20,17 +23,6 @@ constexpr std::array kTreeOptions = {
     OptionSpec {"whiteouts"},   OptionSpec {"no-origins"},
 };
 
-std::string stateText(uint32_t state)
-{
-    std::string out;
-    for (const auto name : stateNames(state)) {
-        if (!out.empty())
-            out += ',';
-        out += name;
-    }
-    return out.empty() ? "-" : out;
-}
-
 void addRow(Table &table, const OutputOptions &out, const std::string &path, const MergedEntry &e)
 {
     std::string shown = displayName(path);
@@ -39,7 +31,7 @@ void addRow(Table &table, const OutputOptions &out, const std::string &path, con
     const bool wo = e.isWhiteout();
     table.addRow({
         {std::to_string(e.layer), layerColor(e.layer)},
-        {stateText(e.state), wo ? kColorDeleted : std::string_view {}},
+        {orDash(formatStates(e.state)), wo ? kColorDeleted : std::string_view {}},
         {wo ? "-" : std::string(fileTypeName(e.attrs.type))},
         {wo || e.isDir() ? "-" : formatSize(static_cast<uint64_t>(e.attrs.size), out.exactBytes)},
         {formatMode(e.attrs.mode)},
@@ -119,39 +111,45 @@ int runTree(std::span<const std::string> argv)
         return runChangesView(*inv, st, scope);
 
     const MergedTree tree(*stack);
-    WalkLimits limits;
-    limits.maxDepth = scope.maxDepth;
-    limits.list.includeWhiteouts = inv->args.has("whiteouts");
-    limits.list.readOrigins = !inv->args.has("no-origins");
+    WalkOptions walk;
+    walk.maxDepth = scope.maxDepth;
+    walk.list.includeWhiteouts = inv->args.has("whiteouts");
+    walk.list.readOrigins = !inv->args.has("no-origins");
     Report report(std::string(info.name));
     report.addStackProblems(st);
 
     Json entries = Json::array();
     Table table = treeTable();
+    // --layer N is the app's "layer only" filter: the same rule (stack/entryfilter.h).
+    EntryFilter filter;
+    filter.onlyLayer = layerFilter.value_or(-1);
     auto visit = [&](const std::string &path, const MergedEntry &e, int) {
-        if (layerFilter && e.layer != *layerFilter)
-            return;
+        report.addEntryProblems(e.problems);
+        if (!filter.accepts(e, EntryFilter::Dirs::Strict))
+            return true;
         if (inv->out.json)
             entries.push_back(entryJson(e, path));
         else
             addRow(table, inv->out, path, e);
+        return true;
     };
 
     // PATH may name a file: then the tree is that one entry.
     bool walked = false;
     if (!scope.root.empty()) {
-        auto entry = tree.lookup(scope.root, limits.list);
+        auto entry = tree.lookup(scope.root, walk.list);
         if (!entry)
             return commandFailed(info, inv->out, entry.error());
         if (!entry->isDir()) {
-            report.addEntryProblems(entry->problems);
             visit(scope.root, *entry, 1);
             walked = true;
         }
     }
     if (!walked) {
-        if (auto r = walkTree(tree, scope.root, limits, report, visit); !r)
-            return commandFailed(info, inv->out, r.error());
+        auto result = walkMerged(tree, scope.root, walk, visit);
+        if (!result)
+            return commandFailed(info, inv->out, result.error());
+        report.add(result->problems);
     }
 
     Json payload;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "assembly.h"
 
+#include "stack/mountoptions.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -268,12 +270,7 @@ Slots fromSpec(const stack::StackSpec &spec)
 
 mounts::OverlayOptions toOverlayOptions(const Slots &layers)
 {
-    const stack::StackSpec spec = toSpec(layers);
-    mounts::OverlayOptions o;
-    o.lowers = spec.lower;
-    o.dataLayers = spec.data;
-    o.upper = spec.upper;
-    o.work = spec.work;
+    mounts::OverlayOptions o = stack::overlayOptionsFor(toSpec(layers));
     o.lowerSyntax = mounts::LowerSyntax::PerLayer;
     return o;
 }

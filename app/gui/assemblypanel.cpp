@@ -8,6 +8,7 @@
 #include "mounts/preflight.h"
 #include "reportrows.h"
 #include "rowtablemodel.h"
+#include "stacksave.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -259,24 +260,16 @@ void AssemblyPanel::setSelectedRole(SlotRole role)
 
 void AssemblyPanel::saveDialog()
 {
-    const QString file
-        = QFileDialog::getSaveFileName(this, tr("Save stack file"), QString(), tr("Stack files (*.json)"));
-    if (!file.isEmpty())
+    if (const QString file = askStackFileName(this); !file.isEmpty())
         saveTo(file);
 }
 
 void AssemblyPanel::saveTo(const QString &file)
 {
-    const stack::StackSpec spec = assembly::toSpec(m_model->slotList(), QFileInfo(file).completeBaseName());
-    m_saveJob->start([this, file, spec](Job::Control &) -> Job::Apply {
-        auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), spec);
-        return [this, file, error = written ? QString() : errorText(written.error())]() {
-            if (error.isEmpty())
-                m_messages->showMessage(MessageBar::Kind::Info, tr("Saved %1").arg(file));
-            else
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error));
-        };
-    });
+    saveStackFile(*m_saveJob, file, assembly::toSpec(m_model->slotList(), QFileInfo(file).completeBaseName()),
+                  [this](bool ok, const QString &message) {
+                      m_messages->showMessage(ok ? MessageBar::Kind::Info : MessageBar::Kind::Error, message);
+                  });
 }
 
 void AssemblyPanel::mount()

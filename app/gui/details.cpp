@@ -64,8 +64,7 @@ QList<DetailSection> entryDetails(const stack::LayerStack &stack, const std::str
     entry.lines.append({tr("State"), e.state ? stateText(e.state) : tr("plain")});
     if (a.type == stack::FileType::Regular)
         entry.lines.append({tr("Size"), QStringLiteral("%1 (%2 bytes)").arg(sizeText(quint64(a.size))).arg(a.size)});
-    entry.lines.append(
-        {tr("Mode"), QStringLiteral("%1 (%2)").arg(modeText(a.mode)).arg(a.mode & 07777, 4, 8, QLatin1Char('0'))});
+    entry.lines.append({tr("Mode"), QStringLiteral("%1 (%2)").arg(modeText(a.mode), modeOctalText(a.mode))});
     entry.lines.append({tr("Owner"), ownerText(a.uid, a.gid)});
     entry.lines.append({tr("Modified"), timeText(a.mtime), -1, true});
     if (e.protattr)

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "guitext.h"
 
+#include "stack/factformat.h"
 #include "util/displayname.h"
 
-#include <QDateTime>
-#include <QLocale>
-#include <QStringList>
-#include <sys/sysmacros.h>
+#include <QByteArray>
 
 namespace strata::gui {
 
@@ -25,72 +23,46 @@ QString errorText(const Error &error)
     return QString::fromStdString(error.message());
 }
 
+// The facts themselves read as core formats them (stack/factformat.h), the same as in
+// stratactl's output; only the words around them are translated.
+static QString fact(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
 QString sizeText(quint64 bytes)
 {
-    if (bytes < 1024)
-        return QLocale().toString(bytes) + QStringLiteral(" B");
-    return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeIecFormat);
+    return fact(stack::formatSize(bytes));
 }
 
 QString modeText(mode_t mode)
 {
-    QString s(10, QLatin1Char('-'));
-    switch (mode & S_IFMT) {
-    case S_IFDIR:
-        s[0] = QLatin1Char('d');
-        break;
-    case S_IFLNK:
-        s[0] = QLatin1Char('l');
-        break;
-    case S_IFCHR:
-        s[0] = QLatin1Char('c');
-        break;
-    case S_IFBLK:
-        s[0] = QLatin1Char('b');
-        break;
-    case S_IFIFO:
-        s[0] = QLatin1Char('p');
-        break;
-    case S_IFSOCK:
-        s[0] = QLatin1Char('s');
-        break;
-    default:
-        break;
-    }
-    const char *rwx = "rwxrwxrwx";
-    for (int i = 0; i < 9; ++i)
-        if (mode & (0400 >> i))
-            s[i + 1] = QLatin1Char(rwx[i]);
-    if (mode & S_ISUID)
-        s[3] = (mode & S_IXUSR) ? QLatin1Char('s') : QLatin1Char('S');
-    if (mode & S_ISGID)
-        s[6] = (mode & S_IXGRP) ? QLatin1Char('s') : QLatin1Char('S');
-    if (mode & S_ISVTX)
-        s[9] = (mode & S_IXOTH) ? QLatin1Char('t') : QLatin1Char('T');
-    return s;
+    return fact(stack::formatMode(mode));
+}
+
+QString modeOctalText(mode_t mode)
+{
+    return fact(stack::formatModeOctal(mode));
 }
 
 QString ownerText(uid_t uid, gid_t gid)
 {
-    return QStringLiteral("%1:%2").arg(uid).arg(gid);
+    return fact(stack::formatOwner(uid, gid));
 }
 
 QString timeText(const timespec &ts)
 {
-    return QDateTime::fromSecsSinceEpoch(ts.tv_sec).toString(Qt::ISODate);
+    return fact(stack::formatTime(ts));
 }
 
 QString stateText(uint32_t state)
 {
-    QStringList names;
-    for (std::string_view n : stack::stateNames(state))
-        names << QString::fromUtf8(n.data(), qsizetype(n.size()));
-    return names.join(QStringLiteral(", "));
+    return fact(stack::formatStates(state));
 }
 
 QString deviceText(dev_t dev)
 {
-    return QStringLiteral("%1:%2").arg(major(dev)).arg(minor(dev));
+    return fact(stack::formatDevice(dev));
 }
 
 QString hexText(const std::vector<uint8_t> &bytes)

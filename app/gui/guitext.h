@@ -15,10 +15,12 @@ namespace strata::gui {
 QString displayText(std::string_view bytes); // names, paths: via strata::displayName
 QString pathText(std::string_view mergedPath); // "" is shown as "/"
 QString errorText(const Error &error);
-QString sizeText(quint64 bytes); // "1.5 KiB" (locale aware), exact bytes below 1 KiB
+// Facts as core's stack/factformat.h formats them for both faces (see there).
+QString sizeText(quint64 bytes); // "1.5 KiB", "512 B"
 QString modeText(mode_t mode); // "drwxr-xr-x"
+QString modeOctalText(mode_t mode); // "0755"
 QString ownerText(uid_t uid, gid_t gid); // "0:0"
-QString timeText(const timespec &ts); // ISO 8601, local time, seconds
+QString timeText(const timespec &ts); // "2024-05-01 12:34:56", local time
 QString stateText(uint32_t state); // "copied-up, metacopy"
 QString deviceText(dev_t dev); // "8:1"
 QString hexText(const std::vector<uint8_t> &bytes);

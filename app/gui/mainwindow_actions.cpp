@@ -9,7 +9,8 @@
 #include "messagebar.h"
 #include "mountsdialog.h"
 #include "reportviews.h"
-#include "stack/overlayspec.h"
+#include "stack/mountoptions.h"
+#include "stacksave.h"
 #include "treepanel.h"
 
 #include <QAction>
@@ -109,7 +110,7 @@ void MainWindow::createActions()
             [this]() {
                 if (!m_stack)
                     return;
-                auto *dialog = new DoctorDialog(stack::overlayOptionsOf(m_stack->spec()), windowTitle(), this);
+                auto *dialog = new DoctorDialog(stack::overlayOptionsFor(m_stack->spec()), windowTitle(), this);
                 dialog->setAttribute(Qt::WA_DeleteOnClose);
                 dialog->show();
             });
@@ -172,9 +173,7 @@ void MainWindow::saveStackDialog()
 {
     if (!m_stack)
         return;
-    const QString file
-        = QFileDialog::getSaveFileName(this, tr("Save stack file"), QString(), tr("Stack files (*.json)"));
-    if (!file.isEmpty())
+    if (const QString file = askStackFileName(this); !file.isEmpty())
         saveStackTo(file);
 }
 
@@ -182,14 +181,11 @@ void MainWindow::saveStackTo(const QString &file)
 {
     if (!m_stack)
         return;
-    m_saveJob->start([this, file, spec = m_stack->spec()](Job::Control &) -> Job::Apply {
-        auto written = stack::writeStackFile(QFile::encodeName(file).toStdString(), spec);
-        return [this, file, error = written ? QString() : errorText(written.error())]() {
-            if (error.isEmpty())
-                statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
-            else
-                m_messages->showMessage(MessageBar::Kind::Error, tr("Not saved: %1").arg(error));
-        };
+    saveStackFile(*m_saveJob, file, m_stack->spec(), [this](bool ok, const QString &message) {
+        if (ok)
+            statusBar()->showMessage(message, 5000);
+        else
+            m_messages->showMessage(MessageBar::Kind::Error, message);
     });
 }
 

@@ -6,21 +6,8 @@
 #include <QElapsedTimer>
 #include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
-#include <algorithm>
 
 namespace strata::gui {
-
-bool SearchFilters::accepts(const stack::MergedEntry &e) const
-{
-    if (e.isWhiteout() && !showWhiteouts)
-        return false;
-    if (onlyLayer >= 0 && e.layer != onlyLayer)
-        return false;
-    if (layer >= 0 && e.layer != layer
-        && !(e.isDir() && std::find(e.dirLayers.begin(), e.dirLayers.end(), layer) != e.dirLayers.end()))
-        return false;
-    return !stateMask || (e.state & stateMask);
-}
 
 namespace {
 
@@ -56,7 +43,7 @@ void walk(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QReg
         auto listing = tree.list(dir, opts, [&](std::vector<stack::MergedEntry> &&entries) {
             for (const stack::MergedEntry &e : entries) {
                 std::string path = dir.empty() ? e.name : dir + '/' + e.name;
-                if (filters.accepts(e) && pattern.match(pathText(path)).hasMatch()) {
+                if (filters.accepts(e, SearchFilters::Dirs::Strict) && pattern.match(pathText(path)).hasMatch()) {
                     counters.matches.fetch_add(1, std::memory_order_relaxed);
                     if (kept < PathSearch::kMaxMatches) {
                         ++kept;

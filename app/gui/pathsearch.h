@@ -9,6 +9,7 @@
 // It keeps at most kMaxMatches paths and counts the rest, so a pattern that matches a
 // million entries costs a counter, not a million rows.
 
+#include "stack/entryfilter.h"
 #include "stack/mergedtree.h"
 
 #include <QFutureWatcher>
@@ -23,13 +24,8 @@ namespace strata::gui {
 
 // The tree's filters as a search applies them to each match: strictly (a directory
 // must carry the state itself, where the browsing filter keeps every directory open).
-struct SearchFilters {
-    bool showWhiteouts = true;
-    uint stateMask = 0; // any of these stack::State bits; 0: any state
-    int layer = -1; // visible version from this layer, or a dir it contributes to
-    int onlyLayer = -1; // visible version from exactly this layer
-    bool accepts(const stack::MergedEntry &e) const;
-};
+// The rules are core's (stack/entryfilter.h), shared with TreeFilterProxy.
+using SearchFilters = stack::EntryFilter;
 
 class PathSearch : public QObject {
     Q_OBJECT

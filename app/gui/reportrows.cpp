@@ -4,7 +4,7 @@
 #include "guitext.h"
 #include "layercolors.h"
 #include "optionmeaning.h"
-#include "ovl/values.h"
+#include "stack/factformat.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -98,10 +98,7 @@ static TableRow textRow(QStringList cells)
 
 static QString identity(const stack::Layer &l)
 {
-    QString s = QStringLiteral("%1, %2").arg(QString::fromStdString(l.fs.fsType), deviceText(l.fs.dev));
-    if (l.fs.uuid)
-        s += QStringLiteral(", ") + QString::fromStdString(ovl::formatUuid(*l.fs.uuid));
-    return s;
+    return QString::fromStdString(stack::formatFsIdentity(l.fs));
 }
 
 QList<TableRow> options(const stack::LayerStack &stack)

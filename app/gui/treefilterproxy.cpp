@@ -17,33 +17,33 @@ TreeFilterProxy::TreeFilterProxy(QObject *parent)
 
 void TreeFilterProxy::setShowWhiteouts(bool show)
 {
-    if (show == m_showWhiteouts)
+    if (show == m_filter.showWhiteouts)
         return;
-    m_showWhiteouts = show;
+    m_filter.showWhiteouts = show;
     invalidateFilter();
 }
 
 void TreeFilterProxy::setStateMask(uint mask)
 {
-    if (mask == m_stateMask)
+    if (mask == m_filter.stateMask)
         return;
-    m_stateMask = mask;
+    m_filter.stateMask = mask;
     invalidateFilter();
 }
 
 void TreeFilterProxy::setLayerFilter(int layer)
 {
-    if (layer == m_layer)
+    if (layer == m_filter.layer)
         return;
-    m_layer = layer;
+    m_filter.layer = layer;
     invalidateFilter();
 }
 
 void TreeFilterProxy::setOnlyLayer(int layer)
 {
-    if (layer == m_onlyLayer)
+    if (layer == m_filter.onlyLayer)
         return;
-    m_onlyLayer = layer;
+    m_filter.onlyLayer = layer;
     invalidateFilter();
 }
 
@@ -90,21 +90,16 @@ bool TreeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
         const QByteArray path = idx.data(M::PathBytesRole).toByteArray();
         return m_matches.contains(path) || m_ancestors.contains(path);
     }
-    const bool whiteout = idx.data(M::IsWhiteoutRole).toBool();
-    if (whiteout && !m_showWhiteouts)
-        return false;
-    const bool dir = idx.data(M::IsDirRole).toBool();
-    const int layer = idx.data(M::LayerRole).toInt();
-    if (m_onlyLayer >= 0 && layer != m_onlyLayer)
-        return false;
-    if (m_layer >= 0 && layer != m_layer) {
-        const auto dirLayers = idx.data(M::DirLayersRole).value<QList<int>>();
-        if (!(dir && dirLayers.contains(m_layer)))
-            return false;
-    }
-    if (m_stateMask && !(idx.data(M::StateRole).toUInt() & m_stateMask) && !dir)
-        return false;
-    return true;
+    QList<int> dirLayers; // read only when the layer filter needs it: rows are many
+    if (m_filter.layer >= 0)
+        dirLayers = idx.data(M::DirLayersRole).value<QList<int>>();
+    stack::FilterFacts facts;
+    facts.whiteout = idx.data(M::IsWhiteoutRole).toBool();
+    facts.dir = idx.data(M::IsDirRole).toBool();
+    facts.layer = idx.data(M::LayerRole).toInt();
+    facts.state = idx.data(M::StateRole).toUInt();
+    facts.dirLayers = std::span<const int>(dirLayers.constData(), size_t(dirLayers.size()));
+    return m_filter.accepts(facts, stack::EntryFilter::Dirs::KeepOpen);
 }
 
 bool TreeFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const

@@ -116,12 +116,17 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
         return fail(makeError(origin,
                               "malformed JSON at byte " + std::to_string(e.byte) + ": "
                                   + std::string(e.what()).substr(std::string(e.what()).find(':') + 2)));
+    } catch (const nlohmann::json::exception &e) {
+        // Anything else the parser refuses (a number out of range: found by fuzzing).
+        const std::string what = e.what();
+        return fail(makeError(origin, "malformed JSON: " + what.substr(what.find(']') + 2)));
     }
     if (!root.is_object())
         return fail(makeError(origin, "a stack file must hold a JSON object"));
     if (!root.contains("schema") || !root["schema"].is_number_integer())
         return fail(makeError(origin, "missing \"schema\" (the stack file format version)"));
-    const int schema = root["schema"].get<int>();
+    // 64 bits: a huge number must not wrap around to the supported version.
+    const int64_t schema = root["schema"].get<int64_t>();
     if (schema != kStackSchemaVersion)
         return fail(makeError(origin,
                               "schema " + std::to_string(schema) + " is not supported (this Strata reads "

@@ -83,33 +83,6 @@ Result<LayerSummary> summarizeLayer(const LayerStack &stack, int layerIndex, con
     return s;
 }
 
-Result<uint64_t> walkMerged(const MergedTree &tree, const std::string &root, const WalkOptions &opts,
-                            const Visitor &visit)
-{
-    uint64_t count = 0;
-    std::vector<std::string> todo {root};
-    while (!todo.empty()) {
-        if (opts.cancel && opts.cancel->load(std::memory_order_relaxed))
-            return fail(makeError(root, "cancelled", ECANCELED));
-        const std::string dir = std::move(todo.back());
-        todo.pop_back();
-        auto listing = tree.list(dir, opts.list);
-        if (!listing)
-            return fail(listing.error());
-        const size_t firstChild = todo.size();
-        for (const MergedEntry &e : listing->entries) {
-            ++count;
-            if (!visit(dir, e))
-                return count;
-            if (e.isDir() && !e.isWhiteout())
-                todo.push_back(dir.empty() ? e.name : dir + "/" + e.name);
-        }
-        // Visit subdirectories in name order: reverse what was pushed.
-        std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(firstChild), todo.end());
-    }
-    return count;
-}
-
 namespace {
 
 struct HiddenItem {
@@ -158,10 +131,9 @@ Result<StackSummary> summarizeStack(const LayerStack &stack, const ScanControl &
     wo.list.readOrigins = false;
     wo.cancel = ctl.cancel;
     uint64_t seen = 0;
-    auto walked = walkMerged(tree, "", wo, [&](const std::string &parent, const MergedEntry &e) {
+    auto walked = walkMerged(tree, "", wo, [&](const std::string &path, const MergedEntry &e, int) {
         if (ctl.progress && (++seen & 0xFFF) == 0)
             ctl.progress(seen);
-        const std::string path = parent.empty() ? e.name : parent + "/" + e.name;
         if (!e.isWhiteout()) {
             ++sum.mergedEntries;
             if (e.attrs.type == FileType::Regular)
@@ -181,13 +153,14 @@ Result<StackSummary> summarizeStack(const LayerStack &stack, const ScanControl &
         }
         return true;
     });
-    if (!walked) {
-        if (walked.error().code == ECANCELED) {
-            sum.cancelled = true;
-            return sum;
-        }
+    if (!walked)
         return fail(walked.error());
+    if (walked->cancelled) {
+        sum.cancelled = true;
+        return sum;
     }
+    // A subdirectory that could not be listed leaves the figures partial, and says so.
+    sum.problems.insert(sum.problems.end(), walked->problems.begin(), walked->problems.end());
 
     // Hidden directories: everything stored below them, minus what is in use.
     std::map<int, std::set<std::string>> inUseByLayer;

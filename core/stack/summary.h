@@ -6,6 +6,7 @@
 // visible in the merged view because a higher layer replaced, deleted or hid them).
 
 #include "mergedtree.h"
+#include "mergedwalk.h"
 
 #include <atomic>
 #include <cstdint>
@@ -59,16 +60,6 @@ struct ScanControl {
 
 Result<LayerSummary> summarizeLayer(const LayerStack &stack, int layer, const ScanControl &ctl = {});
 Result<StackSummary> summarizeStack(const LayerStack &stack, const ScanControl &ctl = {});
-
-// Depth-first walk of the merged view below `root`, directories before their
-// children, names in bytewise order. `visit` returns false to stop.
-struct WalkOptions {
-    ListOptions list;
-    const std::atomic<bool> *cancel = nullptr;
-};
-using Visitor = std::function<bool(const std::string &parentPath, const MergedEntry &entry)>;
-Result<uint64_t> walkMerged(const MergedTree &tree, const std::string &root, const WalkOptions &opts,
-                            const Visitor &visit);
 
 // What one layer changes relative to everything below it (dive's per-layer view).
 enum class Change : uint8_t { Added, Modified, Deleted };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "overlayspec.h"
+#include "mountoptions.h"
 
 namespace strata::stack {
 
-mounts::OverlayOptions overlayOptionsOf(const StackSpec &spec)
+mounts::OverlayOptions overlayOptionsFor(const StackSpec &spec)
 {
     mounts::OverlayOptions o;
     o.lowers = spec.lower;
@@ -14,7 +14,6 @@ mounts::OverlayOptions overlayOptionsOf(const StackSpec &spec)
         o.others.push_back({key, value});
     if (spec.xattrNamespace == ovl::Namespace::User && !o.has("userxattr"))
         o.others.push_back({"userxattr", std::nullopt});
-    o.lowerSyntax = mounts::LowerSyntax::PerLayer;
     return o;
 }
 

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "mergedwalk.h"
+
+namespace strata::stack {
+
+std::string joinPath(const std::string &parent, const std::string &name)
+{
+    return parent.empty() ? name : parent + "/" + name;
+}
+
+Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, const WalkOptions &opts,
+                              const Visitor &visit)
+{
+    auto first = tree.list(root, opts.list);
+    if (!first)
+        return fail(first.error());
+    WalkResult result;
+    // The listings of the directories on the current path, each with the position of
+    // its next entry: an explicit stack, so a deep tree cannot exhaust the thread's.
+    struct Frame {
+        Listing listing;
+        size_t next = 0;
+    };
+    std::vector<Frame> path;
+    auto enter = [&](Listing &&l) {
+        result.problems.insert(result.problems.end(), l.problems.begin(), l.problems.end());
+        path.push_back(Frame {std::move(l), 0});
+    };
+    enter(std::move(*first));
+    while (!path.empty()) {
+        Frame &top = path.back();
+        if (top.next == top.listing.entries.size()) {
+            path.pop_back();
+            continue;
+        }
+        if (opts.cancel && opts.cancel->load(std::memory_order_relaxed)) {
+            result.cancelled = true;
+            break;
+        }
+        const MergedEntry &e = top.listing.entries[top.next++];
+        const int depth = static_cast<int>(path.size());
+        const std::string childPath = joinPath(top.listing.path, e.name);
+        ++result.entries;
+        if (!visit(childPath, e, depth)) {
+            result.stopped = true;
+            break;
+        }
+        if (!e.isDir() || e.isWhiteout() || (opts.maxDepth > 0 && depth >= opts.maxDepth))
+            continue;
+        auto sub = tree.list(childPath, opts.list);
+        if (!sub) {
+            result.problems.push_back(sub.error());
+            continue;
+        }
+        enter(std::move(*sub)); // `top` is not used past here: the vector may move
+    }
+    return result;
+}
+
+} // namespace strata::stack
