@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "helpermounter.h"
 
+#include "stack/mountoptions.h"
+
 #include "helperprotocol.h"
 
 #include <KAuth/Action>
@@ -89,12 +91,11 @@ quint64 HelperMounter::mount(const MountRequest &request)
 {
     QVariantMap args;
     putLayers(args, request.spec);
+    // The stack's options as core's one rule gives them (userxattr for a stack in the
+    // user namespace included); the layers travel separately, by role.
     QStringList options;
-    for (const auto &[key, value] : request.spec.options)
-        options << fromBytes(value ? key + "=" + *value : key);
-    // A stack in the user namespace is mounted as one (both backends allow it).
-    if (request.spec.xattrNamespace == ovl::Namespace::User && !options.contains(QStringLiteral("userxattr")))
-        options << QStringLiteral("userxattr");
+    for (const auto &o : stack::overlayOptionsFor(request.spec).others)
+        options << fromBytes(o.value ? o.key + "=" + *o.value : o.key);
     args.insert(key(proto::arg::kOptions), options);
     args.insert(key(proto::arg::kMountpoint), request.mountpoint);
     args.insert(key(proto::arg::kBackend), key(helper::backendName(request.backend)));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "usermounter.h"
 
+#include "stack/mountoptions.h"
+
 #include "mounts/overlayoptions.h"
 
 #include <QCoreApplication>
@@ -53,11 +55,10 @@ Result<engine::Config> UserMounter::engineConfig(const MountRequest &request)
     c.upperdir = spec.upper.value_or(std::string());
     c.workdir = spec.work.value_or(std::string());
     c.mountpoint = QFile::encodeName(request.mountpoint).toStdString();
-    c.userxattr = spec.xattrNamespace == ovl::Namespace::User;
-    // The stack's own options, as the engine's rule says (engine::fateOf): the
-    // kernel-only ones dropped, the rest applied or refused by strata-fuse's parser.
-    for (const auto &[key, value] : spec.options) {
-        const mounts::OverlayOption o {key, value};
+    // The stack's own options (core's one rule: userxattr for a user-namespace stack),
+    // as the engine's rule says (engine::fateOf): the kernel-only ones dropped, the
+    // rest applied or refused by strata-fuse's parser.
+    for (const auto &o : stack::overlayOptionsFor(spec).others) {
         if (engine::fateOf(o) == engine::OptionFate::Drop)
             continue;
         if (auto ok = engine::applyOption(c, o); !ok)
