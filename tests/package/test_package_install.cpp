@@ -18,6 +18,7 @@
 #include "testenv.h"
 #include "testmain.h"
 
+#include <QDBusConnectionInterface>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -175,13 +176,18 @@ class TestPackageInstall : public QObject {
     {
         std::string dir = env("STRATA_PACKAGE_DIR", "");
         if (dir.empty()) {
-            dir = strata::test::binaryDir() + "/../package-test";
+            // The folder ./dev package uses: the same paths in the compiles, so the
+            // shared compiler cache serves both.
+            dir = strata::test::sourceDir() + "/build/package";
             QElapsedTimer t;
             t.start();
             const CommandRun r
                 = runCommand({QString::fromStdString(strata::test::sourceDir() + "/packaging/package.sh"),
                               QString::fromStdString(dir)},
-                             1500000);
+                             1500000,
+                             // No -dbgsym packages: nothing here installs them, and
+                             // splitting the debug info off takes a good part of the build.
+                             {QStringLiteral("DEB_BUILD_OPTIONS=nocheck noddebs")});
             if (r.exitCode != 0) {
                 QTest::qFail(qPrintable(QLatin1String("packaging/package.sh failed: ") + r.describe()), __FILE__,
                              __LINE__);
@@ -472,8 +478,8 @@ private Q_SLOTS:
     void removeAndPurgeLeaveNothing()
     {
         m_bus->stop(); // the bus holds nothing of ours, but the helper may still be running
-        const CommandRun q = inRoot({QStringLiteral("dpkg-query"), QStringLiteral("-W"), QStringLiteral("-f"),
-                                     QStringLiteral("${Conffiles}\\n")}
+        const CommandRun q = inRoot(QStringList {QStringLiteral("dpkg-query"), QStringLiteral("-W"),
+                                                 QStringLiteral("-f"), QStringLiteral("${Conffiles}\\n")}
                                     + kPackages);
         QVERIFY2(q.exitCode == 0, qPrintable(q.describe()));
         QSet<QString> conffiles;
