@@ -298,6 +298,13 @@ private Q_SLOTS:
         QVERIFY2(install.exitCode == 0, qPrintable(install.describe()));
         qInfo("packages installed in %.1f s", t.elapsed() / 1000.0);
 
+        // The user's stacks live on a tmpfs of theirs: the root itself is an overlay,
+        // which the kernel refuses as an upper layer.
+        mountInRoot("strata-user-stacks", host("/home/strata-user/stacks"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+        const CommandRun own = inRoot(
+            {QStringLiteral("chown"), kUser + QLatin1Char(':') + kUser, QStringLiteral("/home/strata-user/stacks")});
+        QVERIFY2(own.exitCode == 0, qPrintable(own.describe()));
+
         // A rule letting the test user do everything (ES5: duktape), in /run so the
         // root's files stay the packages' own; polkitd reads it at its start.
         std::filesystem::create_directories(host("/run/polkit-1/rules.d"));
@@ -321,7 +328,8 @@ private Q_SLOTS:
         // Mounts inside the root first (the engines exit with them), deepest first;
         // TempDir detaches the rest.
         if (!m_root.empty()) {
-            for (const char *m : {"/var/cache/apt/archives", "/tmp", "/run", "/sys", "/dev", "/proc"})
+            for (const char *m :
+                 {"/home/strata-user/stacks", "/var/cache/apt/archives", "/tmp", "/run", "/sys", "/dev", "/proc"})
                 ::umount2(host(m).c_str(), MNT_DETACH);
             ::umount2(m_root.c_str(), MNT_DETACH);
         }
@@ -390,7 +398,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, backend);
         QFETCH(QString, fstype);
-        const Stack s = userStack(QStringLiteral("/home/strata-user/stack-") + backend);
+        const Stack s = userStack(QStringLiteral("/home/strata-user/stacks/") + backend);
         if (QTest::currentTestFailed())
             return;
         const QStringList layers {QStringLiteral("--lower"), s.l1, QStringLiteral("--lower"), s.l2,
@@ -492,7 +500,9 @@ private Q_SLOTS:
         QVERIFY2(removed == (m_withoutStrata | conffiles),
                  qPrintable(difference(removed, m_withoutStrata | conffiles)));
 
-        const CommandRun purge = apt(QStringList {QStringLiteral("purge")} + kPackages, 300000);
+        // dpkg, not apt: apt no longer knows packages that came from local files.
+        const CommandRun purge = inRoot(QStringList {QStringLiteral("dpkg"), QStringLiteral("--purge")} + kPackages,
+                                        QStringLiteral("root"), 300000);
         QVERIFY2(purge.exitCode == 0, qPrintable(purge.describe()));
         const QSet<QString> purged = rootFiles();
         QVERIFY2(purged == m_withoutStrata, qPrintable(difference(purged, m_withoutStrata)));
