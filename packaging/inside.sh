@@ -66,6 +66,11 @@ lupdate)
     build
     cmake --build "$builddir" --target strata_lupdate
     ;;
+package)
+    # The Debian packages (debian/), built from a copy of the checkout, checked by
+    # lintian; prints the folder holding the .deb files.
+    "$src/packaging/package.sh" "$@"
+    ;;
 screenshots)
     # The PNGs in docs/screenshots (README, AppStream metainfo), rendered offscreen.
     build

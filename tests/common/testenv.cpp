@@ -47,6 +47,12 @@ std::string requireFuse()
     return {};
 }
 
+std::string readText(const std::string &path)
+{
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::string binaryDir()
 {
     const char *d = std::getenv("STRATA_BINARY_DIR");

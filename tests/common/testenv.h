@@ -12,6 +12,9 @@ std::string requireRoot();
 std::string requireKernelOverlay(); // root + overlayfs mountable here
 std::string requireFuse(); // /dev/fuse usable
 
+// The whole file ("" when it cannot be read).
+std::string readText(const std::string &path);
+
 // Paths of built binaries and the source tree (set by strata_add_test).
 std::string binaryDir();
 std::string sourceDir();

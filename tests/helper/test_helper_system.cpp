@@ -6,9 +6,11 @@
 // namespace with its own /run: the bus socket, polkit's rules and the helper's
 // records live there, and the helper's files are bind-mounted over the system
 // directories the setuid activation helper and polkitd read, so nothing outside
-// this process's namespace changes (except a missing /etc/machine-id, see below).
+// this process's namespace changes (except a missing /etc/machine-id: SystemBus writes one).
 // Every wait is bounded: processes, names on the bus, rule reloads.
 #include "helperprotocol.h"
+#include "mounttable.h"
+#include "systembus.h"
 #include "tempdir.h"
 #include "testenv.h"
 #include "testmain.h"
@@ -22,7 +24,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QTest>
 
@@ -42,6 +43,10 @@
 #include <unistd.h>
 
 using namespace strata::helper;
+using strata::test::mountAt;
+using strata::test::MountLine;
+using strata::test::mountTable;
+using strata::test::readText;
 
 namespace {
 
@@ -63,12 +68,6 @@ uid_t uidOf(const QString &user)
 bool executable(const std::string &path)
 {
     return ::access(path.c_str(), X_OK) == 0;
-}
-
-std::string readText(const std::string &path)
-{
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Everything the tier needs, checked before anything is touched; then the private
@@ -104,30 +103,6 @@ std::string requireSystemTier()
     return {};
 }
 
-struct MountLine {
-    QString mountpoint, fstype, source, options;
-};
-
-QList<MountLine> mountTable()
-{
-    QList<MountLine> out;
-    QFile f(QStringLiteral("/proc/self/mountinfo"));
-    if (!f.open(QIODevice::ReadOnly))
-        return out;
-    for (const QByteArray &raw : f.readAll().split('\n')) {
-        const QString line = QString::fromUtf8(raw);
-        const qsizetype dash = line.indexOf(QLatin1String(" - "));
-        if (dash < 0)
-            continue;
-        const QStringList a = line.left(dash).split(QLatin1Char(' '));
-        const QStringList b = line.mid(dash + 3).split(QLatin1Char(' '));
-        if (a.size() < 6 || b.size() < 2)
-            continue;
-        out.push_back({a[4], b[0], b[1], a[5]});
-    }
-    return out;
-}
-
 QString mountTableText()
 {
     QFile f(QStringLiteral("/proc/self/mountinfo"));
@@ -150,15 +125,6 @@ QString mountTableDiff(const QString &before, const QString &after)
     return out;
 }
 
-std::optional<MountLine> mountAt(const std::string &path)
-{
-    std::optional<MountLine> found;
-    for (const auto &m : mountTable())
-        if (m.mountpoint == QString::fromStdString(path))
-            found = m; // the last one is the top
-    return found;
-}
-
 struct ClientRun {
     int exitCode = -1;
     QList<QJsonObject> lines;
@@ -172,9 +138,7 @@ class TestHelperSystem : public QObject {
     Q_OBJECT
 
     strata::test::TempDir m_tmp {"strata-system"};
-    QProcess m_bus;
-    QProcess m_polkit;
-    std::unique_ptr<QDBusConnection> m_conn;
+    strata::test::SystemBus m_sysbus;
     uid_t m_alice = uidOf(kAlice);
     uid_t m_bob = uidOf(kBob);
 
@@ -410,15 +374,6 @@ private Q_SLOTS:
     void initTestCase()
     {
         ::chmod(m_tmp.path().c_str(), 0755);
-        // dbus-daemon refuses to start without a machine id; an empty file (as
-        // debootstrap leaves it) is refused by dbus-uuidgen --ensure, so write one.
-        const std::string id = readText("/etc/machine-id");
-        if (id.size() < 32) {
-            QString fresh;
-            for (int i = 0; i < 4; ++i)
-                fresh += QStringLiteral("%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
-            std::ofstream("/etc/machine-id") << fresh.toStdString() << "\n";
-        }
 
         // polkitd reads actions only from /usr/share/polkit-1/actions, the setuid
         // activation helper reads service files only from the standard system dirs
@@ -446,32 +401,11 @@ private Q_SLOTS:
                   + policy + "</includedir>\n</busconfig>\n");
         QCOMPARE(::mount(actions.c_str(), "/usr/share/polkit-1/actions", nullptr, MS_BIND, nullptr), 0);
         QCOMPARE(::mount(services.c_str(), "/usr/share/dbus-1/system-services", nullptr, MS_BIND, nullptr), 0);
-        QVERIFY(QDir().mkpath(QStringLiteral("/run/dbus")));
-        QVERIFY(QDir().mkpath(QStringLiteral("/run/polkit-1/rules.d")));
-        QVERIFY(QDir().mkpath(QStringLiteral("/run/polkit-1/actions")));
-
-        dieWithParent(m_bus);
-        m_bus.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_bus.start(QStringLiteral("/usr/bin/dbus-daemon"),
-                    {QStringLiteral("--config-file=") + QString::fromStdString(path("bus.conf")),
-                     QStringLiteral("--nofork"), QStringLiteral("--nopidfile")});
-        QVERIFY2(m_bus.waitForStarted(5000), qPrintable(m_bus.errorString()));
-        QDeadlineTimer deadline(10000);
-        while (!QFile::exists(QStringLiteral("/run/dbus/system_bus_socket")) && !deadline.hasExpired())
-            QTest::qWait(20);
-        m_conn = std::make_unique<QDBusConnection>(
-            QDBusConnection::connectToBus(QDBusConnection::SystemBus, QStringLiteral("strata-systest")));
-        QVERIFY2(m_conn->isConnected(), qPrintable(m_conn->lastError().message()));
-
-        dieWithParent(m_polkit);
-        m_polkit.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_polkit.start(QStringLiteral("/usr/lib/polkit-1/polkitd"), {QStringLiteral("--no-debug")});
-        QVERIFY2(m_polkit.waitForStarted(5000), qPrintable(m_polkit.errorString()));
-        const QString pk = QStringLiteral("org.freedesktop.PolicyKit1");
-        while (!m_conn->interface()->isServiceRegistered(pk) && !deadline.hasExpired())
-            QTest::qWait(20);
-        QVERIFY2(m_conn->interface()->isServiceRegistered(pk), "polkitd did not appear on the bus within 10 s");
-        QVERIFY(m_conn->interface()->activatableServiceNames().value().contains(QStringLiteral("io.github.strata")));
+        // The bus (its config adds the generated system.d policy) and polkitd.
+        const std::string why = m_sysbus.start(path("bus.conf"));
+        QVERIFY2(why.empty(), why.c_str());
+        QVERIFY(m_sysbus.connection().interface()->activatableServiceNames().value().contains(
+            QStringLiteral("io.github.strata")));
     }
 
     void cleanupTestCase()
@@ -481,15 +415,7 @@ private Q_SLOTS:
         for (auto it = table.crbegin(); it != table.crend(); ++it)
             if (it->mountpoint.startsWith(QString::fromStdString(m_tmp.path() + "/")))
                 ::umount2(it->mountpoint.toUtf8().constData(), MNT_DETACH);
-        m_conn.reset();
-        QDBusConnection::disconnectFromBus(QStringLiteral("strata-systest"));
-        for (QProcess *p : {&m_polkit, &m_bus}) {
-            p->terminate();
-            if (!p->waitForFinished(5000)) {
-                p->kill();
-                p->waitForFinished(3000);
-            }
-        }
+        m_sysbus.stop();
         ::umount2("/usr/share/polkit-1/actions", MNT_DETACH);
         ::umount2("/usr/share/dbus-1/system-services", MNT_DETACH);
     }
