@@ -9,6 +9,7 @@
 #include "dirreader.h"
 #include "lookup.h"
 #include "mergedtree.h"
+#include "ovl/mergerules.h"
 
 #include <mutex>
 #include <optional>
@@ -70,6 +71,7 @@ private:
     void readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
                           const Resolution &r) const;
     bool isLowerWhiteout(const std::string &name, const Occurrence &o) const;
+    ovl::LayerObject readdirFacts(const std::string &name, const Occurrence &o, bool filters) const;
     int dirFdFor(int layer, const std::string &parentPath, UniqueFd &owned) const;
 
     const LayerStack &m_stack;
