@@ -75,6 +75,23 @@ ovl::LayerObject objectFacts(Fs &f, int dirfd, const std::string &name, const st
     return o;
 }
 
+// ovl_same_dev(): every layer on the upper's filesystem.
+bool layersShareDev(Fs &f)
+{
+    struct stat up {};
+    if (!statFd(f.layers.upper.get(), up))
+        return false;
+    for (dev_t d : f.layers.lowerDev)
+        if (d != up.st_dev)
+            return false;
+    for (const auto &l : f.layers.data) {
+        struct stat ds {};
+        if (!statFd(l.get(), ds) || ds.st_dev != up.st_dev)
+            return false;
+    }
+    return true;
+}
+
 std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd)
 {
     auto op = rd.opaque();
@@ -522,6 +539,7 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
     std::unordered_set<std::string> seen;
     // Emptiness checks never count whiteouts; a listing of a real dir shows them.
     const bool filters = !realDir;
+    const bool sameDev = dir.upper.valid() && listing && layersShareDev(f);
     struct Src {
         int fd;
         bool upper;
@@ -549,7 +567,9 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 continue;
             unsigned char t = e->d_type;
             struct stat st {};
-            const bool needStat = t == DT_UNKNOWN || t == DT_CHR || (t == DT_REG && filters && s.xwhiteouts);
+            const bool looksUp = ovl::readdirLooksUp(s.upper, listing && filters, dir.impure, sameDev);
+            const bool needStat
+                = t == DT_UNKNOWN || t == DT_CHR || (t == DT_REG && filters && (s.xwhiteouts || looksUp));
             if (needStat) {
                 if (::fstatat(s.fd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                     continue;
@@ -557,11 +577,11 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 auto o = ovl::LayerObject::fromStat(st);
                 if (ovl::isChardevWhiteout(o.mode, o.rdev) && s.upper && sawWhiteouts)
                     *sawWhiteouts = true;
-                if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, o.mode, o.size)) {
+                if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, looksUp, o.mode, o.size)) {
                     auto w = ovl::hasXattrWhiteoutMarker(s.fd, n, f.layers.ns);
                     o.whiteoutXattr = w && *w;
                 }
-                if (ovl::readdirHides(filters, s.xwhiteouts, o))
+                if (ovl::readdirHides(filters, s.xwhiteouts, looksUp, o))
                     continue;
             }
             ino_t ino = e->d_ino;

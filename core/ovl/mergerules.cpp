@@ -92,18 +92,23 @@ bool readdirFiltersWhiteouts(size_t layersSpanned, bool realDirHasOrigin, bool i
     return layersSpanned > 1 || realDirHasOrigin || isRoot;
 }
 
-bool readdirNeedsWhiteoutXattr(bool filtersWhiteouts, bool xwhiteoutsDir, mode_t mode, off_t size)
+bool readdirLooksUp(bool entryInUpper, bool mergedListing, bool dirImpure, bool sameDev)
 {
-    return filtersWhiteouts && xwhiteoutsDir && needsWhiteoutXattr(mode, size);
+    return entryInUpper && mergedListing && dirImpure && sameDev;
 }
 
-bool readdirHides(bool filtersWhiteouts, bool xwhiteoutsDir, const LayerObject &o)
+bool readdirNeedsWhiteoutXattr(bool filtersWhiteouts, bool xwhiteoutsDir, bool looksUp, mode_t mode, off_t size)
+{
+    return filtersWhiteouts && (xwhiteoutsDir || looksUp) && needsWhiteoutXattr(mode, size);
+}
+
+bool readdirHides(bool filtersWhiteouts, bool xwhiteoutsDir, bool looksUp, const LayerObject &o)
 {
     if (!filtersWhiteouts)
         return false;
     if (isChardevWhiteout(o.mode, o.rdev))
         return true;
-    return readdirNeedsWhiteoutXattr(filtersWhiteouts, xwhiteoutsDir, o.mode, o.size) && o.whiteoutXattr;
+    return readdirNeedsWhiteoutXattr(filtersWhiteouts, xwhiteoutsDir, looksUp, o.mode, o.size) && o.whiteoutXattr;
 }
 
 bool readdirInoFromOrigin(bool entryInUpper, bool dirMerged, bool dirImpure)

@@ -101,14 +101,24 @@ bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque);
 // directory is its real directory's (readdir.c ovl_dir_is_real), whiteouts listed.
 bool readdirFiltersWhiteouts(size_t layersSpanned, bool realDirHasOrigin, bool isRoot);
 
+// readdir.c ovl_calc_d_ino() + ovl_cache_update(): in a merged listing of an
+// impure directory, an entry of the upper gets its d_ino from a lookup through the
+// overlay when the layers share one st_dev (ovl_same_dev; xino, which strata-fuse
+// does not offer, would do it for every entry), and an entry that lookup does not
+// find is dropped ("Mark a stale entry"). So an xattr whiteout in the upper is
+// listed until its directory turns impure (a copy-up into it, a merged subdir's
+// origin fixed at lookup), then no more. Observed on 6.18.
+bool readdirLooksUp(bool entryInUpper, bool mergedListing, bool dirImpure, bool sameDev);
+
 // readdir.c ovl_dir_read_merged/ovl_iterate: whether a merged listing drops the
 // name whose top-most version is `o` (read in a layer dir with `xwhiteoutsDir`).
-// A 0/0 device always (ovl_check_whiteouts); an xattr whiteout only in an
-// xwhiteouts dir (the deferred check_xwhiteout lookup). Elsewhere the name is
-// listed and its lookup fails with ENOENT.
-bool readdirHides(bool filtersWhiteouts, bool xwhiteoutsDir, const LayerObject &o);
+// A 0/0 device always (ovl_check_whiteouts); an xattr whiteout in an xwhiteouts
+// dir (the deferred check_xwhiteout lookup) or where the listing looks the entry
+// up (`looksUp`: readdirLooksUp). Elsewhere the name is listed and its lookup fails
+// with ENOENT.
+bool readdirHides(bool filtersWhiteouts, bool xwhiteoutsDir, bool looksUp, const LayerObject &o);
 // Whether readdirHides() needs overlay.whiteout of the top version.
-bool readdirNeedsWhiteoutXattr(bool filtersWhiteouts, bool xwhiteoutsDir, mode_t mode, off_t size);
+bool readdirNeedsWhiteoutXattr(bool filtersWhiteouts, bool xwhiteoutsDir, bool looksUp, mode_t mode, off_t size);
 
 // readdir.c ovl_calc_d_ino()/ovl_cache_update(): an entry of the upper dir in an
 // impure or merged directory reports the inode number its copy-up origin records,

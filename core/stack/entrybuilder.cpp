@@ -237,6 +237,13 @@ void EntryBuilder::start()
         const auto origin = xr.raw(ovl::Attr::Origin);
         m_filtersWhiteouts = ovl::readdirFiltersWhiteouts(m_table.dirs.size(), origin && origin->has_value(), isRoot);
     }
+    if (m_stack.hasUpper() && !m_table.dirs.empty() && m_table.dirs.front().layer == 0 && m_table.fds[0]
+        && m_stack.canReadOverlayXattrs()) {
+        const auto impure = ovl::XattrReader(m_table.fds[0].get(), ".", m_stack.xattrNamespace()).impure();
+        m_upperImpure = impure && *impure;
+        m_sameDev = std::all_of(m_stack.layers().begin(), m_stack.layers().end(),
+                                [&](const Layer &l) { return l.fs.dev == m_stack.layers().front().fs.dev; });
+    }
     // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
     // with its occurrences top first. make_heap is linear; each name then costs a
     // log-time pop when it is reached instead of a full sort before the first one.
@@ -315,7 +322,8 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = m_occ.front();
         const ovl::LayerObject o = readdirFacts(name, top, m_filtersWhiteouts);
-        const bool whiteout = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, o);
+        const bool whiteout
+            = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
         const bool xattrWhiteout = whiteout && o.whiteoutXattr;
         if (whiteout) {
             if (m_opts.includeWhiteouts) {
@@ -339,7 +347,8 @@ ovl::LayerObject EntryBuilder::readdirFacts(const std::string &name, const Occur
 {
     auto facts = ovl::LayerObject::fromStat(o.raw->st);
     if (m_table.fds[o.pos]
-        && ovl::readdirNeedsWhiteoutXattr(filters, m_table.dirs[o.pos].xwhiteouts, facts.mode, facts.size)) {
+        && ovl::readdirNeedsWhiteoutXattr(filters, m_table.dirs[o.pos].xwhiteouts, filters && looksUp(o), facts.mode,
+                                          facts.size)) {
         auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[o.pos].get(), name, m_stack.xattrNamespace());
         facts.whiteoutXattr = marker && *marker;
     }
@@ -351,7 +360,15 @@ ovl::LayerObject EntryBuilder::readdirFacts(const std::string &name, const Occur
 // dir counts opaque=x.
 bool EntryBuilder::isLowerWhiteout(const std::string &name, const Occurrence &o) const
 {
-    return ovl::readdirHides(true, m_table.dirs[o.pos].xwhiteouts, readdirFacts(name, o, true));
+    return ovl::readdirHides(true, m_table.dirs[o.pos].xwhiteouts, false, readdirFacts(name, o, true));
+}
+
+// Whether the kernel's listing of this dir looks the entry up (ovl::readdirLooksUp),
+// as a fresh mount would: the upper dir's impure xattr, the layers' devices.
+bool EntryBuilder::looksUp(const Occurrence &o) const
+{
+    const bool inUpper = m_stack.hasUpper() && m_table.dirs[o.pos].layer == 0;
+    return ovl::readdirLooksUp(inUpper, m_filtersWhiteouts, m_upperImpure, m_sameDev);
 }
 
 MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const

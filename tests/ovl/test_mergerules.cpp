@@ -125,7 +125,10 @@ std::string predict(const Case &c)
     bool listed = false;
     for (int l : d.layers) {
         if (const auto &w = s.w[static_cast<size_t>(l)]) {
-            listed = !ovl::readdirHides(filters, d.xwhiteouts.at(l), w->facts);
+            // Each case's "d" is listed before anything below it was looked up: its
+            // upper is not impure yet; the layers share one tmpfs.
+            const bool looksUp = ovl::readdirLooksUp(l == 0, filters, false, true);
+            listed = !ovl::readdirHides(filters, d.xwhiteouts.at(l), looksUp, w->facts);
             break;
         }
     }
