@@ -381,8 +381,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         const bool wasMetacopy = d.metacopy;
         std::optional<OverlayXattrs> ox;
         std::optional<ovl::XattrReader> rd;
-        if (!ovl::lookupSeesWhiteout(o)
-            && (ovl::needsMetacopy(d, o.mode, true) || ovl::needsOpaque(d, o.mode))) {
+        if (!ovl::lookupSeesWhiteout(o) && (ovl::needsMetacopy(d, o.mode, true) || ovl::needsOpaque(d, o.mode))) {
             ox.emplace(dfd, leaf, ns);
             rd.emplace(dfd, leaf, ns, ox->presentKnown ? &ox->present : nullptr);
             if (auto facts = readFacts(o, *rd, leaf); !facts)

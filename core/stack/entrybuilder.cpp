@@ -322,8 +322,7 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = m_occ.front();
         const ovl::LayerObject o = readdirFacts(name, top, m_filtersWhiteouts);
-        const bool whiteout
-            = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
+        const bool whiteout = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
         const bool xattrWhiteout = whiteout && o.whiteoutXattr;
         if (whiteout) {
             if (m_opts.includeWhiteouts) {

@@ -291,8 +291,8 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
     for (; !d.k.stop && i < poe->size(); ++i) {
         const OpenDir &lower = (*poe)[i];
         d.k.last = ovl::isLastLookupLayer(m_stack.redirectFollow(), d.k.isDir,
-                                          m_stack.layers().size() > m_stack.mergedLayerCount(),
-                                          i == poe->size() - 1, lower.layer == m_bottomLower, d.k.last);
+                                          m_stack.layers().size() > m_stack.mergedLayerCount(), i == poe->size() - 1,
+                                          lower.layer == m_bottomLower, d.k.last);
         std::optional<Found> f;
         const size_t pos = poe == &parent ? i : SIZE_MAX;
         if (!lookupLayer(lower, pos, d, f, r, poe == &parent ? prefetch : Prefetch {}))

@@ -39,7 +39,10 @@ struct Case {
     {
         return "pos=" + layerNames()[static_cast<size_t>(pos)] + " kind=" + kind + " op=" + op + " below=" + below;
     }
-    std::string dir() const { return "c-" + layerNames()[static_cast<size_t>(pos)] + "-" + kind + "-" + op + "-" + below; }
+    std::string dir() const
+    {
+        return "c-" + layerNames()[static_cast<size_t>(pos)] + "-" + kind + "-" + op + "-" + below;
+    }
 };
 
 inline std::vector<Case> allCases()

@@ -171,7 +171,8 @@ private Q_SLOTS:
         QVERIFY(!table.empty());
         std::string mismatches;
         for (const Case &c : allCases()) {
-            const auto it = std::find_if(table.begin(), table.end(), [&](const TableLine &l) { return l.key == c.key(); });
+            const auto it
+                = std::find_if(table.begin(), table.end(), [&](const TableLine &l) { return l.key == c.key(); });
             if (it == table.end())
                 continue; // tableCoversEveryCase reports it
             if (const std::string p = predict(c); p != it->observed)

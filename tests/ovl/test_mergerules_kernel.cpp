@@ -78,7 +78,8 @@ bool build(const std::string &base, const Case &c)
     if (!makeObject(at, c.kind, names[static_cast<size_t>(c.pos)]))
         return false;
     if (c.op != "-"
-        && !ovl::setOpaque(AT_FDCWD, at, ovl::Namespace::Trusted, c.op == "y" ? ovl::Opaque::Yes : ovl::Opaque::XWhiteouts))
+        && !ovl::setOpaque(AT_FDCWD, at, ovl::Namespace::Trusted,
+                           c.op == "y" ? ovl::Opaque::Yes : ovl::Opaque::XWhiteouts))
         return false;
     if (c.below == "file" || c.below == "dir") {
         const std::string &layer = names[static_cast<size_t>(c.pos + 1)];
@@ -166,9 +167,8 @@ private Q_SLOTS:
             else if (it->observed != obs)
                 mismatches += key + ":\n  table  " + it->observed + "\n  kernel " + obs + "\n";
         }
-        QVERIFY2(mismatches.empty(), ("the kernel differs from the table (STRATA_REGENERATE=1 rewrites it):\n"
-                                      + mismatches)
-                                         .c_str());
+        QVERIFY2(mismatches.empty(),
+                 ("the kernel differs from the table (STRATA_REGENERATE=1 rewrites it):\n" + mismatches).c_str());
     }
 };
 
