@@ -7,9 +7,14 @@
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
+#include <algorithm>
+#include <atomic>
+#include <deque>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <map>
+#include <mutex>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <unordered_set>
@@ -73,6 +78,20 @@ ovl::LayerObject objectFacts(Fs &f, int dirfd, const std::string &name, const st
         o.whiteoutXattr = w && *w;
     }
     return o;
+}
+
+// The kernel's layer->has_xwhiteouts (ovl_layer_set_xwhiteouts): per lower layer of
+// a mount, whether a lookup met a directory whose opaque=x counts there. Kept here,
+// beside the lookup that sets it and the readdir that reads it (ovl::inXWhiteoutsDir).
+std::atomic<bool> &layerXWhiteouts(const Fs &f, int layer)
+{
+    static std::mutex m;
+    static std::map<const Fs *, std::deque<std::atomic<bool>>> flags;
+    std::lock_guard g(m);
+    auto &v = flags[&f];
+    while (v.size() <= static_cast<size_t>(layer))
+        v.emplace_back(false);
+    return v[static_cast<size_t>(layer)];
 }
 
 // ovl_same_dev(): every layer on the upper's filesystem.
@@ -418,6 +437,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             break;
         }
         ld.xwhiteouts = step.xwhiteouts;
+        if (step.xwhiteouts)
+            layerXWhiteouts(f, layer) = true;
         if (step.checkRedirect)
             applyRedirect(rd ? rd->redirect() : ovl::XattrReader(dfd, leaf, ns).redirect());
         in->lowers.push_back(std::move(ld));
@@ -461,8 +482,13 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         if (auto fh = ovl::handleOfFd(in->lowers.front().fd.get())) {
             if (ovl::setOrigin(parent.upper.get(), name, ns, &*fh))
                 in->hasOrigin = true;
-            if (!parent.impure && ovl::setImpure(parent.upper.get(), ".", ns))
+            if (!parent.impure && ovl::setImpure(parent.upper.get(), ".", ns)) {
                 parent.impure = true;
+                // Its listing may change now (ovl::readdirLooksUp): drop what the
+                // kernel cached of it, as a copy-up into it does.
+                if (f.session)
+                    fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
+            }
         }
     }
     r.inode = std::move(in);
@@ -485,6 +511,8 @@ Result<void> initRoot(Fs &f)
         const auto role = i == n - 1 ? ovl::LayerRole::LastLower : ovl::LayerRole::Lower;
         if (role != ovl::LayerRole::LastLower)
             ld.xwhiteouts = ovl::isXWhiteoutsDir(role, opaqueOf(ovl::XattrReader(ld.fd.get(), ".", f.layers.ns)));
+        if (ld.xwhiteouts)
+            layerXWhiteouts(f, i) = true;
         root.lowers.push_back(std::move(ld));
     }
     struct stat st {};
@@ -547,8 +575,10 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
     std::vector<Src> srcs;
     if (dir.upper.valid())
         srcs.push_back({dir.upper.get(), true, false});
+    const bool dirHasX
+        = std::any_of(dir.lowers.begin(), dir.lowers.end(), [](const LowerDir &l) { return l.xwhiteouts; });
     for (const auto &l : dir.lowers)
-        srcs.push_back({l.fd.get(), false, l.xwhiteouts});
+        srcs.push_back({l.fd.get(), false, ovl::inXWhiteoutsDir(layerXWhiteouts(f, l.layer), dirHasX)});
     for (const auto &s : srcs) {
         const int rfd = ::openat(s.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rfd < 0)

@@ -87,6 +87,11 @@ bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque)
     return role == LayerRole::Lower && opaque == Opaque::XWhiteouts;
 }
 
+bool inXWhiteoutsDir(bool layerHasXWhiteouts, bool dirHasXWhiteouts)
+{
+    return layerHasXWhiteouts && dirHasXWhiteouts;
+}
+
 bool readdirFiltersWhiteouts(size_t layersSpanned, bool realDirHasOrigin, bool isRoot)
 {
     return layersSpanned > 1 || realDirHasOrigin || isRoot;

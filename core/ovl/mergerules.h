@@ -95,6 +95,14 @@ LookupStep lookupStep(LookupState &d, bool isUpper, bool lastElement, const Laye
 // xwhiteouts marker except in the lowermost layer".
 bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque);
 
+// readdir.c ovl_dir_read_merged(): "in_xwhiteouts_dir = layer->has_xwhiteouts &&
+// ovl_dentry_has_xwhiteouts(dentry)". A merged dir that counts opaque=x in some
+// layer has its xattr whiteouts checked in every layer where a lookup met an
+// opaque=x dir since the mount (ovl_layer_set_xwhiteouts: a per-layer flag), not
+// only in the layers where this dir is marked: so readdir's answer depends on what
+// was looked up before. The root's lower dirs set the flag at mount (ovl_get_root).
+bool inXWhiteoutsDir(bool layerHasXWhiteouts, bool dirHasXWhiteouts);
+
 // inode.c ovl_get_inode(), "Check for non-merge dir that may have whiteouts": a
 // directory merged from several layers, one whose real dir carries overlay.origin,
 // and the root (super.c ovl_get_root) get OVL_WHITEOUTS; readdir of any other
