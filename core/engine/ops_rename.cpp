@@ -116,6 +116,12 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
             return ENOTDIR;
         if (!src->isDir() && dst->isDir())
             return EISDIR;
+    }
+    // userxattr turns redirect_dir off: a merged or lower directory cannot move
+    // (dir.c ovl_can_move, checked first in ovl_rename): EXDEV, and mv copies.
+    if (f.config.userxattr && (needsRedirect(*src) || (exchange && needsRedirect(*dst))))
+        return EXDEV;
+    if (dst && !exchange) {
         // ovl_rename checks emptiness itself only for a target that is not pure
         // upper (ovl_pure_upper: lowers or whiteouts); a pure upper one is left to
         // the upper's rename, which fails after the source was copied up and given
