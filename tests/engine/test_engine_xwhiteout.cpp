@@ -70,10 +70,6 @@ void build(const UnionFixture &u, const Case &c)
     if (c.solo) {
         writeFile(layerDir(u, c.layer) + "/" + c.dir() + "/keep", "keep");
     } else {
-        // "m", a dir in the upper and the last lower: its lookup records its origin
-        // and marks the case's upper dir impure (namei.c ovl_fix_origin).
-        QVERIFY(::mkdir((u.upper() + "/" + c.dir() + "/m").c_str(), 0755) == 0);
-        QVERIFY(::mkdir((u.lower(kLowers - 1) + "/" + c.dir() + "/m").c_str(), 0755) == 0);
         writeFile(u.lower(kLowers - 1) + "/" + c.dir() + "/keep", "keep");
         if (at + 1 != order.end())
             writeFile(layerDir(u, *(at + 1)) + "/" + c.dir() + "/w", "below the whiteout");
@@ -152,17 +148,6 @@ private Q_SLOTS:
             const std::string kv = view(k.path(c.dir())), fv = view(f.path(c.dir()));
             if (kv != fv)
                 mismatches += c.dir() + ":\n  kernel      " + kv + "\n  strata-fuse " + fv + "\n";
-        }
-        // Then again once each case's dir turned impure: the kernel's listing then
-        // looks its upper entries up, and drops an upper xattr whiteout.
-        for (const Case &c : cases()) {
-            struct stat st {};
-            const int kr = ::lstat((k.path(c.dir()) + "/m").c_str(), &st),
-                      fr = ::lstat((f.path(c.dir()) + "/m").c_str(), &st);
-            const std::string kv = std::to_string(kr) + "; " + view(k.path(c.dir())),
-                              fv = std::to_string(fr) + "; " + view(f.path(c.dir()));
-            if (kv != fv)
-                mismatches += c.dir() + " once impure:\n  kernel      " + kv + "\n  strata-fuse " + fv + "\n";
         }
         // Then a file created over each whiteout (dir.c ovl_create_over_whiteout for
         // one in the upper): the same result and the same view after it.
