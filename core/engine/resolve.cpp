@@ -352,7 +352,10 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             ++pi;
         }
         lastLayer = layer;
-        d.last = ovl::isLastLookupLayer(true, d.isDir, hasDataLayers, false, layer == nlowers - 1, d.last);
+        // userxattr turns redirects off: d->last is then the parent's last lower.
+        const bool lastInParent = !absPath && pi >= parent.lowers.size();
+        d.last = ovl::isLastLookupLayer(!f.config.userxattr, d.isDir, hasDataLayers, lastInParent, layer == nlowers - 1,
+                                        d.last);
         if (!ovl::mayFollowMetacopy(followedMetacopy, f.config.metacopy))
             return refuseMetacopy();
 
