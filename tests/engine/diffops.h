@@ -57,12 +57,11 @@ struct LayerSet {
 };
 
 // Files, dirs, symlinks, hard links (in the last lower), 0/0 whiteouts and opaque
-// dirs (in every lower but the last, and the upper), xattr whiteouts and opaque=x
-// dirs (in every position: upper, top, middle and last lower), metacopy stubs in
-// the last lower whose data is in a data-only layer (when there are any), modes,
-// owners and user
-// xattrs, over a small pool of names so that operations keep meeting lower objects.
-// The states the inspector's differential builds (tests/stack/stackrecipe.cpp).
+// dirs (in the upper and every lower but the last), opaque=x dirs holding xattr
+// whiteouts (in every lower: top, middle and last), metacopy stubs in the last
+// lower whose data is in a data-only layer (when there are any), modes, owners and
+// user xattrs, over a small pool of names so that operations keep meeting lower
+// objects.
 void buildLayers(uint64_t seed, const LayerSet &layers, const std::string &dir);
 
 std::vector<Op> generate(uint64_t seed, int count);
