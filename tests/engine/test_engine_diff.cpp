@@ -17,7 +17,8 @@
 // minimized (operations dropped while it still fails) and printed.
 //
 //   STRATA_DIFF_SEQUENCES (default 2000), STRATA_DIFF_OPS (50), STRATA_DIFF_SEED (1),
-//   STRATA_DIFF_BATCH (250): for deeper local runs.
+//   STRATA_DIFF_BATCH (250): for deeper local runs; STRATA_DIFF_ONLY=id runs one
+//   sequence (with STRATA_DIFF_DUMP=1 its layers are printed after minimizing).
 #include "diffops.h"
 #include "ovl/xattrnames.h"
 #include "testenv.h"
@@ -27,6 +28,7 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -236,6 +238,7 @@ private Q_SLOTS:
         const int nops = static_cast<int>(envInt("STRATA_DIFF_OPS", 50));
         const long seed = envInt("STRATA_DIFF_SEED", 1);
         const long batch = std::max(1L, envInt("STRATA_DIFF_BATCH", 250));
+        const long only = envInt("STRATA_DIFF_ONLY", -1); // one sequence id, for debugging
         QElapsedTimer t;
         t.start();
         Stats stats;
@@ -244,6 +247,8 @@ private Q_SLOTS:
         for (long first = 0; first < total; first += batch) {
             std::vector<Seq> seqs;
             for (long id = first; id < std::min(total, first + batch); ++id) {
+                if (only >= 0 && id != only)
+                    continue;
                 Seq s;
                 s.id = id;
                 s.seed = static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(id);
@@ -253,7 +258,8 @@ private Q_SLOTS:
                 seqs.push_back(s);
                 all.push_back(std::move(s));
             }
-            failures.merge(runBatch(seqs, &stats));
+            if (!seqs.empty())
+                failures.merge(runBatch(seqs, &stats));
         }
         std::string profiles;
         for (const auto &[p, n] : stats.perProfile)
@@ -268,7 +274,8 @@ private Q_SLOTS:
         for (const auto &[id, why] : failures) {
             if (shown++ == 3)
                 break;
-            const Seq small = minimize(all[static_cast<size_t>(id)]);
+            const Seq small
+                = minimize(*std::find_if(all.begin(), all.end(), [id = id](const Seq &s) { return s.id == id; }));
             const auto again = runBatch({small}, nullptr);
             report += "sequence " + std::to_string(id) + " (seed " + std::to_string(small.seed) + ", "
                 + profileName(small.profile) + "), minimized to " + std::to_string(small.ops.size()) + " operations:\n";
