@@ -77,6 +77,15 @@ Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLo
     return {};
 }
 
+// ovl_pure_upper for a directory: no lower, and not flagged OVL_WHITEOUTS, which
+// ovl_get_inode sets for a dir with an upper and a lower, more than one lower, or
+// an origin xattr (and copy-up sets, leaving an origin here too). Whiteouts
+// actually inside the upper do not count: the kernel never looks.
+bool pureUpperDir(const Inode &i)
+{
+    return i.upper.valid() && i.lowers.empty() && !i.hasOrigin;
+}
+
 int checkEmpty(Fs &f, Inode &dir, bool *upperWhiteouts)
 {
     auto entries = mergedEntries(f, dir, false, upperWhiteouts);
@@ -120,14 +129,18 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
             return ENOTDIR;
         if (!src->isDir() && dst->isDir())
             return EISDIR;
+    }
+    // userxattr turns redirect_dir off: a merged or lower directory cannot move
+    // (dir.c ovl_can_move, checked first in ovl_rename): EXDEV, and mv copies.
+    if (f.config.userxattr && (needsRedirect(*src) || (exchange && needsRedirect(*dst))))
+        return EXDEV;
+    if (dst && !exchange && dst->isDir() && !pureUpperDir(*dst)) {
         // ovl_rename checks emptiness itself only for a target that is not pure
-        // upper (ovl_pure_upper: lowers or whiteouts); a pure upper one is left to
-        // the upper's rename, which fails after the source was copied up and given
-        // its redirect, side effects the kernel's upper keeps.
-        if (dst->isDir())
-            if (const int err = checkEmpty(f, *dst, &dstUpperWhiteouts);
-                err && !(err == ENOTEMPTY && dst->upper.valid() && dst->lowers.empty() && !dstUpperWhiteouts))
-                return err;
+        // upper; a pure upper one is left to the upper's rename, which fails (its
+        // whiteouts count there too) after the source was copied up and given its
+        // redirect, side effects the kernel's upper keeps.
+        if (const int err = checkEmpty(f, *dst, &dstUpperWhiteouts))
+            return err;
     }
     const bool srcMove = needsRedirect(*src);
     const bool dstMove = exchange && needsRedirect(*dst);

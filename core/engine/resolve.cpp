@@ -3,12 +3,18 @@
 
 #include "index.h"
 #include "ovl/filehandle.h"
+#include "ovl/mergerules.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
+#include <algorithm>
+#include <atomic>
+#include <deque>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <map>
+#include <mutex>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <unordered_set>
@@ -61,20 +67,54 @@ struct OverlayXattrs {
     bool maybe(ovl::Attr a) const { return !presentKnown || present.has(a); }
 };
 
-// A zero-size file with overlay.whiteout, in a middle lower directory marked
-// opaque=x (the kernel ignores the marker on the upper and the last layer).
-bool isXattrWhiteout(Fs &f, int dirfd, const std::string &name, const struct stat &st, bool dirHasX)
+// overlay.whiteout of dirfd/name, read only when the rules can use it (a
+// zero-size regular file): the one fact lookupSeesWhiteout() needs beyond stat.
+ovl::LayerObject objectFacts(Fs &f, int dirfd, const std::string &name, const struct stat &st,
+                             const OverlayXattrs *ox = nullptr)
 {
-    if (!ovl::couldBeXattrWhiteout(st) || !dirHasX)
-        return false;
-    auto w = ovl::hasXattrWhiteoutMarker(dirfd, name, f.layers.ns);
-    return w && *w;
+    auto o = ovl::LayerObject::fromStat(st);
+    if (ovl::needsWhiteoutXattr(o.mode, o.size) && (!ox || ox->maybe(ovl::Attr::Whiteout))) {
+        auto w = ovl::hasXattrWhiteoutMarker(dirfd, name, f.layers.ns);
+        o.whiteoutXattr = w && *w;
+    }
+    return o;
 }
 
-bool dirMarkedX(Fs &f, int dirfd)
+// The kernel's layer->has_xwhiteouts (ovl_layer_set_xwhiteouts): per lower layer of
+// a mount, whether a lookup met a directory whose opaque=x counts there. Kept here,
+// beside the lookup that sets it and the readdir that reads it (ovl::inXWhiteoutsDir).
+std::atomic<bool> &layerXWhiteouts(const Fs &f, int layer)
 {
-    auto o = ovl::XattrReader(dirfd, ".", f.layers.ns).opaque();
-    return o && *o && **o == ovl::Opaque::XWhiteouts;
+    static std::mutex m;
+    static std::map<const Fs *, std::deque<std::atomic<bool>>> flags;
+    std::lock_guard g(m);
+    auto &v = flags[&f];
+    while (v.size() <= static_cast<size_t>(layer))
+        v.emplace_back(false);
+    return v[static_cast<size_t>(layer)];
+}
+
+// ovl_same_dev(): every layer on the upper's filesystem.
+bool layersShareDev(Fs &f)
+{
+    struct stat up {};
+    if (!statFd(f.layers.upper.get(), up))
+        return false;
+    for (dev_t d : f.layers.lowerDev)
+        if (d != up.st_dev)
+            return false;
+    for (const auto &l : f.layers.data) {
+        struct stat ds {};
+        if (!statFd(l.get(), ds) || ds.st_dev != up.st_dev)
+            return false;
+    }
+    return true;
+}
+
+std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd)
+{
+    auto op = rd.opaque();
+    return op ? *op : std::nullopt;
 }
 
 // ovl_lookup_data_layers(): the absolute redirect from each data-only layer's root,
@@ -200,15 +240,17 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     in->name = name;
     const auto ns = f.layers.ns;
     const int nlowers = static_cast<int>(f.layers.lowers.size());
-    bool found = false, stop = false;
+    const bool hasDataLayers = !f.layers.data.empty();
+    bool found = false;
     struct stat top {};
     std::optional<std::pair<dev_t, ino_t>> origin; // what the upper's origin names
     std::optional<ovl::FileHandle> upperOrigin;
     std::optional<std::vector<std::string>> absPath;
     std::string lname = name;
-    // namei.c ovl_lookup_data: d.metacopy (a metacopy file still waits for its
-    // data), d.nextmetacopy (one was followed), d.absolute_redirect.
-    bool metacopyPending = false, followedMetacopy = false, absoluteRedirect = false;
+    // The kernel's struct ovl_lookup_data (ovl/mergerules.h decides with it), plus
+    // d.nextmetacopy (a metacopy was followed) and d.absolute_redirect.
+    ovl::LookupState d;
+    bool followedMetacopy = false, absoluteRedirect = false;
 
     auto applyRedirect = [&](const Result<std::optional<ovl::Redirect>> &red) {
         if (!red || !*red)
@@ -225,6 +267,18 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     // needs metacopy=on (a lower file redirected into a data-only layer excepted).
     auto refuseMetacopy
         = [&]() { return fail(makeError(name, "refusing to follow metacopy origin (mount with metacopy=on)", EPERM)); };
+    // The xattr facts the rules ask for (each read only when asked).
+    auto readFacts = [&](ovl::LayerObject &o, const ovl::XattrReader &rd, const std::string &leaf) -> Result<void> {
+        if (ovl::needsMetacopy(d, o.mode, true)) {
+            auto mc = isMetacopy(rd, leaf);
+            if (!mc)
+                return fail(mc.error());
+            o.metacopy = *mc;
+        }
+        if (ovl::needsOpaque(d, o.mode))
+            o.opaque = opaqueOf(rd);
+        return {};
+    };
 
     if (parent.upper.valid()) {
         UniqueFd fd = openPath(parent.upper.get(), name);
@@ -233,14 +287,19 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         if (fd) {
             if (!statFd(fd.get(), top))
                 return fail(sysError(errno, name, "stat in upper"));
-            if (ovl::isWhiteoutStat(top)) {
+            const OverlayXattrs ox(parent.upper.get(), name, ns);
+            auto o = objectFacts(f, parent.upper.get(), name, top, &ox);
+            const ovl::XattrReader rd(parent.upper.get(), name, ns, ox.presentKnown ? &ox.present : nullptr);
+            if (!ovl::lookupSeesWhiteout(o))
+                if (auto facts = readFacts(o, rd, name); !facts)
+                    return fail(facts.error());
+            const auto step = ovl::lookupStep(d, true, true, o);
+            if (step.kind == ovl::LookupStep::Kind::Whiteout) {
                 r.upperWhiteout = true;
                 return r;
             }
             found = true;
             in->upper = std::move(fd);
-            const OverlayXattrs ox(parent.upper.get(), name, ns);
-            const ovl::XattrReader rd(parent.upper.get(), name, ns, ox.presentKnown ? &ox.present : nullptr);
             if (ox.maybe(ovl::Attr::Origin)) {
                 auto raw = rd.raw(ovl::Attr::Origin);
                 in->hasOrigin = raw && raw->has_value();
@@ -251,11 +310,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             if (auto ino = inoOf(upperOrigin))
                 origin = std::pair {originDev(f, *upperOrigin), *ino};
             if (S_ISDIR(top.st_mode)) {
-                auto op = rd.opaque();
-                if (op && *op && **op == ovl::Opaque::Yes) {
-                    in->opaque = true;
-                    stop = true;
-                }
+                in->opaque = d.opaque;
                 in->impure = [&] {
                     auto imp = rd.impure();
                     return imp && *imp;
@@ -263,30 +318,22 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 const auto red = rd.redirect();
                 if (red && *red)
                     in->redirect = (*red)->path;
-                applyRedirect(red);
-            } else if (S_ISREG(top.st_mode)) {
+                if (step.checkRedirect)
+                    applyRedirect(red);
+            } else if (d.metacopy) {
                 // An upper metacopy file (a kernel metacopy=on copy-up): its data is
                 // found below, by name or through its redirect.
-                auto mc = isMetacopy(rd, name);
-                if (!mc)
-                    return fail(mc.error());
-                if (*mc) {
-                    in->metacopy = metacopyPending = followedMetacopy = true;
+                in->metacopy = followedMetacopy = true;
+                if (step.checkRedirect)
                     applyRedirect(rd.redirect());
-                } else {
-                    stop = true;
-                }
-            } else {
-                stop = true;
             }
         }
     }
 
     int lastLayer = -1;
     size_t pi = 0;
-    while (!stop) {
+    while (!d.stop) {
         int layer = 0, dirfd = -1;
-        bool dirHasX = false;
         std::vector<std::string> comps;
         if (absPath) {
             layer = lastLayer + 1;
@@ -301,122 +348,124 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 break;
             layer = parent.lowers[pi].layer;
             dirfd = parent.lowers[pi].fd.get();
-            dirHasX = parent.lowers[pi].xwhiteouts;
             comps = {lname};
             ++pi;
         }
         lastLayer = layer;
-        const bool lastInStack = layer == nlowers - 1;
-        if (followedMetacopy && !f.config.metacopy)
+        // userxattr turns redirects off: d->last is then the parent's last lower.
+        const bool lastInParent = !absPath && pi >= parent.lowers.size();
+        d.last = ovl::isLastLookupLayer(!f.config.userxattr, d.isDir, hasDataLayers, lastInParent, layer == nlowers - 1,
+                                        d.last);
+        if (!ovl::mayFollowMetacopy(followedMetacopy, f.config.metacopy))
             return refuseMetacopy();
 
-        // The components before the leaf of an absolute redirect follow
-        // ovl_lookup_single: absent goes on to the next layer; a whiteout or a
-        // non-directory ends the lookup; an opaque directory ends it after this layer.
+        // The components before the leaf of an absolute redirect, as
+        // ovl_lookup_single sees a path element: absent goes on to the next layer;
+        // a whiteout or a non-directory ends the lookup; an opaque directory ends
+        // it after this layer (the rules set d.stop). Their own redirects are not
+        // followed (the engine writes none there).
         UniqueFd walk;
-        int d = dirfd;
-        bool reachable = true, blocked = false, stopAfter = false;
+        int dfd = dirfd;
+        bool reachable = true, blocked = false;
         for (size_t k = 0; k + 1 < comps.size(); ++k) {
-            UniqueFd next = openPath(d, comps[k]);
+            UniqueFd next = openPath(dfd, comps[k]);
             struct stat cst {};
             if (!next || !statFd(next.get(), cst)) {
                 reachable = false;
                 break;
             }
-            if (!S_ISDIR(cst.st_mode)) {
+            auto o = objectFacts(f, dfd, comps[k], cst);
+            if (ovl::needsOpaque(d, o.mode))
+                o.opaque = opaqueOf(ovl::XattrReader(dfd, comps[k], ns));
+            if (ovl::lookupStep(d, false, false, o).kind != ovl::LookupStep::Kind::Object) {
                 blocked = true;
                 break;
             }
-            if (!lastInStack) {
-                auto op = ovl::XattrReader(d, comps[k], ns).opaque();
-                stopAfter = stopAfter || (op && *op && **op == ovl::Opaque::Yes);
-            }
             walk = std::move(next);
-            d = walk.get();
+            dfd = walk.get();
         }
         if (blocked)
             break;
         if (!reachable)
             continue;
-        if (absPath)
-            dirHasX = !lastInStack && dirMarkedX(f, d);
+        const bool stopAfter = d.stop; // an opaque component: this layer is the last
         const std::string &leaf = comps.back();
-        UniqueFd fd = openPath(d, leaf);
+        UniqueFd fd = openPath(dfd, leaf);
         if (!fd) {
-            if (errno == ENOENT || errno == ENOTDIR) {
-                if (stopAfter)
-                    break;
-                continue;
-            }
+            if (errno == ENOENT || errno == ENOTDIR)
+                continue; // the loop ends here when a component was opaque
             return fail(sysError(errno, leaf, "lookup in lower layer " + std::to_string(layer + 1)));
         }
-        if (stopAfter)
-            stop = true;
         struct stat st {};
         if (!statFd(fd.get(), st))
             return fail(sysError(errno, leaf, "stat in lower layer"));
-        if (metacopyPending && !S_ISREG(st.st_mode))
-            break; // a metacopy's data can only be a regular file (ovl_lookup_single)
-        if (ovl::isWhiteoutStat(st) || (!lastInStack && isXattrWhiteout(f, d, leaf, st, dirHasX)))
-            break; // hides this name and everything below
+        auto o = objectFacts(f, dfd, leaf, st);
+        const bool wasMetacopy = d.metacopy;
+        std::optional<OverlayXattrs> ox;
+        std::optional<ovl::XattrReader> rd;
+        if (!ovl::lookupSeesWhiteout(o) && (ovl::needsMetacopy(d, o.mode, true) || ovl::needsOpaque(d, o.mode))) {
+            ox.emplace(dfd, leaf, ns);
+            rd.emplace(dfd, leaf, ns, ox->presentKnown ? &ox->present : nullptr);
+            if (auto facts = readFacts(o, *rd, leaf); !facts)
+                return fail(facts.error());
+        }
+        const auto step = ovl::lookupStep(d, false, true, o);
+        d.stop = d.stop || stopAfter;
+        if (step.kind != ovl::LookupStep::Kind::Object)
+            break; // a whiteout hides this name and everything below; the rest ends the merge
         if (!found) {
             found = true;
             top = st;
-        } else if (!metacopyPending && (!S_ISDIR(st.st_mode) || !S_ISDIR(top.st_mode))) {
-            break; // only directories merge
         }
         LowerDir ld;
         ld.layer = layer;
         ld.fd = std::move(fd);
-        if (S_ISREG(st.st_mode)) {
-            auto mc = isMetacopy(ovl::XattrReader(d, leaf, ns), leaf);
-            if (!mc)
-                return fail(mc.error());
-            if (*mc) {
-                // Metadata only: go on below for the data. Only the top-most lower
-                // metacopy is kept; its redirect (read unless this is the last
-                // layer and there are no data-only layers: d.last) says where.
-                metacopyPending = followedMetacopy = true;
-                if (!in->upper.valid() && in->lowers.empty())
-                    in->metacopy = true;
-                if (in->lowers.empty())
-                    in->lowers.push_back(std::move(ld));
-                if (!lastInStack || !f.layers.data.empty())
-                    applyRedirect(ovl::XattrReader(d, leaf, ns).redirect());
-                continue;
-            }
+        if (d.metacopy) {
+            // Metadata only: go on below for the data. Only the top-most lower
+            // metacopy is kept; its redirect (when the rules read it) says where.
+            followedMetacopy = true;
+            if (!in->upper.valid() && in->lowers.empty())
+                in->metacopy = true;
+            if (in->lowers.empty())
+                in->lowers.push_back(std::move(ld));
+            if (step.checkRedirect)
+                applyRedirect(rd ? rd->redirect() : ovl::XattrReader(dfd, leaf, ns).redirect());
+            continue;
         }
         if (!S_ISDIR(st.st_mode)) {
-            if (metacopyPending) {
+            if (wasMetacopy)
                 in->data = std::move(ld.fd);
-                metacopyPending = false;
-            } else {
+            else
                 in->lowers.push_back(std::move(ld));
-            }
             break;
         }
-        if (!lastInStack) {
-            const OverlayXattrs ox(d, leaf, ns);
-            const ovl::XattrReader rd(d, leaf, ns, ox.presentKnown ? &ox.present : nullptr);
-            auto op = rd.opaque();
-            if (op && *op && **op == ovl::Opaque::Yes)
-                stop = true;
-            else if (op && *op && **op == ovl::Opaque::XWhiteouts)
-                ld.xwhiteouts = true;
-            applyRedirect(rd.redirect());
-        }
+        ld.xwhiteouts = step.xwhiteouts;
+        if (step.xwhiteouts)
+            layerXWhiteouts(f, layer) = true;
+        if (step.checkRedirect)
+            applyRedirect(rd ? rd->redirect() : ovl::XattrReader(dfd, leaf, ns).redirect());
         in->lowers.push_back(std::move(ld));
     }
     if (!found)
         return r;
-    if (metacopyPending && !in->lowers.empty() && !f.layers.data.empty() && absoluteRedirect) {
-        // The data is in a data-only layer: the kernel defers that lookup to the
-        // first open, and needs no metacopy=on for it.
+    ovl::MetacopyFacts mf;
+    mf.pending = d.metacopy;
+    mf.followed = followedMetacopy;
+    mf.lowerMetacopy = !in->lowers.empty();
+    mf.absoluteRedirect = absoluteRedirect;
+    mf.hasDataLayers = hasDataLayers;
+    mf.metacopyOn = f.config.metacopy;
+    switch (ovl::metacopyData(mf)) {
+    case ovl::MetacopyData::DataOnlyLayers:
+        // The kernel defers that lookup to the first open.
         lookupDataLayers(f, *in, *absPath);
-    } else if (followedMetacopy && !f.config.metacopy) {
+        break;
+    case ovl::MetacopyData::Refused:
         return refuseMetacopy();
-    } else if (metacopyPending) {
+    case ovl::MetacopyData::Missing:
         return fail(makeError(name, "metacopy with no lower data found", EIO));
+    case ovl::MetacopyData::Resolved:
+        break;
     }
 
     // `top` is the upper's stat when there is an upper, else the top lower's.
@@ -436,8 +485,13 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         if (auto fh = ovl::handleOfFd(in->lowers.front().fd.get())) {
             if (ovl::setOrigin(parent.upper.get(), name, ns, &*fh))
                 in->hasOrigin = true;
-            if (!parent.impure && ovl::setImpure(parent.upper.get(), ".", ns))
+            if (!parent.impure && ovl::setImpure(parent.upper.get(), ".", ns)) {
                 parent.impure = true;
+                // Its listing may change now (ovl::readdirLooksUp): drop what the
+                // kernel cached of it, as a copy-up into it does.
+                if (f.session)
+                    fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
+            }
         }
     }
     r.inode = std::move(in);
@@ -455,11 +509,13 @@ Result<void> initRoot(Fs &f)
         LowerDir ld;
         ld.layer = i;
         ld.fd = UniqueFd(::fcntl(f.layers.lowers[i].get(), F_DUPFD_CLOEXEC, 0));
-        const bool last = i == n - 1;
-        if (!last) {
-            auto op = ovl::XattrReader(ld.fd.get(), ".", f.layers.ns).opaque();
-            ld.xwhiteouts = op && *op && **op == ovl::Opaque::XWhiteouts;
-        }
+        // super.c ovl_get_root(): "Look for xwhiteouts marker except in the
+        // lowermost layer".
+        const auto role = i == n - 1 ? ovl::LayerRole::LastLower : ovl::LayerRole::Lower;
+        if (role != ovl::LayerRole::LastLower)
+            ld.xwhiteouts = ovl::isXWhiteoutsDir(role, opaqueOf(ovl::XattrReader(ld.fd.get(), ".", f.layers.ns)));
+        if (ld.xwhiteouts)
+            layerXWhiteouts(f, i) = true;
         root.lowers.push_back(std::move(ld));
     }
     struct stat st {};
@@ -504,24 +560,28 @@ Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real)
 Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts, bool listing)
 {
     const bool realDir = listing && !dir.merged() && !dir.hasOrigin;
-    const bool fixInos = listing && (dir.merged() || dir.impure);
+    const bool fixInos = listing;
     std::vector<DirEntry> out;
     if (withDots) {
         out.push_back({".", DT_DIR, dir.stIno});
         out.push_back({"..", DT_DIR, dir.parent ? dir.parent->stIno : dir.stIno});
     }
     std::unordered_set<std::string> seen;
+    // Emptiness checks never count whiteouts; a listing of a real dir shows them.
+    const bool filters = !realDir;
+    const bool sameDev = dir.upper.valid() && listing && layersShareDev(f);
     struct Src {
         int fd;
         bool upper;
         bool xwhiteouts;
-        bool last;
     };
     std::vector<Src> srcs;
     if (dir.upper.valid())
-        srcs.push_back({dir.upper.get(), true, false, false});
+        srcs.push_back({dir.upper.get(), true, false});
+    const bool dirHasX
+        = std::any_of(dir.lowers.begin(), dir.lowers.end(), [](const LowerDir &l) { return l.xwhiteouts; });
     for (const auto &l : dir.lowers)
-        srcs.push_back({l.fd.get(), false, l.xwhiteouts, l.layer == static_cast<int>(f.layers.lowers.size()) - 1});
+        srcs.push_back({l.fd.get(), false, ovl::inXWhiteoutsDir(layerXWhiteouts(f, l.layer), dirHasX)});
     for (const auto &s : srcs) {
         const int rfd = ::openat(s.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rfd < 0)
@@ -539,22 +599,25 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 continue;
             unsigned char t = e->d_type;
             struct stat st {};
-            const bool needStat = t == DT_UNKNOWN || t == DT_CHR || (t == DT_REG && s.xwhiteouts && !s.last);
+            const bool looksUp = ovl::readdirLooksUp(s.upper, listing && filters, dir.impure, sameDev);
+            const bool needStat
+                = t == DT_UNKNOWN || t == DT_CHR || (t == DT_REG && filters && (s.xwhiteouts || looksUp));
             if (needStat) {
                 if (::fstatat(s.fd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                     continue;
                 t = IFTODT(st.st_mode);
-                if (ovl::isWhiteoutStat(st)) {
-                    if (s.upper && sawWhiteouts)
-                        *sawWhiteouts = true;
-                    if (!realDir)
-                        continue;
+                auto o = ovl::LayerObject::fromStat(st);
+                if (ovl::isChardevWhiteout(o.mode, o.rdev) && s.upper && sawWhiteouts)
+                    *sawWhiteouts = true;
+                if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, looksUp, o.mode, o.size)) {
+                    auto w = ovl::hasXattrWhiteoutMarker(s.fd, n, f.layers.ns);
+                    o.whiteoutXattr = w && *w;
                 }
-                if (!s.upper && !s.last && isXattrWhiteout(f, s.fd, n, st, s.xwhiteouts))
+                if (ovl::readdirHides(filters, s.xwhiteouts, looksUp, o))
                     continue;
             }
             ino_t ino = e->d_ino;
-            if (s.upper && fixInos) {
+            if (fixInos && ovl::readdirInoFromOrigin(s.upper, dir.merged(), dir.impure)) {
                 // A copied-up entry shows its origin's inode number, as its stat
                 // does (readdir.c ovl_cache_update: d_ino of impure and merged dirs).
                 if (auto o = originIno(ovl::XattrReader(s.fd, n, f.layers.ns)))
@@ -567,12 +630,14 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
     return out;
 }
 
-bool lowerPositive(Fs &, const Inode &parent, const std::string &name)
+bool lowerPositive(Fs &f, const Inode &parent, const std::string &name)
 {
+    // dir.c ovl_lower_positive(): the top-most lower object decides; a whiteout of
+    // either kind (ovl_path_is_whiteout) is no object.
     for (const auto &l : parent.lowers) {
         struct stat st {};
         if (::fstatat(l.fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
-            return !ovl::isWhiteoutStat(st);
+            return !ovl::lookupSeesWhiteout(objectFacts(f, l.fd.get(), name, st));
     }
     return false;
 }

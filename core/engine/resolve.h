@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// Name resolution with the kernel's merge rules (fs/overlayfs/namei.c ovl_lookup):
-// the upper first, then the parent's lower stack; a 0/0 whiteout ends the search
-// (and hides the name), so does a non-directory; directories merge until one is
-// opaque=y; a redirect (absolute or relative) changes the path looked up in the
-// layers below; a zero-size file carrying overlay.whiteout is a whiteout only in a
-// middle lower directory marked opaque=x.
+// Name resolution with the kernel's merge rules (fs/overlayfs/namei.c ovl_lookup),
+// decided by core/ovl/mergerules.h, the functions the inspector's lookup calls too:
+// this file reads the facts they ask for and walks the layers. The upper first,
+// then the parent's lower stack; a whiteout (a 0/0 device, or a zero-size file with
+// overlay.whiteout, in any layer) ends the search and hides the name, so does a
+// non-directory; directories merge until one is opaque=y; a redirect (absolute or
+// relative) changes the path looked up in the layers below.
 
 #include "fs.h"
 
@@ -38,7 +39,8 @@ struct DirEntry {
     unsigned char type = DT_UNKNOWN;
     ino_t ino = 0;
 };
-// The merged listing (readdir.c): upper first, duplicates dropped, whiteouts hide.
+// The merged listing (readdir.c): upper first, duplicates dropped, whiteouts hide
+// (ovl::readdirHides: xattr whiteouts only in opaque=x dirs of a non-last lower).
 // `withDots` adds "." and "..". `sawWhiteouts` reports whiteouts in the upper dir.
 // `listing`: what readdir shows, where the kernel lists a directory that is neither
 // merged nor copied up (no origin) straight from its layer, whiteouts included

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include "mergerules.h"
 #include "util/error.h"
 #include "xattrnames.h"
 
@@ -11,21 +12,17 @@ namespace strata::ovl {
 
 // A classic whiteout: a character device 0/0. overlayfs may hard-link one whiteout
 // inode many times (shared whiteouts, st_nlink > 1): that is still a whiteout.
+// Where either kind of whiteout counts is a merge rule: ovl/mergerules.h.
 inline bool isWhiteoutStat(const struct stat &st)
 {
-    return S_ISCHR(st.st_mode) && st.st_rdev == 0;
+    return isChardevWhiteout(st.st_mode, st.st_rdev);
 }
 
-// An xattr whiteout candidate: a zero-size regular file carrying overlay.whiteout
-// (util.c ovl_path_check_xwhiteout_xattr). The kernel is not consistent about it:
-// lookup (namei.c ovl_lookup_single -> ovl_path_is_whiteout) treats such a file as a
-// whiteout on any layer, whatever its parent's opaque value, while readdir hides it
-// only in a dir marked opaque=x on a lower layer other than the last one (the last
-// layer's opaque xattr is never read). Verified on 6.18 by test_ovl_kernel: on the
-// last lower layer the name is listed but stat() fails with ENOENT.
+// An xattr whiteout candidate: a zero-size regular file, which is a whiteout when
+// it carries overlay.whiteout (util.c ovl_path_check_xwhiteout_xattr).
 inline bool couldBeXattrWhiteout(const struct stat &st)
 {
-    return S_ISREG(st.st_mode) && st.st_size == 0;
+    return needsWhiteoutXattr(st.st_mode, st.st_size);
 }
 
 // Reads overlay.whiteout of dirfd/name. Ok(false) when absent.

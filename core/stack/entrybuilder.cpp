@@ -2,6 +2,7 @@
 #include "entrybuilder.h"
 
 #include "origin.h"
+#include "ovl/mergerules.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
@@ -229,11 +230,19 @@ void EntryBuilder::start()
     // and the root (super.c ovl_get_root) get OVL_WHITEOUTS. Readdir of any other dir
     // is the real dir's (readdir.c ovl_dir_is_real): whiteouts are listed, and only
     // the lookup of such a name finds the whiteout (ENOENT).
-    m_filtersWhiteouts = m_table.dirs.size() > 1 || (!m_table.dirs.empty() && m_table.dirs.front().path.empty());
+    const bool isRoot = !m_table.dirs.empty() && m_table.dirs.front().path.empty();
+    m_filtersWhiteouts = ovl::readdirFiltersWhiteouts(m_table.dirs.size(), false, isRoot);
     if (!m_filtersWhiteouts && !m_table.dirs.empty() && m_table.fds[0] && m_stack.canReadOverlayXattrs()) {
         const ovl::XattrReader xr(m_table.fds[0].get(), ".", m_stack.xattrNamespace());
         const auto origin = xr.raw(ovl::Attr::Origin);
-        m_filtersWhiteouts = origin && origin->has_value();
+        m_filtersWhiteouts = ovl::readdirFiltersWhiteouts(m_table.dirs.size(), origin && origin->has_value(), isRoot);
+    }
+    if (m_stack.hasUpper() && !m_table.dirs.empty() && m_table.dirs.front().layer == 0 && m_table.fds[0]
+        && m_stack.canReadOverlayXattrs()) {
+        const auto impure = ovl::XattrReader(m_table.fds[0].get(), ".", m_stack.xattrNamespace()).impure();
+        m_upperImpure = impure && *impure;
+        m_sameDev = std::all_of(m_stack.layers().begin(), m_stack.layers().end(),
+                                [&](const Layer &l) { return l.fs.dev == m_stack.layers().front().fs.dev; });
     }
     // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
     // with its occurrences top first. make_heap is linear; each name then costs a
@@ -312,13 +321,9 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
             continue; // every version vanished or could not be statted
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = m_occ.front();
-        bool whiteout = m_filtersWhiteouts && ovl::isWhiteoutStat(top.raw->st);
-        bool xattrWhiteout = false;
-        if (m_filtersWhiteouts && !whiteout && m_table.dirs[top.pos].xwhiteouts
-            && ovl::couldBeXattrWhiteout(top.raw->st)) {
-            auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[top.pos].get(), name, m_stack.xattrNamespace());
-            xattrWhiteout = whiteout = marker && *marker;
-        }
+        const ovl::LayerObject o = readdirFacts(name, top, m_filtersWhiteouts);
+        const bool whiteout = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
+        const bool xattrWhiteout = whiteout && o.whiteoutXattr;
         if (whiteout) {
             if (m_opts.includeWhiteouts) {
                 out.push_back(whiteoutEntry(name, m_occ, xattrWhiteout));
@@ -335,16 +340,34 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
     return !m_heads.empty();
 }
 
-// A version below the visible one that is itself a whiteout: a 0/0 device, or an
-// xattr whiteout in a layer whose dir is marked opaque=x.
+// One version's facts for readdir's rules, overlay.whiteout read only when they
+// ask for it (ovl::readdirNeedsWhiteoutXattr).
+ovl::LayerObject EntryBuilder::readdirFacts(const std::string &name, const Occurrence &o, bool filters) const
+{
+    auto facts = ovl::LayerObject::fromStat(o.raw->st);
+    if (m_table.fds[o.pos]
+        && ovl::readdirNeedsWhiteoutXattr(filters, m_table.dirs[o.pos].xwhiteouts, filters && looksUp(o), facts.mode,
+                                          facts.size)) {
+        auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[o.pos].get(), name, m_stack.xattrNamespace());
+        facts.whiteoutXattr = marker && *marker;
+    }
+    return facts;
+}
+
+// A version below the visible one that is itself a whiteout, as readdir of that
+// layer's dir would take it: a 0/0 device, or an xattr whiteout in a layer whose
+// dir counts opaque=x.
 bool EntryBuilder::isLowerWhiteout(const std::string &name, const Occurrence &o) const
 {
-    if (ovl::isWhiteoutStat(o.raw->st))
-        return true;
-    if (!m_table.dirs[o.pos].xwhiteouts || !ovl::couldBeXattrWhiteout(o.raw->st) || !m_table.fds[o.pos])
-        return false;
-    auto marker = ovl::hasXattrWhiteoutMarker(m_table.fds[o.pos].get(), name, m_stack.xattrNamespace());
-    return marker && *marker;
+    return ovl::readdirHides(true, m_table.dirs[o.pos].xwhiteouts, false, readdirFacts(name, o, true));
+}
+
+// Whether the kernel's listing of this dir looks the entry up (ovl::readdirLooksUp),
+// as a fresh mount would: the upper dir's impure xattr, the layers' devices.
+bool EntryBuilder::looksUp(const Occurrence &o) const
+{
+    const bool inUpper = m_stack.hasUpper() && m_table.dirs[o.pos].layer == 0;
+    return ovl::readdirLooksUp(inUpper, m_filtersWhiteouts, m_upperImpure, m_sameDev);
 }
 
 MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const

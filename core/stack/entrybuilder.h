@@ -9,6 +9,7 @@
 #include "dirreader.h"
 #include "lookup.h"
 #include "mergedtree.h"
+#include "ovl/mergerules.h"
 
 #include <mutex>
 #include <optional>
@@ -70,6 +71,8 @@ private:
     void readObjectXattrs(MergedEntry &e, const Found &top, const std::vector<Occurrence> &occ,
                           const Resolution &r) const;
     bool isLowerWhiteout(const std::string &name, const Occurrence &o) const;
+    ovl::LayerObject readdirFacts(const std::string &name, const Occurrence &o, bool filters) const;
+    bool looksUp(const Occurrence &o) const;
     int dirFdFor(int layer, const std::string &parentPath, UniqueFd &owned) const;
 
     const LayerStack &m_stack;
@@ -81,6 +84,8 @@ private:
 
     bool m_started = false;
     bool m_filtersWhiteouts = false;
+    bool m_upperImpure = false; // the upper dir carries overlay.impure
+    bool m_sameDev = false; // every layer on one st_dev (ovl_same_dev)
     std::vector<size_t> m_heapSize; // per position: entries [0, size) are still a heap
     std::vector<std::pair<const char *, size_t>> m_heads; // heap of each layer's smallest name
     std::vector<RawEntry> m_current; // per position: the current name's version, statted

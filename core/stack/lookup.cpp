@@ -2,6 +2,7 @@
 #include "lookup.h"
 
 #include "dirreader.h"
+#include "ovl/mergerules.h"
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
@@ -13,11 +14,7 @@ namespace strata::stack {
 
 struct Lookup::State {
     std::string name; // a single name, or an absolute path after an absolute redirect
-    bool isDir = false;
-    bool opaque = false;
-    bool stop = false;
-    bool last = false;
-    bool metacopy = false;
+    ovl::LookupState k; // what ovl/mergerules.h decides with: is_dir, opaque, stop, last, metacopy
     bool absoluteRedirect = false;
     bool redirected = false;
     bool redirectSeen = false; // a redirect was found in the layer just looked up
@@ -40,7 +37,7 @@ Lookup::Lookup(const LayerStack &stack, int topLayer)
             const ovl::XattrReader xr(stack.layers()[static_cast<size_t>(m_roots[i].layer)].fd.get(), ".",
                                       stack.xattrNamespace());
             const auto op = xr.opaque();
-            m_roots[i].xwhiteouts = op && *op && **op == ovl::Opaque::XWhiteouts;
+            m_roots[i].xwhiteouts = op && ovl::isXWhiteoutsDir(ovl::LayerRole::Lower, *op);
         }
     }
 }
@@ -56,15 +53,12 @@ std::vector<OpenDir> Lookup::rootDir() const
 
 std::vector<OpenDir> Lookup::childDirs(const Resolution &r) const
 {
-    // opaque=x counts only on a lower that is not the last (ovl_lookup_single
-    // checks "!is_upper" and never reads the marker on the last layer).
+    // The lookup recorded, per merged dir, whether its opaque=x counts
+    // (ovl::lookupStep: a lower that is not the last).
     std::vector<OpenDir> dirs;
-    for (const Found &f : r.chain) {
-        if (!S_ISDIR(f.st.st_mode))
-            continue;
-        const bool isUpper = m_stack.hasUpper() && f.layer == 0;
-        dirs.push_back(OpenDir {f.layer, f.path, f.opaque == 'x' && !isUpper && f.layer != m_bottomLower});
-    }
+    for (const Found &f : r.chain)
+        if (S_ISDIR(f.st.st_mode))
+            dirs.push_back(OpenDir {f.layer, f.path, f.xwhiteouts});
     return dirs;
 }
 
@@ -99,13 +93,8 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         return false;
     }
 
-    if (lastElement && d.metacopy && !S_ISREG(f.st.st_mode)) {
-        d.stop = true;
-        return true;
-    }
     // One listxattr per object, at its first xattr question, says which overlay
     // attributes exist; the getxattr calls below then skip the absent ones.
-    const ovl::AttrSet *present = nullptr;
     auto presence = [&]() -> const ovl::AttrSet * {
         if (!f.xattrsKnown) {
             if (auto set = ovl::presentAttrs(baseFd, name, ns)) {
@@ -115,79 +104,58 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         }
         return f.xattrsKnown ? &f.xattrs : nullptr;
     };
-    // ovl_path_is_whiteout(): a 0/0 device, or a zero-size file with overlay.whiteout.
-    // Lookup honours xattr whiteouts in every layer; readdir only in opaque=x dirs.
-    bool whiteout = ovl::isWhiteoutStat(f.st);
-    bool xattrWhiteout = false;
-    if (!whiteout && ovl::couldBeXattrWhiteout(f.st)) {
+    // The facts the rules ask for (ovl/mergerules.h), each read only when asked.
+    auto o = ovl::LayerObject::fromStat(f.st);
+    if (ovl::needsWhiteoutXattr(o.mode, o.size)) {
         auto marker = ovl::XattrReader(baseFd, name, ns, presence()).whiteoutMarker();
         if (!marker)
             r.problems.push_back(marker.error());
         else
-            xattrWhiteout = whiteout = *marker;
+            o.whiteoutXattr = *marker;
     }
-    if (whiteout) {
-        d.stop = d.opaque = true;
-        f.kind = xattrWhiteout ? Found::Kind::XattrWhiteout : Found::Kind::Whiteout;
+    const bool whiteout = ovl::lookupSeesWhiteout(o);
+    std::optional<ovl::XattrReader> xr;
+    if (!whiteout && (ovl::needsMetacopy(d.k, o.mode, lastElement) || ovl::needsOpaque(d.k, o.mode)))
+        xr.emplace(baseFd, name, ns, presence());
+    if (!whiteout && ovl::needsMetacopy(d.k, o.mode, lastElement)) {
+        auto mc = xr->metacopy();
+        if (!mc) {
+            r.problems.push_back(mc.error());
+            // The kernel fails the lookup (EINVAL) on a malformed metacopy.
+            if (mc.error().code == EINVAL)
+                return false;
+        } else {
+            o.metacopy = f.metacopy = mc->has_value();
+        }
+    }
+    if (!whiteout && ovl::needsOpaque(d.k, o.mode)) {
+        auto op = xr->opaque();
+        if (!op)
+            r.problems.push_back(op.error()); // unknown value: the kernel treats it as not opaque
+        else
+            o.opaque = *op;
+        if (o.opaque)
+            f.opaque = *o.opaque == ovl::Opaque::Yes ? 'y' : 'x';
+    }
+
+    const auto step = ovl::lookupStep(d.k, isUpper, lastElement, o);
+    if (step.kind == ovl::LookupStep::Kind::Whiteout) {
+        f.kind = o.whiteoutXattr ? Found::Kind::XattrWhiteout : Found::Kind::Whiteout;
         out = std::move(f);
         return true;
     }
-
-    if (!S_ISDIR(f.st.st_mode) && (d.isDir || !lastElement)) {
-        d.stop = true; // a non-dir below a dir, or in the middle of a path: hides
+    if (step.kind == ovl::LookupStep::Kind::Ignored)
+        return true; // a non-dir below a dir, or in the middle of a path: hides
+    f.xwhiteouts = step.xwhiteouts;
+    if (!step.checkRedirect) {
+        out = std::move(f);
         return true;
     }
-    present = presence();
-    const ovl::XattrReader xr(baseFd, name, ns, present);
-    if (!S_ISDIR(f.st.st_mode)) {
-        // ovl_check_metacopy_xattr(): only regular files can be metacopy.
-        if (S_ISREG(f.st.st_mode)) {
-            auto mc = xr.metacopy();
-            if (!mc) {
-                if (mc.error().code == EINVAL) {
-                    // The kernel fails the lookup (EINVAL) on a malformed metacopy.
-                    r.problems.push_back(mc.error());
-                    return false;
-                }
-                r.problems.push_back(mc.error());
-            } else {
-                f.metacopy = mc->has_value();
-            }
-        }
-        d.metacopy = f.metacopy;
-        d.stop = !d.metacopy;
-        if (!d.metacopy || d.last) {
-            out = std::move(f);
-            return true;
-        }
-    } else {
-        if (lastElement)
-            d.isDir = true;
-        if (d.last) {
-            out = std::move(f);
-            return true;
-        }
-        auto op = xr.opaque();
-        char val = 0;
-        if (!op) {
-            r.problems.push_back(op.error()); // unknown value: the kernel treats it as not opaque
-        } else if (op->has_value()) {
-            val = **op == ovl::Opaque::Yes ? 'y' : 'x';
-        }
-        f.opaque = val;
-        if (lastElement && !isUpper && val == 'x') {
-            // xwhiteouts dir: handled by the caller (readdir) through OpenDir::xwhiteouts
-        } else if (val == 'y') {
-            d.stop = true;
-            if (lastElement)
-                d.opaque = true;
-            out = std::move(f);
-            return true;
-        }
-    }
+    if (!xr)
+        xr.emplace(baseFd, name, ns, presence());
 
     // ovl_check_redirect()
-    auto rd = xr.raw(ovl::Attr::Redirect);
+    auto rd = xr->raw(ovl::Attr::Redirect);
     if (!rd) {
         r.problems.push_back(rd.error());
     } else if (rd->has_value()) {
@@ -204,7 +172,7 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         d.redirected = true;
         if (parsed->absolute) {
             d.absoluteRedirect = true;
-            d.stop = false;
+            d.k.stop = false;
             d.name = parsed->path + post;
         } else {
             d.absoluteRedirect = false;
@@ -302,10 +270,10 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
     // The upper first: a redirect found there re-roots the lower search.
     if (!parent.empty() && m_stack.hasUpper() && parent.front().layer == 0) {
         std::optional<Found> f;
-        d.last = m_roots.empty();
+        d.k.last = m_roots.empty();
         if (!lookupLayer(parent.front(), 0, d, f, r, prefetch))
             return r;
-        if (d.redirectSeen && !m_stack.redirectFollow() && !d.stop) {
+        if (d.redirectSeen && !m_stack.redirectFollow() && !d.k.stop) {
             take(f);
             r.problems.push_back(makeError(name,
                                            "the kernel refuses to follow the redirect of this entry "
@@ -320,12 +288,11 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
             i = 1;
     }
 
-    for (; !d.stop && i < poe->size(); ++i) {
+    for (; !d.k.stop && i < poe->size(); ++i) {
         const OpenDir &lower = (*poe)[i];
-        if (!m_stack.redirectFollow())
-            d.last = i == poe->size() - 1;
-        else if (d.isDir || m_stack.layers().size() == m_stack.mergedLayerCount())
-            d.last = lower.layer == m_bottomLower;
+        d.k.last = ovl::isLastLookupLayer(m_stack.redirectFollow(), d.k.isDir,
+                                          m_stack.layers().size() > m_stack.mergedLayerCount(), i == poe->size() - 1,
+                                          lower.layer == m_bottomLower, d.k.last);
         std::optional<Found> f;
         const size_t pos = poe == &parent ? i : SIZE_MAX;
         if (!lookupLayer(lower, pos, d, f, r, poe == &parent ? prefetch : Prefetch {}))
@@ -340,7 +307,7 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
                                            EPERM));
             return r;
         }
-        if (d.stop)
+        if (d.k.stop)
             break;
         if (d.redirected && d.absoluteRedirect && poe != &m_roots) {
             // "Find the current layer on the root dentry" and go on below it.

@@ -33,6 +33,7 @@ struct Found {
     std::string path;
     struct stat st {};
     char opaque = 0; // 'y', 'x' or 0
+    bool xwhiteouts = false; // a dir whose opaque=x counts (ovl::lookupStep): readdir honours its xattr whiteouts
     bool metacopy = false;
     std::optional<std::string> redirect; // raw value, when present
     ovl::AttrSet xattrs; // overlay xattrs present (when xattrsKnown)

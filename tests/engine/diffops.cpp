@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "diffops.h"
 
+#include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
 #include <algorithm>
@@ -69,28 +70,81 @@ void decorate(Rng &r, const std::string &p, bool isDir)
         ::chmod(p.c_str(), 0700);
 }
 
+// What a layer may hold beyond files, dirs and symlinks, by its position.
+struct FillRules {
+    bool whiteouts = false; // 0/0 whiteouts and opaque=y dirs (any layer but the last lower)
+    bool markX = true; // opaque=x dirs
+    bool xattrWhiteouts = true; // xattr whiteouts (only ever inside an opaque=x dir)
+    ovl::Namespace ns = ovl::Namespace::Trusted;
+    // A metacopy stub instead of a file: its data in a data-only layer, reached by
+    // an absolute redirect; `metaRoot` is that layer (empty: no stubs here).
+    std::string metaRoot;
+    std::string metaPrefix; // the redirect's path of the sequence's dir ("/s12")
+};
+
+// A zero-size file carrying overlay.whiteout (any layer: the kernel's lookup
+// honours it everywhere, its readdir only in an opaque=x dir of a middle lower).
+void xattrWhiteout(const std::string &p, ovl::Namespace ns)
+{
+    (void)ovl::makeXattrWhiteout(AT_FDCWD, p, ns);
+}
+
+// A composefs-style file: metadata here (sparse, full size, overlay.metacopy),
+// data in a data-only layer under the same path, reached by an absolute redirect.
+void metacopyStub(Rng &r, const std::string &p, const std::string &rel, const FillRules &f)
+{
+    const std::string data = content(r, static_cast<size_t>(1 + pick(r, 6000)));
+    const std::string dataPath = f.metaRoot + "/" + rel;
+    std::filesystem::create_directories(std::filesystem::path(dataPath).parent_path());
+    writeAll(dataPath, data, 0644);
+    writeAll(p, "", kModes[pick(r, 6)]);
+    if (::truncate(p.c_str(), static_cast<off_t>(data.size())) != 0)
+        return;
+    (void)ovl::setMetacopy(AT_FDCWD, p, f.ns, nullptr);
+    (void)ovl::setRedirect(AT_FDCWD, p, f.ns, f.metaPrefix + "/" + rel);
+}
+
 // One layer's directory: each name of the pool is absent, a directory (recursing),
-// a file, a symlink, or in the top layer also a whiteout or an opaque directory.
-void fill(Rng &r, const std::string &dir, int depth, bool top)
+// a file, a symlink, an xattr whiteout, or where `f` allows, a 0/0 whiteout, an
+// opaque directory or a metacopy stub. Directories are marked opaque=x now and then
+// (with or without xattr whiteouts in them), in every layer position.
+//
+// Xattr whiteouts go only into dirs marked opaque=x in the same layer (what the
+// kernel's documentation asks of layer composers), and none into the upper: the
+// kernel's listing of any other placement depends on the lookups made since the
+// mount (ovl::inXWhiteoutsDir, ovl::readdirLooksUp), and the kernel disagrees with
+// itself across remounts there. test_engine_xwhiteout covers those positions with
+// one listing each.
+void fill(Rng &r, const std::string &dir, const std::string &rel, int depth, const FillRules &f, bool dirIsX)
 {
     for (const char *n : kAllNames) {
         const std::string p = dir + "/" + n;
+        const std::string pr = rel.empty() ? n : rel + "/" + n;
         const bool dirName = std::strchr("abc", n[0]) != nullptr;
         const int roll = pick(r, 100);
         if (roll < 35)
             continue;
-        if (top && roll < 45) {
+        if (f.whiteouts && roll < 43) {
             ::mknod(p.c_str(), S_IFCHR | 0, ::makedev(0, 0));
-        } else if (roll < 55) {
+        } else if (roll < 48) {
+            if (f.xattrWhiteouts && dirIsX)
+                xattrWhiteout(p, f.ns);
+        } else if (roll < 56) {
             if (::symlink(dirName ? "f" : "../a", p.c_str()) != 0)
                 continue;
         } else if (dirName && depth < 2) {
             if (::mkdir(p.c_str(), 0755) != 0)
                 continue;
-            if (top && chance(r, 20))
-                (void)ovl::setOpaque(AT_FDCWD, p, ovl::Namespace::Trusted, ovl::Opaque::Yes);
-            fill(r, p, depth + 1, top);
+            const int mark = pick(r, 100);
+            const bool x = f.markX && mark >= 15 && mark < 35;
+            if (f.whiteouts && mark < 15)
+                (void)ovl::setOpaque(AT_FDCWD, p, f.ns, ovl::Opaque::Yes);
+            else if (x)
+                (void)ovl::setOpaque(AT_FDCWD, p, f.ns, ovl::Opaque::XWhiteouts);
+            fill(r, p, pr, depth + 1, f, x);
             decorate(r, p, true);
+        } else if (!f.metaRoot.empty() && chance(r, 35)) {
+            metacopyStub(r, p, pr, f);
         } else {
             writeAll(p, content(r, static_cast<size_t>(pick(r, 3) == 0 ? 0 : pick(r, 6000))), 0644);
             decorate(r, p, false);
@@ -136,22 +190,61 @@ std::string digest(const std::string &s)
 
 } // namespace
 
-void buildLayers(uint64_t seed, const std::string &lowerTop, const std::string &lowerBottom, const std::string &dir)
+void buildLayers(uint64_t seed, const LayerSet &l, const std::string &dir)
 {
     Rng r(seed * 0x9e3779b97f4a7c15ULL + 17);
-    const std::string bottom = lowerBottom + "/" + dir, top = lowerTop + "/" + dir;
-    ::mkdir(bottom.c_str(), 0755);
-    ::mkdir(top.c_str(), 0755);
-    fill(r, bottom, 0, false);
-    fill(r, top, 0, true);
-    // Hard links in the bottom layer: another name for one of its files, possibly in
-    // another directory, so copy-up of one name meets the others.
-    auto files = regularFiles(bottom);
-    for (int k = 0; k < 2 && !files.empty(); ++k) {
-        const std::string &src = files[static_cast<size_t>(pick(r, static_cast<int>(files.size())))];
-        const std::string dstDir = pick(r, 2) ? bottom : std::filesystem::path(src).parent_path().string();
-        const std::string dst = dstDir + "/" + (k ? "g" : "h");
-        ::link(src.c_str(), dst.c_str());
+    const size_t n = l.lowers.size();
+    // Bottom up: the last lower first, so its hard links are made before the layers
+    // above are filled (the order the draws of a seed come in stays fixed).
+    for (size_t k = n; k-- > 0;) {
+        const std::string d = l.lowers[k] + "/" + dir;
+        ::mkdir(d.c_str(), 0755);
+        FillRules f;
+        f.ns = l.ns;
+        f.whiteouts = k + 1 < n;
+        // Stubs into the data-only layers, in the last lower (the kernel needs no
+        // metacopy=on there). Stubs in the lowers above (metacopy=on) are left out:
+        // the kernel fails some of their lookups with EIO where strata-fuse finds
+        // the data (not analysed yet, see the report of issue #12).
+        if (!l.data.empty() && k + 1 == n) {
+            f.metaRoot = l.data[static_cast<size_t>(pick(r, static_cast<int>(l.data.size())))] + "/" + dir;
+            f.metaPrefix = "/" + dir;
+        }
+        // With data-only layers the last lower's opaque=x counts for a dir found
+        // first there (d->last stays false), and whether readdir then checks that
+        // layer's xattr whiteouts depends on the lookups made since the mount
+        // (ovl::inXWhiteoutsDir): the kernel disagrees with itself across remounts,
+        // so such stacks leave the last lower unmarked.
+        f.markX = l.data.empty() || k + 1 != n;
+        fill(r, d, "", 0, f, false);
+        if (k + 1 != n)
+            continue;
+        // Hard links in the bottom layer: another name for one of its files, possibly
+        // in another directory, so copy-up of one name meets the others.
+        auto files = regularFiles(d);
+        // Not the overlay's own files (metacopy stubs, xattr whiteouts).
+        std::erase_if(files, [&](const std::string &p) {
+            return ::lgetxattr(p.c_str(), ovl::name(l.ns, ovl::Attr::Metacopy).c_str(), nullptr, 0) >= 0
+                || ::lgetxattr(p.c_str(), ovl::name(l.ns, ovl::Attr::Whiteout).c_str(), nullptr, 0) >= 0;
+        });
+        for (int j = 0; j < 2 && !files.empty(); ++j) {
+            const std::string &src = files[static_cast<size_t>(pick(r, static_cast<int>(files.size())))];
+            const std::string dstDir = pick(r, 2) ? d : std::filesystem::path(src).parent_path().string();
+            const std::string dst = dstDir + "/" + (j ? "g" : "h");
+            ::link(src.c_str(), dst.c_str());
+        }
+    }
+    // The upper as an earlier session may have left it: whiteouts of both kinds,
+    // opaque dirs, opaque=x marks, a few files.
+    if (!l.upper.empty()) {
+        const std::string d = l.upper + "/" + dir;
+        ::mkdir(d.c_str(), 0755);
+        FillRules f;
+        f.ns = l.ns;
+        f.whiteouts = true;
+        f.xattrWhiteouts = false;
+        if (chance(r, 50))
+            fill(r, d, "", 1, f, false);
     }
 }
 

@@ -6,6 +6,8 @@
 // be built and replayed on kernel overlayfs and on strata-fuse, and replayed again
 // with fewer operations while minimizing a failure.
 
+#include "ovl/xattrnames.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,11 +48,21 @@ struct Op {
     std::string describe() const;
 };
 
-// Two lower layers under <lowerTop>/<dir> and <lowerBottom>/<dir>: files, dirs,
-// symlinks, hard links (in the bottom layer), whiteouts and opaque dirs (in the
-// top layer), modes, owners and user xattrs, over a small pool of names so that
-// operations keep meeting lower objects.
-void buildLayers(uint64_t seed, const std::string &lowerTop, const std::string &lowerBottom, const std::string &dir);
+// The layers of one stack, each sequence working in its own <layer>/<dir>.
+struct LayerSet {
+    std::vector<std::string> lowers; // top first
+    std::string upper; // seeded too (empty: left empty)
+    std::vector<std::string> data; // data-only layers ("::")
+    ovl::Namespace ns = ovl::Namespace::Trusted; // where layer xattrs go (userxattr: user)
+};
+
+// Files, dirs, symlinks, hard links (in the last lower), 0/0 whiteouts and opaque
+// dirs (in the upper and every lower but the last), opaque=x dirs holding xattr
+// whiteouts (in every lower: top, middle and last), metacopy stubs in the last
+// lower whose data is in a data-only layer (when there are any), modes, owners and
+// user xattrs, over a small pool of names so that operations keep meeting lower
+// objects.
+void buildLayers(uint64_t seed, const LayerSet &layers, const std::string &dir);
 
 std::vector<Op> generate(uint64_t seed, int count);
 
