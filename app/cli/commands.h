@@ -19,6 +19,8 @@ int runSave(std::span<const std::string> argv);
 int runDemo(std::span<const std::string> argv);
 int runDoctor(std::span<const std::string> argv);
 int runRepair(std::span<const std::string> argv);
+int runWatch(std::span<const std::string> argv);
+int runVerify(std::span<const std::string> argv);
 // mount / umount (mountcommand.cpp, in the stratactl binary: Qt and the mounters).
 int runMount(std::span<const std::string> argv);
 int runUmount(std::span<const std::string> argv);
@@ -32,6 +34,8 @@ extern const CommandInfo kSaveCommand;
 extern const CommandInfo kDemoCommand;
 extern const CommandInfo kDoctorCommand;
 extern const CommandInfo kRepairCommand;
+extern const CommandInfo kWatchCommand;
+extern const CommandInfo kVerifyCommand;
 extern const CommandInfo kMountCommand;
 extern const CommandInfo kUmountCommand;
 

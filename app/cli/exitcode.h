@@ -11,6 +11,7 @@ enum ExitCode : int {
     ExitUsage = 2, // bad command line
     ExitPartial = 3, // the output is complete only for what could be read (see "problems")
     ExitNotAuthorized = 4, // mount/umount: polkit did not authorize the request (or it was cancelled)
+    ExitDiffers = 5, // verify: the mount shows something other than its layers say (ghosts, missing, stale)
     ExitRefused = 6, // doctor: the stack would be refused; repair: not safe, nothing changed
 };
 

@@ -24,6 +24,7 @@ const Entry kCommands[] = {
     {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
     {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
     {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},
+    {&kWatchCommand, runWatch},         {&kVerifyCommand, runVerify},
 };
 
 void printHelp(std::FILE *out)
@@ -46,6 +47,7 @@ void printHelp(std::FILE *out)
                "     CAP_SYS_ADMIN, an unreadable directory); the problems are on stderr and in\n"
                "     the JSON (\"complete\": false, \"problems\": [...])\n"
                "  4  not authorized: polkit did not allow mount/umount (or the prompt was cancelled)\n"
+               "  5  differs: verify found the mount showing something its layers do not say\n"
                "  6  refused: doctor found a reason the stack will not mount; repair found it unsafe\n",
                out);
 }

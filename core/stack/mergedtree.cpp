@@ -55,6 +55,20 @@ struct MergedTree::DirCache {
             dirs.clear();
         dirs.insert_or_assign(std::move(path), std::move(stack));
     }
+    void clearBelow(const std::string &path)
+    {
+        std::lock_guard lock(mutex);
+        // A directory is remembered only after its parent was (resolveDirs and list
+        // insert parents first): when `path` is not here, nothing below it is.
+        if (!dirs.contains(path))
+            return;
+        std::erase_if(dirs, [&](const auto &kv) {
+            const std::string &p = kv.first;
+            return path.empty()
+                || (p.size() >= path.size() && p.compare(0, path.size(), path) == 0
+                    && (p.size() == path.size() || p[path.size()] == '/'));
+        });
+    }
     void clear()
     {
         {
@@ -68,6 +82,14 @@ struct MergedTree::DirCache {
 void MergedTree::forget() const
 {
     m_cache->clear();
+}
+
+void MergedTree::forget(const std::string &path) const
+{
+    if (path.empty())
+        forget();
+    else
+        m_cache->clearBelow(path);
 }
 
 MergedTree::MergedTree(std::shared_ptr<const LayerStack> stack, int topLayer)

@@ -75,6 +75,9 @@ public:
     // walk would otherwise resolve every path again, layer by layer). Layers that
     // change on disk make this stale: forget() drops it (or make a new MergedTree).
     void forget() const;
+    // Drops what is remembered of merged directory `path` and everything below it
+    // (a layer changed there: core/watch calls this before looking again).
+    void forget(const std::string &path) const;
 
 private:
     std::shared_ptr<const LayerStack> m_stack;
