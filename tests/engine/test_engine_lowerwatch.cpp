@@ -68,6 +68,27 @@ std::string converge(const UnionFixture &u, qint64 *ms)
     }
 }
 
+// Stats the union's `path` (never reading it) until its size and mode are those of
+// the lower file `real`, at most kConvergeMs.
+std::string attributesConverge(const std::string &path, const std::string &real, qint64 *ms)
+{
+    QElapsedTimer t;
+    t.start();
+    for (;;) {
+        struct stat want {}, got {};
+        if (::lstat(real.c_str(), &want) != 0 || ::lstat(path.c_str(), &got) != 0)
+            return "cannot stat " + path + " or " + real;
+        if (want.st_size == got.st_size && want.st_mode == got.st_mode) {
+            *ms = t.elapsed();
+            return {};
+        }
+        if (t.elapsed() > kConvergeMs)
+            return path + ": size " + std::to_string(got.st_size) + " mode " + std::to_string(got.st_mode)
+                + ", the lower file's " + std::to_string(want.st_size) + " " + std::to_string(want.st_mode);
+        QTest::qWait(10);
+    }
+}
+
 // The layers before each change: files and directories in the middle (1) and last
 // (2) lowers, one directory merged from both, a lower directory the upper holds a
 // file beneath (written through the mount).
@@ -167,7 +188,15 @@ private Q_SLOTS:
         (void)snapshot(u.mnt()); // every entry, attribute and listing now cached
 
         const std::string tag = std::to_string(layer);
+        // Reading a file makes the kernel ask for its attributes again (atime): the
+        // snapshot alone cannot see stale attributes. So the file f<tag> is stat'ed
+        // after the read, and then only stat'ed until it shows the lower's.
+        const std::string f = u.path("f" + tag);
+        struct stat before {};
+        QCOMPARE(::lstat(f.c_str(), &before), 0);
         kinds()[static_cast<size_t>(kind)].change(u.lower(layer), tag);
+        why = attributesConverge(f, u.lower(layer) + "/f" + tag, &ms);
+        QVERIFY2(why.empty(), why.c_str());
         why = converge(u, &ms);
         QVERIFY2(why.empty(), (why + "\n" + u.daemonLog()).c_str());
         qInfo("converged in %lld ms", static_cast<long long>(ms));
