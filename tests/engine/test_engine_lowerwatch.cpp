@@ -33,7 +33,9 @@ Snapshot freshKernelView(const UnionFixture &u, std::string *err)
 {
     const std::string dir = u.dir() / "kview";
     std::filesystem::create_directories(dir);
-    std::string opts = "lowerdir=" + u.upper();
+    // redirect_dir=follow: the upper's directory renames are followed as the
+    // read-write mount would (the default depends on the kernel's configuration).
+    std::string opts = "redirect_dir=follow,lowerdir=" + u.upper();
     for (int i = 0; i < 3; ++i)
         opts += ":" + u.lower(i);
     if (::mount("overlay", dir.c_str(), "overlay", MS_RDONLY, opts.c_str()) != 0) {
@@ -203,6 +205,64 @@ private Q_SLOTS:
         QVERIFY2(u.unmount(), u.daemonLog().c_str());
         // Start-up says how each lower is watched (numbered from the top, 1-based).
         QVERIFY2(u.daemonLog().find("lowerwatch: lower 3 (") != std::string::npos, u.daemonLog().c_str());
+    }
+
+    // Direct lower changes mixed with changes made through the union (copy-up,
+    // whiteout, directory rename with a redirect, new directory), each step
+    // compared with a fresh kernel mount.
+    void mixedWithUnionChanges()
+    {
+        UnionFixture u(3);
+        buildLayers(u);
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        const std::string L1 = u.lower(1) + "/", L2 = u.lower(2) + "/";
+        const std::vector<std::pair<const char *, std::function<bool()>>> steps = {
+            {"lower 1: create d1/a",
+             [&] {
+                 writeFile(L1 + "d1/a", "a");
+                 return true;
+             }},
+            {"union: copy up d1/h",
+             [&] {
+                 writeFile(u.path("d1/h"), "through the union");
+                 return true;
+             }},
+            {"lower 1: rewrite d1/h beneath its copy-up",
+             [&] {
+                 writeFile(L1 + "d1/h", "hidden now");
+                 return true;
+             }},
+            {"union: remove d1/g", [&] { return ::unlink(u.path("d1/g").c_str()) == 0; }},
+            {"lower 1: d1/g again beneath the whiteout",
+             [&] {
+                 writeFile(L1 + "d1/g", "hidden");
+                 return true;
+             }},
+            {"union: rename d2 (redirect)",
+             [&] { return ::rename(u.path("d2").c_str(), u.path("d2moved").c_str()) == 0; }},
+            {"lower 2: create d2/late (shown as d2moved/late)",
+             [&] {
+                 writeFile(L2 + "d2/late", "l");
+                 return true;
+             }},
+            {"lower 2: remove d2/h", [&] { return ::unlink((L2 + "d2/h").c_str()) == 0; }},
+            {"union: mkdir fresh", [&] { return ::mkdir(u.path("fresh").c_str(), 0755) == 0; }},
+            {"lower 1: create fresh/below (merges with the new union dir)",
+             [&] {
+                 writeFile(L1 + "fresh/below", "b");
+                 return true;
+             }},
+            {"lower 2: remove shared", [&] { return std::filesystem::remove_all(L2 + "shared") > 0; }},
+        };
+        for (const auto &[what, step] : steps) {
+            (void)snapshot(u.mnt()); // everything cached before the step
+            QVERIFY2(step(), what);
+            qint64 ms = 0;
+            const std::string why = converge(u, &ms);
+            QVERIFY2(why.empty(), (std::string(what) + ": " + why).c_str());
+            qInfo("%s: converged in %lld ms", what, static_cast<long long>(ms));
+        }
+        QVERIFY2(u.unmount(), u.daemonLog().c_str());
     }
 
     void lowerwatchOffIsNoCrash()
