@@ -118,6 +118,13 @@ Result<void> applyOption(Config &c, const std::string &opt)
             c.transport = TransportMode::Dev;
         else
             return fail(makeError("-o " + opt, "transport takes auto, uring or dev", EINVAL));
+    } else if (key == "lowerwatch") {
+        if (value == "on")
+            c.lowerWatch = true;
+        else if (value == "off")
+            c.lowerWatch = false;
+        else
+            return fail(makeError("-o " + opt, "lowerwatch takes on or off", EINVAL));
     } else if (key == "stats") {
         if (auto r = noValue(); !r)
             return r;
@@ -327,6 +334,7 @@ std::string usage(const char *argv0)
           "  passthrough=auto|on|off  FUSE passthrough (needs CAP_SYS_ADMIN)\n"
           "  threads=N          worker threads\n"
           "  transport=auto|uring|dev  FUSE over io_uring where libfuse and the kernel offer it\n"
+          "  lowerwatch=on|off  follow changes made directly on the lower layers (default on)\n"
           "  stats              request counts per opcode on SIGUSR1 and at exit (stderr)\n"
           "  userxattr          keep overlay metadata in user.overlay.*\n"
           "  volatile           skip fsync of copy-ups\n"

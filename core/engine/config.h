@@ -30,6 +30,9 @@ struct Config {
     PassthroughMode passthrough = PassthroughMode::Auto;
     unsigned threads = 0; // 0: libfuse's default
     TransportMode transport = TransportMode::Auto;
+    // lowerwatch=on: a change made directly on a lower layer shows in the mount
+    // (lowerwatch.h); off: the kernel's caches keep what was looked up, as before.
+    bool lowerWatch = true;
     bool stats = false; // stats: request counts per opcode on SIGUSR1 and at exit
     bool userxattr = false;
     bool index = false; // index=on: lower hard links stay linked across copy-up

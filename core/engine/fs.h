@@ -13,6 +13,8 @@
 
 namespace strata::engine {
 
+class LowerWatch;
+
 struct KeyHash {
     size_t operator()(const std::pair<dev_t, ino_t> &k) const
     {
@@ -68,6 +70,7 @@ struct Fs {
     bool upperCloseSilent = false; // ops_file.cpp closeReportsNothing() of the upper layer
     bool uringWanted = false; // transport.h chose io_uring; INIT says whether the kernel took it
     fuse_session *session = nullptr;
+    LowerWatch *lowerWatch = nullptr; // lowerwatch=on and running (lowerwatch.h); owned by run()
 
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }
     fuse_ino_t nodeId(Inode &i) { return &i == &root ? FUSE_ROOT_ID : reinterpret_cast<fuse_ino_t>(&i); }

@@ -2,6 +2,7 @@
 #include "resolve.h"
 
 #include "index.h"
+#include "lowerwatch.h"
 #include "ovl/filehandle.h"
 #include "ovl/mergerules.h"
 #include "ovl/whiteout.h"
@@ -234,6 +235,7 @@ std::string procPath(int fd)
 
 Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
 {
+    watchLowerDirs(f, parent); // before its layers are read (lowerwatch.h)
     Resolved r;
     auto in = std::make_unique<Inode>();
     in->parent = &parent;
@@ -559,6 +561,7 @@ Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real)
 
 Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts, bool listing)
 {
+    watchLowerDirs(f, dir); // before its layers are read (lowerwatch.h)
     const bool realDir = listing && !dir.merged() && !dir.hasOrigin;
     const bool fixInos = listing;
     std::vector<DirEntry> out;

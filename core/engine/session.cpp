@@ -4,6 +4,7 @@
 #include "callercreds.h"
 #include "fdbudget.h"
 #include "fs.h"
+#include "lowerwatch.h"
 #include "mounts/volatile.h"
 #include "ops.h"
 #include "resolve.h"
@@ -217,12 +218,25 @@ int run(Config config)
     }
     if (c.stats)
         startStatsReporter();
+    // After the fork: the watcher's and the notify thread would not survive it.
+    std::unique_ptr<LowerWatch> lowerWatch;
+    if (c.lowerWatch && !f->layers.lowers.empty()) {
+        if (auto lw = LowerWatch::start(*f)) {
+            lowerWatch = std::move(*lw);
+            f->lowerWatch = lowerWatch.get();
+        } else {
+            std::fprintf(stderr, "strata-fuse: lowerwatch: not following the lower layers: %s\n",
+                         lw.error().message().c_str());
+        }
+    }
     fuse_loop_config *loop = fuse_loop_cfg_create();
     if (c.threads)
         fuse_loop_cfg_set_max_threads(loop, c.threads);
     fuse_loop_cfg_set_clone_fd(loop, 1);
     const int ret = c.threads == 1 ? fuse_session_loop(se) : fuse_session_loop_mt(se, loop);
     fuse_loop_cfg_destroy(loop);
+    f->lowerWatch = nullptr; // no request runs any more
+    lowerWatch.reset(); // its thread notifies through the session: stop it first
     if (c.stats)
         stopStatsReporter();
     fuse_session_unmount(se);
