@@ -5,6 +5,7 @@
 // and actions are in mainwindow_actions.cpp; each panel is its own class.
 
 #include "jobs.h"
+#include "livewatch.h"
 #include "mounter/mounter.h"
 #include "mounts/mounttable.h"
 #include "stack/layerstack.h"
@@ -19,10 +20,14 @@ class QMenu;
 class QStackedWidget;
 class QTabWidget;
 class QAction;
+class QPushButton;
 
 namespace strata::gui {
 
 class AssemblyPanel;
+class ChangesDock;
+class LiveWatch;
+class VerifyReport;
 class DetailsPane;
 class MessageBar;
 class MountWatcher;
@@ -63,6 +68,14 @@ public:
     MessageBar *messageBar() const { return m_messages; }
     Job *summaryJob() const { return m_summaryJob; }
     Job *changesJob() const { return m_changesJob; }
+    // Live lower-layer changes (livewatch.h): the watcher, its feed, the banner a
+    // change raises over a kernel overlay mount, and its Verify report.
+    LiveWatch *liveWatch() const { return m_live; }
+    ChangesDock *changesDock() const { return m_changesDock; }
+    MessageBar *staleBanner() const { return m_staleBanner; }
+    QPushButton *verifyButton() const { return m_verifyButton; }
+    VerifyReport *verifyReport() const { return m_verifyReport; }
+    void verifyMount(); // opens the report and runs the comparison in a worker
 
 Q_SIGNALS:
     void stackOpened();
@@ -94,6 +107,8 @@ private:
     void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title);
     void applyView(ViewMode mode, int layer);
     void showDetailsFor(const QModelIndex &sourceIndex);
+    void setUpLiveChanges(); // mainwindow_live.cpp
+    void applyLiveChanges(const QList<LiveChange> &changes);
 
     app::Mounter *m_mounter;
     std::shared_ptr<const stack::LayerStack> m_stack;
@@ -115,6 +130,11 @@ private:
     Job *m_saveJob = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
+    LiveWatch *m_live = nullptr;
+    ChangesDock *m_changesDock = nullptr;
+    MessageBar *m_staleBanner = nullptr;
+    QPushButton *m_verifyButton = nullptr;
+    VerifyReport *m_verifyReport = nullptr;
 };
 
 } // namespace strata::gui
