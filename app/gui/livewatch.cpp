@@ -64,9 +64,11 @@ public:
     {
         if (!m_tracker)
             return;
-        auto listing = m_tracker->load(mergedPath);
-        if (!listing)
+        if (!m_tracker->load(mergedPath))
             return; // went since the tree listed it: a change says so
+        auto listing = shown(mergedPath);
+        if (!listing)
+            return;
         QList<LiveListing> out {LiveListing {listing->path, std::move(listing->entries)}};
         deliver([out = std::move(out)](LiveWatch &o) {
             Q_EMIT o.listed(out);
@@ -83,6 +85,15 @@ public:
     }
 
 private:
+    // A directory as the tree shows it: the tracker's own listings leave origins out
+    // (its comparison does not need them), the details pane shows them.
+    Result<stack::Listing> shown(const std::string &mergedPath) const
+    {
+        stack::ListOptions opts;
+        opts.includeWhiteouts = true;
+        return m_tracker->tree().list(mergedPath, opts);
+    }
+
     void drain()
     {
         if (!m_watcher)
@@ -127,7 +138,7 @@ private:
         for (const std::string &dir : dirs) {
             if (!m_tracker->isLoaded(dir))
                 continue;
-            if (auto listing = m_tracker->load(dir))
+            if (auto listing = shown(dir))
                 listings.push_back(LiveListing {listing->path, std::move(listing->entries)});
         }
         deliver([lines = std::move(lines), listings = std::move(listings), problems](LiveWatch &o) {
