@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "assemblypanel.h"
+#include "changesdock.h"
 #include "detailspane.h"
 #include "guitext.h"
 #include "messagebar.h"
@@ -102,6 +103,8 @@ void MainWindow::createActions()
     }
     connect(menuAction(view, QStringLiteral("view-refresh"), tr("&Reload"), QKeySequence::Refresh), &QAction::triggered,
             this, &MainWindow::reload);
+    view->addSeparator();
+    view->addAction(m_changesDock->toggleViewAction()); // the live feed (mainwindow_live.cpp)
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,
