@@ -840,6 +840,189 @@
     </message>
 </context>
 <context>
+    <name>strata::gui::ChangesDock</name>
+    <message>
+        <source>created</source>
+        <translation>erstellt</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <source>moved away</source>
+        <translation>wegverschoben</translation>
+    </message>
+    <message>
+        <source>moved here</source>
+        <translation>hierher verschoben</translation>
+    </message>
+    <message>
+        <source>attributes changed</source>
+        <translation>Attribute geändert</translation>
+    </message>
+    <message>
+        <source>written</source>
+        <translation>geschrieben</translation>
+    </message>
+    <message>
+        <source>directory itself deleted</source>
+        <translation>Verzeichnis selbst gelöscht</translation>
+    </message>
+    <message>
+        <source>appeared</source>
+        <translation>erschienen</translation>
+    </message>
+    <message>
+        <source>vanished</source>
+        <translation>verschwunden</translation>
+    </message>
+    <message>
+        <source>hidden</source>
+        <translation>verdeckt</translation>
+    </message>
+    <message>
+        <source>revealed</source>
+        <translation>wieder sichtbar</translation>
+    </message>
+    <message>
+        <source>origin changed</source>
+        <translation>Herkunft geändert</translation>
+    </message>
+    <message>
+        <source>type changed</source>
+        <translation>Typ geändert</translation>
+    </message>
+    <message>
+        <source>size changed</source>
+        <translation>Größe geändert</translation>
+    </message>
+    <message>
+        <source>mode changed</source>
+        <translation>Modus geändert</translation>
+    </message>
+    <message>
+        <source>content changed</source>
+        <translation>Inhalt geändert</translation>
+    </message>
+    <message>
+        <source>overlay state changed</source>
+        <translation>Overlay-Zustand geändert</translation>
+    </message>
+    <message>
+        <source>owner changed</source>
+        <translation>Eigentümer geändert</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Nothing is watched: open a stack.</source>
+        <translation>Nichts wird beobachtet: Öffnen Sie einen Stapel.</translation>
+    </message>
+    <message>
+        <source>Show the changes of one layer only</source>
+        <translation>Nur die Änderungen einer Schicht zeigen</translation>
+    </message>
+    <message>
+        <source>Show one kind of change only</source>
+        <translation>Nur eine Art von Änderung zeigen</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>Alle Arten</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
+    </message>
+    <message>
+        <source>Attributes</source>
+        <translation>Attribute</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Geschrieben</translation>
+    </message>
+    <message>
+        <source>Lost events (rescans)</source>
+        <translation>Verlorene Ereignisse (neu gelesen)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <source>Path in layer</source>
+        <translation>Pfad in der Schicht</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschah</translation>
+    </message>
+    <message>
+        <source>Effect on the merged view</source>
+        <translation>Wirkung auf die zusammengeführte Ansicht</translation>
+    </message>
+    <message>
+        <source>All layers</source>
+        <translation>Alle Schichten</translation>
+    </message>
+    <message>
+        <source>Starting to watch the layers…</source>
+        <translation>Die Schichten werden gleich beobachtet…</translation>
+    </message>
+    <message>
+        <source>%1: %2 — %3</source>
+        <translation>%1: %2 — %3</translation>
+    </message>
+    <message>
+        <source>The layers cannot be watched: %1</source>
+        <translation>Die Schichten können nicht beobachtet werden: %1</translation>
+    </message>
+    <message>
+        <source>no effect</source>
+        <translation>keine Wirkung</translation>
+    </message>
+    <message>
+        <source>no effect (%1)</source>
+        <translation>keine Wirkung (%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>events were lost: every loaded directory was read again</source>
+        <translation>Ereignisse gingen verloren: jedes geladene Verzeichnis wurde neu gelesen</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 nach %2</translation>
+    </message>
+</context>
+<context>
     <name>strata::gui::DetailsPane</name>
     <message>
         <source>Details</source>
@@ -1218,6 +1401,18 @@ Um neu anzufangen, die Oberschicht verwerfen: stratactl repair … --volatile --
         <source>Double-click the &quot;uuid changed&quot; badge for the ways out.</source>
         <translation>Doppelklicken Sie auf das Abzeichen &quot;UUID geändert&quot;, um die Auswege zu sehen.</translation>
     </message>
+    <message>
+        <source>&amp;Verify…</source>
+        <translation>&amp;Prüfen…</translation>
+    </message>
+    <message>
+        <source>Compare what the mount shows with what its layers hold now</source>
+        <translation>Vergleichen, was die Einhängung zeigt, mit dem, was ihre Schichten jetzt enthalten</translation>
+    </message>
+    <message>
+        <source>A lower layer changed (%1 in %2): the kernel&apos;s view of this mount may be stale.</source>
+        <translation>Eine untere Schicht hat sich geändert (%1 in %2): die Sicht des Kernels auf diese Einhängung ist womöglich veraltet.</translation>
+    </message>
 </context>
 <context>
     <name>strata::gui::MergedTreeModel</name>
@@ -1568,6 +1763,78 @@ Kumulativ: der Stapel, als gäbe es die Schichten darüber nicht.</translation>
     <message>
         <source>Searching…</source>
         <translation>Suche …</translation>
+    </message>
+</context>
+<context>
+    <name>strata::gui::VerifyReport</name>
+    <message>
+        <source>Verify the mount</source>
+        <translation>Einhängung prüfen</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Fact</source>
+        <translation>Angabe</translation>
+    </message>
+    <message>
+        <source>The mount shows</source>
+        <translation>Die Einhängung zeigt</translation>
+    </message>
+    <message>
+        <source>The layers say</source>
+        <translation>Die Schichten sagen</translation>
+    </message>
+    <message>
+        <source>ghost: shown by the mount, not by the layers</source>
+        <translation>Geist: von der Einhängung gezeigt, nicht von den Schichten</translation>
+    </message>
+    <message>
+        <source>missing: in the layers, not shown by the mount</source>
+        <translation>fehlt: in den Schichten, von der Einhängung nicht gezeigt</translation>
+    </message>
+    <message>
+        <source>stale: a fact differs</source>
+        <translation>veraltet: eine Angabe weicht ab</translation>
+    </message>
+    <message>
+        <source>Comparing %1 with its layers…</source>
+        <translation>%1 wird mit seinen Schichten verglichen…</translation>
+    </message>
+    <message>
+        <source>Could not verify %1: %2</source>
+        <translation>%1 konnte nicht geprüft werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>The mount agrees with its layers: %n entries compared</source>
+        <translation>
+            <numerusform>Die Einhängung stimmt mit ihren Schichten überein: %n Eintrag verglichen</numerusform>
+            <numerusform>Die Einhängung stimmt mit ihren Schichten überein: %n Einträge verglichen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The mount differs from its layers in %n places</source>
+        <translation>
+            <numerusform>Die Einhängung weicht an %n Stelle von ihren Schichten ab</numerusform>
+            <numerusform>Die Einhängung weicht an %n Stellen von ihren Schichten ab</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n directories).</source>
+        <translation>
+            <numerusform>(%n Verzeichnis).</numerusform>
+            <numerusform>(%n Verzeichnisse).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped before the end.</source>
+        <translation>Vor dem Ende angehalten.</translation>
     </message>
 </context>
 <context>

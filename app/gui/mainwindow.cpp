@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "assemblypanel.h"
+#include "changesdock.h"
 #include "detailspane.h"
 #include "guitext.h"
 #include "identitytext.h"
@@ -140,8 +141,11 @@ void MainWindow::buildLayout()
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_messages);
+    m_staleBanner = new MessageBar(this);
+    layout->addWidget(m_staleBanner);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
+    setUpLiveChanges();
 
     // Dropping directories on the layer list starts assembling a stack from them.
     m_stackPanel->view()->viewport()->installEventFilter(this);
@@ -320,6 +324,9 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
                "metacopy are shown as unknown, never guessed."));
     m_details->showNothing();
     m_reports->setStack(stack);
+    m_staleBanner->clearMessages();
+    m_changesDock->setStack(stack);
+    m_live->setStack(stack);
     applyView(ViewMode::Merged, 0);
 
     m_identityJob->start([this, stack](Job::Control &) -> Job::Apply {

@@ -5,6 +5,7 @@
 // and actions are in mainwindow_actions.cpp; each panel is its own class.
 
 #include "jobs.h"
+#include "livewatch.h"
 #include "mounter/mounter.h"
 #include "mounts/mounttable.h"
 #include "stack/layerstack.h"
@@ -19,10 +20,14 @@ class QMenu;
 class QStackedWidget;
 class QTabWidget;
 class QAction;
+class QPushButton;
 
 namespace strata::gui {
 
 class AssemblyPanel;
+class ChangesDock;
+class LiveWatch;
+class VerifyReport;
 class DetailsPane;
 class MessageBar;
 class MountWatcher;
@@ -67,6 +72,14 @@ public:
     // The restamp preview for the open stack (from the layer badge); nullptr when its
     // identity has not drifted.
     class RestampDialog *openRestampDialog();
+    // Live lower-layer changes (livewatch.h): the watcher, its feed, the banner a
+    // change raises over a kernel overlay mount, and its Verify report.
+    LiveWatch *liveWatch() const { return m_live; }
+    ChangesDock *changesDock() const { return m_changesDock; }
+    MessageBar *staleBanner() const { return m_staleBanner; }
+    QPushButton *verifyButton() const { return m_verifyButton; }
+    VerifyReport *verifyReport() const { return m_verifyReport; }
+    void verifyMount(); // opens the report and runs the comparison in a worker
 
 Q_SIGNALS:
     void stackOpened();
@@ -98,6 +111,8 @@ private:
     void setStack(std::shared_ptr<const stack::LayerStack> stack, const QString &title);
     void applyView(ViewMode mode, int layer);
     void showDetailsFor(const QModelIndex &sourceIndex);
+    void setUpLiveChanges(); // mainwindow_live.cpp
+    void applyLiveChanges(const QList<LiveChange> &changes);
 
     app::Mounter *m_mounter;
     std::shared_ptr<const stack::LayerStack> m_stack;
@@ -120,6 +135,11 @@ private:
     Job *m_identityJob = nullptr; // the uuid-drift check of the open stack
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
+    LiveWatch *m_live = nullptr;
+    ChangesDock *m_changesDock = nullptr;
+    MessageBar *m_staleBanner = nullptr;
+    QPushButton *m_verifyButton = nullptr;
+    VerifyReport *m_verifyReport = nullptr;
 };
 
 } // namespace strata::gui

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "assemblypanel.h"
+#include "changesdock.h"
 #include "detailspane.h"
 #include "doctordialog.h"
 #include "guitext.h"
@@ -114,6 +115,8 @@ void MainWindow::createActions()
                 dialog->setAttribute(Qt::WA_DeleteOnClose);
                 dialog->show();
             });
+    view->addSeparator();
+    view->addAction(m_changesDock->toggleViewAction()); // the live feed (mainwindow_live.cpp)
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(QIcon::fromTheme(QStringLiteral("help-about")), tr("&About Strata")), &QAction::triggered,

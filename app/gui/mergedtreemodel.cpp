@@ -3,6 +3,7 @@
 
 #include "guitext.h"
 #include "layercolors.h"
+#include "watch/effect.h"
 
 #include <QFont>
 #include <QFutureWatcher>
@@ -76,6 +77,7 @@ void MergedTreeModel::cancelFetches()
         watcher->deleteLater();
     }
     m_fetches.clear();
+    m_fetching.clear();
 }
 
 void MergedTreeModel::setTree(std::shared_ptr<const stack::MergedTree> tree)
@@ -212,6 +214,7 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
         return;
     Node *node = nodeOf(parent);
     node->fetch = Node::Fetch::Running;
+    m_fetching.insert(node);
     if (m_pending++ == 0)
         Q_EMIT loadingChanged(true);
 
@@ -262,8 +265,8 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
 
 void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result)
 {
-    if (generation != m_generation)
-        return; // the tree was replaced: `node` no longer exists
+    if (generation != m_generation || !m_fetching.contains(node))
+        return; // the tree was replaced or the directory went: `node` no longer exists
     const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
     if (!result->children.empty()) {
         const int first = int(node->children.size());
@@ -274,6 +277,7 @@ void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shar
     }
     if (!result->done)
         return;
+    m_fetching.remove(node);
     const QByteArray path = QByteArray::fromStdString(node->path());
     if (result->error) {
         node->fetch = Node::Fetch::Failed;
@@ -288,6 +292,90 @@ void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shar
     if (--m_pending == 0)
         Q_EMIT loadingChanged(false);
     Q_EMIT directoryLoaded(path);
+}
+
+void MergedTreeModel::dropFetches(Node *node)
+{
+    if (m_fetching.remove(node) && --m_pending == 0)
+        Q_EMIT loadingChanged(false);
+    for (auto &child : node->children)
+        dropFetches(child.get());
+}
+
+void MergedTreeModel::removeRows(Node *node, int first, int last)
+{
+    const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
+    beginRemoveRows(parentIndex, first, last);
+    for (int r = first; r <= last; ++r)
+        dropFetches(node->children[size_t(r)].get());
+    node->children.erase(node->children.begin() + first, node->children.begin() + last + 1);
+    for (size_t r = size_t(first); r < node->children.size(); ++r)
+        node->children[r]->row = int(r);
+    endRemoveRows();
+}
+
+// The facts a row shows; the watch's own comparison (EntryFacts) plus what it leaves out.
+static bool sameEntry(const stack::MergedEntry &a, const stack::MergedEntry &b)
+{
+    return watch::EntryFacts::of(a) == watch::EntryFacts::of(b) && a.dirLayers == b.dirLayers
+        && a.attrs.uid == b.attrs.uid && a.attrs.gid == b.attrs.gid && a.layerPath == b.layerPath
+        && a.problems.size() == b.problems.size();
+}
+
+bool MergedTreeModel::updateDirectory(const std::string &path, std::vector<stack::MergedEntry> entries)
+{
+    if (!m_tree)
+        return false;
+    Node *node = m_root.get();
+    if (!path.empty()) {
+        const QModelIndex idx = indexForPath(path);
+        if (!idx.isValid())
+            return false;
+        node = nodeOf(idx);
+    }
+    if (node->fetch != Node::Fetch::Done)
+        return false; // not listed yet (its own listing comes) or failed
+    m_tree->forget(path); // where its subdirectories lie may have changed
+    std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
+
+    // Rows that went, from the end (each removal its own range: the rest keep theirs).
+    for (int r = int(node->children.size()) - 1; r >= 0; --r) {
+        const std::string &name = node->children[size_t(r)]->entry->name;
+        const auto it = std::lower_bound(entries.begin(), entries.end(), name,
+                                         [](const stack::MergedEntry &a, const std::string &b) { return a.name < b; });
+        const bool kept = it != entries.end() && it->name == name;
+        if (!kept)
+            removeRows(node, r, r);
+    }
+    // Then, in name order, rows that changed and rows that appeared.
+    for (size_t i = 0; i < entries.size(); ++i) {
+        stack::MergedEntry &e = entries[i];
+        if (i < node->children.size() && node->children[i]->entry->name == e.name) {
+            Node *child = node->children[i].get();
+            if (sameEntry(*child->entry, e))
+                continue;
+            const bool wasDir = child->isDir();
+            child->entry = std::move(e);
+            if (wasDir && !child->isDir()) {
+                if (!child->children.empty())
+                    removeRows(child, 0, int(child->children.size()) - 1);
+                dropFetches(child);
+                child->fetch = Node::Fetch::No;
+            }
+            Q_EMIT dataChanged(createIndex(int(i), 0, child), createIndex(int(i), ColumnCount - 1, child));
+            continue;
+        }
+        auto child = std::make_unique<Node>();
+        child->parent = node;
+        child->entry = std::move(e);
+        beginInsertRows(parentIndex, int(i), int(i));
+        node->children.insert(node->children.begin() + ptrdiff_t(i), std::move(child));
+        for (size_t r = i; r < node->children.size(); ++r)
+            node->children[r]->row = int(r);
+        endInsertRows();
+    }
+    return true;
 }
 
 QVariant MergedTreeModel::data(const QModelIndex &index, int role) const

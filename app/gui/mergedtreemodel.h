@@ -54,6 +54,11 @@ public:
     int pendingFetches() const { return m_pending; }
     // The directory was listed completely (or failed): no more rows will arrive.
     bool isListed(const QModelIndex &index) const;
+    // Live changes (livewatch.h): brings a listed directory's rows to `entries` (the
+    // directory as listed now, whiteouts included) in place: rows that went are
+    // removed, new ones inserted, changed ones updated (dataChanged), so expansion
+    // and selection stay. False when the directory is not listed in this model.
+    bool updateDirectory(const std::string &path, std::vector<stack::MergedEntry> entries);
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -81,12 +86,15 @@ private:
     void applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result);
     void notifyChanges(Node *node);
     void cancelFetches();
+    void removeRows(Node *node, int first, int last);
+    void dropFetches(Node *node); // a subtree went: its listings in flight are dropped
 
     std::shared_ptr<const stack::MergedTree> m_tree;
     std::unique_ptr<Node> m_root;
     quint64 m_generation = 0;
     int m_pending = 0;
     QSet<QFutureWatcherBase *> m_fetches; // listings in flight, cancelled on reset
+    QSet<const Node *> m_fetching; // nodes whose listing is in flight (removed: dropped)
     QHash<QByteArray, stack::Change> m_changes;
     QIcon m_dirIcon, m_fileIcon, m_linkIcon, m_otherIcon, m_whiteoutIcon;
 };
