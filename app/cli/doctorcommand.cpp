@@ -42,7 +42,7 @@ Json findingJson(const DoctorFinding &f, const TryMount &t)
     Json j;
     j["code"] = f.code;
     j["severity"] = severityName(f.severity);
-    j["role"] = layerRoleName(f.role);
+    j["role"] = layerKeyName(f.role);
     j["index"] = f.role == LayerRole::Lower || f.role == LayerRole::Data ? Json(f.index) : Json(nullptr);
     j["layer"] = f.layer.empty() ? Json(nullptr) : pathJson(f.layer);
     j["kernel_message"] = f.kernelMessage.empty() ? Json(nullptr) : Json(f.kernelMessage);
@@ -142,7 +142,7 @@ int runDoctor(std::span<const std::string> argv)
                 refused ? paint(kColorDeleted, "would REFUSE this stack").c_str()
                         : paint(kColorAdded, "would mount this stack").c_str());
     for (const auto &f : d.findings) {
-        std::string where = f.layer.empty() ? "" : "  " + std::string(layerRoleName(f.role));
+        std::string where = f.layer.empty() ? "" : "  " + std::string(layerKeyName(f.role));
         if (f.role == LayerRole::Lower || f.role == LayerRole::Data)
             where += " " + std::to_string(f.index + 1);
         if (!f.layer.empty())

@@ -2,6 +2,7 @@
 #include "doctortarget.h"
 
 #include "mounts/mounttable.h"
+#include "stack/identitydoctor.h"
 #include "stack/layerlayout.h"
 #include "stack/mountoptions.h"
 
@@ -48,9 +49,7 @@ std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, s
 
 std::function<std::vector<mounts::DoctorFinding>(const mounts::OverlayOptions &)> stackChecks()
 {
-    // HOOK(identitycheck): return a function that runs core/stack/identitycheck.* and
-    // maps its verdicts to DoctorFinding{code = "index-uuid-mismatch", ...}.
-    return {};
+    return &stack::identityFindings;
 }
 
 } // namespace strata::cli

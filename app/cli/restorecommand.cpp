@@ -13,10 +13,11 @@
 #include "mounts/overlayoptions.h"
 #include "mounts/restore.h"
 #include "report.h"
-#include "stack/viewcheck.h"
 #include "usermounter.h"
 #include "util/displayname.h"
 #include "util/xattrio.h"
+#include "watch/mountverify.h"
+#include "watchjson.h"
 
 #include <QCoreApplication>
 
@@ -38,8 +39,17 @@ struct Outcome {
     bool restored = false;
     std::string via; // "direct" | "helper" | "engine"
     std::vector<std::string> kernelMessages;
-    std::optional<stack::ViewComparison> view;
+    // The new mount against its layers' merged view (watch::verifyMount, as
+    // `stratactl verify`): names compared, the first discrepancies found.
+    struct View {
+        size_t entries = 0;
+        size_t discrepancies = 0;
+        std::vector<watch::Discrepancy> first; // at most kMaxViewDifferences
+    };
+    std::optional<View> view;
 };
+
+constexpr size_t kMaxViewDifferences = 20;
 
 std::string canonicalOr(const std::string &p)
 {
@@ -131,20 +141,30 @@ Result<void> checkOne(Outcome &o, Report &report)
                              "xattrs needs CAP_SYS_ADMIN (the layers' identities were checked)"));
         return {};
     }
-    auto view = stack::compareMountView(o.plan.target);
-    if (!view) {
-        report.add(makeError(o.plan.target, "the view was not compared: " + view.error().message()));
+    auto stack = stack::LayerStack::fromMount(o.plan.target);
+    if (!stack) {
+        report.add(makeError(o.plan.target, "the view was not compared: " + stack.error().message()));
         return {};
     }
-    o.view = std::move(*view);
-    if (!o.view->differences.empty()) {
-        const auto &d = o.view->differences.front();
+    Outcome::View view;
+    auto sum = watch::verifyMount(o.plan.target, *stack, [&](const watch::Discrepancy &d) {
+        if (view.first.size() < kMaxViewDifferences)
+            view.first.push_back(d);
+    });
+    if (!sum) {
+        report.add(makeError(o.plan.target, "the view was not compared: " + sum.error().message()));
+        return {};
+    }
+    report.add(sum->problems);
+    view.entries = sum->entries;
+    view.discrepancies = sum->discrepancies;
+    o.view = std::move(view);
+    if (o.view->discrepancies != 0)
         return fail(makeError(o.plan.target,
                               "the restored mount does not show its layers' merged view ("
-                                  + std::to_string(o.view->differences.size()) + " differences; first: '" + d.path
-                                  + "': " + d.what + ")",
+                                  + std::to_string(o.view->discrepancies)
+                                  + " discrepancies; first: " + discrepancyText(o.view->first.front()) + ")",
                               EIO));
-    }
     return {};
 }
 
@@ -172,9 +192,10 @@ Json outcomeJson(const Outcome &o)
     j["kernel_messages"] = o.kernelMessages;
     if (o.view) {
         Json diffs = Json::array();
-        for (const auto &d : o.view->differences)
-            diffs.push_back(Json {{"path", pathJson(d.path)}, {"what", d.what}});
-        j["view"] = Json {{"entries", o.view->entries}, {"differences", std::move(diffs)}};
+        for (const auto &d : o.view->first)
+            diffs.push_back(discrepancyJson(d));
+        j["view"] = Json {
+            {"entries", o.view->entries}, {"discrepancies", o.view->discrepancies}, {"differences", std::move(diffs)}};
     } else {
         j["view"] = nullptr;
     }

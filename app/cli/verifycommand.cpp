@@ -69,15 +69,7 @@ int runVerify(std::span<const std::string> argv)
             return;
         }
         // Text goes out as found: a huge tree is never held.
-        std::string line
-            = std::string(discrepancyKindName(d.kind)) + "  " + (d.path.empty() ? "/" : displayName(d.path));
-        if (!d.fact.empty())
-            line += "  " + d.fact;
-        line += "  (mount: " + (d.mountValue.empty() ? std::string("-") : d.mountValue)
-            + "; layers: " + (d.layersValue.empty() ? std::string("-") : d.layersValue);
-        if (d.layer >= 0)
-            line += " from layer " + std::to_string(d.layer);
-        line += ")";
+        const std::string line = discrepancyText(d);
         std::puts(
             colored(line, d.kind == Discrepancy::Kind::Stale ? kColorModified : kColorDeleted, inv->out.color).c_str());
     };

@@ -105,6 +105,18 @@ Json discrepancyJson(const Discrepancy &d)
     return j;
 }
 
+std::string discrepancyText(const Discrepancy &d)
+{
+    std::string line = std::string(discrepancyKindName(d.kind)) + "  " + (d.path.empty() ? "/" : displayName(d.path));
+    if (!d.fact.empty())
+        line += "  " + d.fact;
+    line += "  (mount: " + (d.mountValue.empty() ? std::string("-") : d.mountValue)
+        + "; layers: " + (d.layersValue.empty() ? std::string("-") : d.layersValue);
+    if (d.layer >= 0)
+        line += " from layer " + std::to_string(d.layer);
+    return line + ")";
+}
+
 std::string factsText(const std::optional<EntryFacts> &f)
 {
     if (!f)

@@ -22,6 +22,8 @@ Json discrepancyJson(const watch::Discrepancy &d);
 
 std::string factsText(const std::optional<watch::EntryFacts> &f); // "L1 file 0644 12B", "whiteout L0", "-"
 std::string effectText(const watch::Effect &e);
+// "stale  a/b  size  (mount: 3; layers: 5 from layer 1)"
+std::string discrepancyText(const watch::Discrepancy &d);
 std::string clockText(const timespec &t); // "12:34:56.789", local time
 
 } // namespace strata::cli

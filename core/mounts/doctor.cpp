@@ -533,21 +533,4 @@ std::string_view severityName(Severity s)
     return "error";
 }
 
-std::string_view layerRoleName(LayerRole r)
-{
-    switch (r) {
-    case LayerRole::Lower:
-        return "lowerdir";
-    case LayerRole::Data:
-        return "datadir";
-    case LayerRole::Upper:
-        return "upperdir";
-    case LayerRole::Work:
-        return "workdir";
-    case LayerRole::Stack:
-        break;
-    }
-    return "stack";
-}
-
 } // namespace strata::mounts

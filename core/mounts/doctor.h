@@ -88,6 +88,5 @@ bool kernelSaid(const std::vector<std::string> &messages, const std::string &ker
 
 std::string_view backendName(Backend b); // "kernel" / "fuse"
 std::string_view severityName(Severity s); // "info" / "warning" / "error"
-std::string_view layerRoleName(LayerRole r); // "stack", "lowerdir", ...
 
 } // namespace strata::mounts

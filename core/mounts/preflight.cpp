@@ -22,21 +22,7 @@
 
 namespace strata::mounts {
 
-namespace {
-
-struct Probe {
-    LayerRole role;
-    size_t index;
-    std::string path;
-    UniqueFd fd;
-    DirId self {};
-    uint64_t mntId = 0;
-    FsFacts fs;
-    std::optional<bool> casefold;
-    std::vector<DirId> ancestors; // self first, then parents on the same filesystem
-};
-
-const char *roleName(LayerRole r)
+std::string_view layerKeyName(LayerRole r)
 {
     switch (r) {
     case LayerRole::Lower:
@@ -53,9 +39,23 @@ const char *roleName(LayerRole r)
     return "stack";
 }
 
+namespace {
+
+struct Probe {
+    LayerRole role;
+    size_t index;
+    std::string path;
+    UniqueFd fd;
+    DirId self {};
+    uint64_t mntId = 0;
+    FsFacts fs;
+    std::optional<bool> casefold;
+    std::vector<DirId> ancestors; // self first, then parents on the same filesystem
+};
+
 std::string layerLabel(LayerRole role, size_t index, const std::string &path)
 {
-    std::string n = roleName(role);
+    std::string n(layerKeyName(role));
     if (role == LayerRole::Lower || role == LayerRole::Data)
         n += " " + std::to_string(index + 1);
     return n + " " + displayName(path);

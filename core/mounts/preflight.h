@@ -4,11 +4,15 @@
 #include "overlayoptions.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::mounts {
 
 enum class LayerRole { Stack, Lower, Data, Upper, Work };
+// "lowerdir", "datadir", "upperdir", "workdir" (the mount option), "stack"; the
+// doctor and the preflight name roles by it.
+std::string_view layerKeyName(LayerRole r);
 // Error: kernel overlayfs will refuse the mount. Warning: it mounts, degraded or
 // with a risk. Info: worth knowing, nothing refused.
 enum class Severity { Info, Warning, Error };

@@ -3,6 +3,7 @@
 
 #include "capturefile.h"
 #include "captureresolve.h"
+#include "mountsequence.h"
 #include "ovl/values.h"
 
 // glibc >= 2.36 declares the new mount API here (see overlaymount.cpp).
@@ -234,41 +235,6 @@ unsigned mountAttrsOf(const std::string &mountOptions)
     return attrs;
 }
 
-namespace {
-
-// One layer: by fd where the kernel takes one (6.13+), else /proc/self/fd/N, a short
-// string whatever the layer's real path. Sets `byFd` false at the first EINVAL of
-// FSCONFIG_SET_FD so the rest go as strings.
-int setLayer(int fsfd, const char *key, int layerFd, bool &byFd)
-{
-    if (byFd) {
-        if (::fsconfig(fsfd, FSCONFIG_SET_FD, key, nullptr, layerFd) == 0)
-            return 0;
-        if (errno != EINVAL)
-            return -1;
-        readFsContextMessages(fsfd); // the refusal of the fd form, not of the layer
-        byFd = false;
-    }
-    const std::string proc = "/proc/self/fd/" + std::to_string(layerFd);
-    return ::fsconfig(fsfd, FSCONFIG_SET_STRING, key, proc.c_str(), 0);
-}
-
-std::string joinedMessages(int fsfd)
-{
-    std::string out;
-    for (const auto &l : readFsContextMessages(fsfd))
-        out += (out.empty() ? "" : "; ") + l;
-    return out;
-}
-
-Error refused(int err, int fsfd, const CapturedMount &m, const std::string &what)
-{
-    const std::string messages = joinedMessages(fsfd);
-    return makeError(m.mountPoint, what + (messages.empty() ? "" : ": " + messages), err);
-}
-
-} // namespace
-
 Result<MountReport> mountPlanned(const MountPlan &plan)
 {
     const CapturedMount &m = *plan.mount;
@@ -280,44 +246,38 @@ Result<MountReport> mountPlanned(const MountPlan &plan)
         if (auto ok = checkOverlayOption(o); !ok)
             return fail(makeError(m.mountPoint, "option " + ok.error().message(), EINVAL));
 
-    UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
-    if (!fs)
-        return fail(sysError(errno, m.mountPoint, "fsopen(\"overlay\") failed; is overlayfs available?"));
-    bool byFd = true;
+    // Every layer by fd (the one mount sequence falls back to /proc/self/fd/N before
+    // 6.13): a short string whatever the layer's real path.
+    OverlayLayers layers;
+    layers.subject = m.mountPoint;
+    layers.options = m.options;
     for (size_t i = 0; i < m.layers.size(); ++i) {
-        const char *key = nullptr;
+        LayerRef ref = LayerRef::byFd(plan.layers[i].fd.get(), m.describeLayer(i));
         switch (m.layers[i].role) {
         case LayerRole::Lower:
-            key = "lowerdir+";
+            layers.lowers.push_back(std::move(ref));
             break;
         case LayerRole::Data:
-            key = "datadir+";
+            layers.dataLayers.push_back(std::move(ref));
             break;
         case LayerRole::Upper:
-            key = "upperdir";
+            layers.upper = std::move(ref);
             break;
         case LayerRole::Work:
-            key = "workdir";
+            layers.work = std::move(ref);
             break;
         }
-        if (setLayer(fs.get(), key, plan.layers[i].fd.get(), byFd) != 0)
-            return fail(refused(errno, fs.get(), m, m.describeLayer(i) + ": the kernel refused the layer"));
     }
-    for (const auto &o : m.options) {
-        const int rc = o.value ? ::fsconfig(fs.get(), FSCONFIG_SET_STRING, o.key.c_str(), o.value->c_str(), 0)
-                               : ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, o.key.c_str(), nullptr, 0);
-        if (rc != 0)
-            return fail(refused(errno, fs.get(), m, "the kernel refused option " + o.key));
-    }
-    if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
-        return fail(refused(errno, fs.get(), m, "the kernel refused to create the overlay"));
+    // Errors name the mount first, then the layer or option the kernel refused.
+    const auto ofMount
+        = [&](const Error &e) { return e.subject == m.mountPoint ? e : makeError(m.mountPoint, e.message(), e.code); };
+    auto made = createOverlay(layers, mountAttrsOf(m.mountOptions));
+    if (!made)
+        return fail(ofMount(made.error()));
+    if (auto at = attachMount(made->mount.get(), AT_FDCWD, plan.target, plan.target); !at)
+        return fail(at.error());
     MountReport report;
-    report.kernelMessages = readFsContextMessages(fs.get());
-    UniqueFd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, mountAttrsOf(m.mountOptions)));
-    if (!mnt)
-        return fail(sysError(errno, m.mountPoint, "fsmount failed"));
-    if (::move_mount(mnt.get(), "", AT_FDCWD, plan.target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
-        return fail(sysError(errno, plan.target, "cannot attach the overlay here (move_mount)"));
+    report.kernelMessages = std::move(made->kernelMessages);
     return report;
 }
 

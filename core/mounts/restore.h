@@ -7,7 +7,8 @@
 // mounted filesystem now carries the uuid (a disk mounted elsewhere since, a
 // restorer's yard). The overlay is then mounted with each layer passed as a file
 // descriptor (fsconfig FSCONFIG_SET_FD, Linux 6.13+; /proc/self/fd/N strings before),
-// so neither mount(2)'s page nor fsconfig's 255-byte strings bound the stack.
+// so neither mount(2)'s page nor fsconfig's 255-byte strings bound the stack,
+// through the one kernel mount sequence (mountsequence.h).
 
 #include "capture.h"
 #include "overlaymount.h"

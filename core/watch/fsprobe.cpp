@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fsprobe.h"
 
-#include "stack/fsidentity.h"
+#include "mounts/fsfacts.h"
 
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -36,7 +36,7 @@ std::string describeFs(int layerFd)
     struct stat st {};
     std::string name = "an unknown filesystem";
     if (::fstatfs(layerFd, &sfs) == 0) {
-        const std::string_view n = stack::fsTypeName(static_cast<long>(sfs.f_type));
+        const std::string_view n = mounts::fsTypeName(static_cast<unsigned long>(sfs.f_type));
         if (!n.empty())
             name = std::string(n);
     }
@@ -56,7 +56,7 @@ std::optional<std::string> needsPolling(int layerFd)
     for (const long m : kPseudoMagics)
         if (magic == m)
             return "pseudo filesystem: its entries come and go without create/delete events";
-    if (stack::isRemoteFsMagic(magic))
+    if (mounts::isRemoteFs(static_cast<unsigned long>(magic)))
         return "remote filesystem: changes made on other machines raise no event here";
     return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include "stack/mergedtree.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -42,6 +43,19 @@ std::string modeText(mode_t m)
     char buf[8];
     std::snprintf(buf, sizeof(buf), "%04o", static_cast<unsigned>(m & 07777));
     return buf;
+}
+
+std::string ownerText(uid_t uid, gid_t gid)
+{
+    return std::to_string(uid) + ":" + std::to_string(gid);
+}
+
+// A symlink's target relative to `dirFd` (O_PATH will do); "" when unreadable.
+std::string linkTargetAt(int dirFd, const std::string &path)
+{
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlinkat(dirFd, path.c_str(), buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 // What the mount shows for one name: listed by readdir, and what lstat through the
@@ -183,10 +197,22 @@ Result<VerifySummary> verifyMount(const std::string &mountpoint, std::shared_ptr
                     stale("size", std::to_string(s.st.st_size), std::to_string(e.attrs.size));
                 if ((s.st.st_mode & 07777) != (e.attrs.mode & 07777))
                     stale("mode", modeText(s.st.st_mode), modeText(e.attrs.mode));
+                if (s.st.st_uid != e.attrs.uid || s.st.st_gid != e.attrs.gid)
+                    stale("owner", ownerText(s.st.st_uid, s.st.st_gid), ownerText(e.attrs.uid, e.attrs.gid));
+                if (mt == FileType::Symlink && e.attrs.type == FileType::Symlink) {
+                    const std::string shownTarget = linkTargetAt(root.get(), p);
+                    const std::string layerTarget
+                        = linkTargetAt(stack->layers()[static_cast<size_t>(e.layer)].fd.get(), e.layerPath);
+                    if (shownTarget != layerTarget)
+                        stale("target", shownTarget, layerTarget);
+                }
                 // A copied-up file keeps its origin's inode number through the mount,
                 // and directories report the upper's or an index's: only files that
                 // were never copied up can be checked this way.
-                if (inodesTellLayer && mt == e.attrs.type && mt != FileType::Directory
+                // The listing reads no origins (copied-up is then unknown): an upper
+                // file may be a copy-up showing its origin's number, so it is not judged.
+                const bool maybeCopiedUp = e.layer == 0 && stack->hasUpper();
+                if (inodesTellLayer && !maybeCopiedUp && mt == e.attrs.type && mt != FileType::Directory
                     && !(e.state & (StateCopiedUp | StateMetacopy)) && s.st.st_ino != e.attrs.ino) {
                     for (const auto &sv : e.shadowed)
                         if (sv.attrs.ino == s.st.st_ino) {

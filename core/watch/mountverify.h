@@ -8,8 +8,9 @@
 // (names the layers no longer justify), miss new names, or report stale facts.
 //
 // Streams directory by directory (memory bounded by the largest directory); walks
-// only directories both sides show as directories. Qt-free: `stratactl verify` and
-// the app's Verify action run the same comparison.
+// only directories both sides show as directories. Qt-free: `stratactl verify`, the
+// app's Verify action and `stratactl restore` (its check of the new mount) run the
+// same comparison.
 
 #include "stack/layerstack.h"
 #include "util/error.h"
@@ -26,7 +27,8 @@ struct Discrepancy {
     enum class Kind : uint8_t {
         Ghost, // shown by the mount, not justified by the layers
         Missing, // justified by the layers, not shown by the mount
-        Stale, // shown by both, but a fact differs (`fact`: "type", "size", "mode", "origin-layer")
+        Stale, // shown by both, but a fact differs (`fact`: "type", "size", "mode", "owner",
+               // "target" (a symlink's), "origin-layer")
     };
     Kind kind = Kind::Ghost;
     std::string path; // merged path, "" = the root

@@ -12,10 +12,10 @@
 #include "mounts/mounttable.h"
 #include "mounts/overlaymount.h"
 #include "mounts/restore.h"
-#include "stack/viewcheck.h"
 #include "tempdir.h"
 #include "testenv.h"
 #include "testmain.h"
+#include "watch/mountverify.h"
 
 #include <QTest>
 
@@ -112,6 +112,16 @@ Result<MountReport> mountRelative(const DockerLayout &d, const std::string &targ
     if (::chdir(cwd) != 0)
         return fail(makeError(cwd, "chdir back failed", errno));
     return r;
+}
+
+// The restored mount against its layers' merged view, as `stratactl verify` and
+// restore compare them.
+Result<watch::VerifySummary> verifyView(const std::string &mp)
+{
+    auto stack = stack::LayerStack::fromMount(mp);
+    if (!stack)
+        return fail(stack.error());
+    return watch::verifyMount(mp, *stack, [](const watch::Discrepancy &) { });
 }
 
 test::View viewOf(const std::string &mp)
@@ -212,9 +222,9 @@ void TestCapture::dockerLayoutRestoresByFd()
     const auto after = viewOf(merged);
     QCOMPARE(after.size(), before.size());
     QVERIFY(after == before);
-    auto view = stack::compareMountView(merged);
+    auto view = verifyView(merged);
     QVERIFY2(view, view ? "" : view.error().message().c_str());
-    QVERIFY2(view->differences.empty(), view->differences.empty() ? "" : view->differences.front().what.c_str());
+    QCOMPARE(view->discrepancies, size_t(0));
     QVERIFY(view->entries > size_t(layers));
 
     // The second checkpoint: the same identities (the paths are now the real ones).
@@ -278,8 +288,8 @@ void TestCapture::layersFoundByHandleAfterRemount()
     auto checked = checkRestored(cap->mounts.front(), merged);
     QVERIFY2(checked, checked ? "" : checked.error().message().c_str());
     QVERIFY(viewOf(merged) == before);
-    auto view = stack::compareMountView(merged);
-    QVERIFY2(view && view->differences.empty(), view ? "differences" : view.error().message().c_str());
+    auto view = verifyView(merged);
+    QVERIFY2(view && view->discrepancies == 0, view ? "discrepancies" : view.error().message().c_str());
     QVERIFY(unmount(merged));
 }
 
