@@ -25,8 +25,8 @@ struct DoctorTarget {
 std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, std::vector<std::string> &positionals);
 
 // The checks core/mounts cannot make itself (they need core/stack), for
-// DoctorOptions::extraChecks. HOOK(identitycheck): the index/UUID mismatch detector
-// of core/stack/identitycheck.* ("index-uuid-mismatch") plugs in here once it lands.
+// DoctorOptions::extraChecks: the index/UUID mismatch detector
+// of core/stack/identitydoctor ("index-uuid-mismatch").
 std::function<std::vector<mounts::DoctorFinding>(const mounts::OverlayOptions &)> stackChecks();
 
 } // namespace strata::cli

@@ -5,6 +5,7 @@
 #include "jobs.h"
 #include "mounts/volatile.h"
 #include "rowtablemodel.h"
+#include "stack/identitydoctor.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -61,7 +62,10 @@ void DoctorDialog::diagnose()
     m_job->start([this, spec = m_spec](Job::Control &) -> Job::Apply {
         // The try-mount first: the doctor's syncfs marks a writeback error seen.
         mounts::TryMount tried = mounts::tryMount(spec);
-        mounts::Diagnosis d = mounts::diagnose(spec);
+        // The same checks as `stratactl doctor`, the identity check (index-uuid-mismatch) included.
+        mounts::DoctorOptions opts;
+        opts.extraChecks = &stack::identityFindings;
+        mounts::Diagnosis d = mounts::diagnose(spec, opts);
         return [this, d = std::move(d), tried = std::move(tried)]() {
             m_model->setRows(rows::doctor(d, tried));
             m_view->resizeRowsToContents();

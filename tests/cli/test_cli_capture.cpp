@@ -14,6 +14,8 @@
 #include "testmain.h"
 #include "util/hex.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTest>
 
@@ -291,6 +293,28 @@ void TestCliCapture::uuidChangeEndToEnd()
     QVERIFY(id["restampable"].toBool());
     QVERIFY2(id["kernel_will"].toString().contains("failed to verify upper root origin"), inspect.describe());
     QVERIFY(id["ways_out"].toArray().size() >= 3);
+
+    // The doctor gives the same verdict (index-uuid-mismatch), confirmed by a real
+    // try-mount as root: ESTALE and the kernel's message.
+    auto doctor = runCli(QStringList {"doctor", "--json"} + s.layerArgs());
+    QVERIFY2(doctor.jsonOk && doctor.exitCode == 6, doctor.describe());
+    QJsonObject mismatch;
+    for (const auto &f : doctor.json["findings"].toArray())
+        if (f.toObject()["code"].toString() == "index-uuid-mismatch")
+            mismatch = f.toObject();
+    QVERIFY2(!mismatch.isEmpty(), doctor.describe());
+    QVERIFY(mismatch["kernel_refuses"].toBool());
+    QCOMPARE(mismatch["kernel_message"].toString(), QString("failed to verify upper root origin"));
+    QVERIFY2(mismatch["cause"].toString().contains(QString::fromStdString(newUuid)), doctor.describe());
+    QVERIFY2(mismatch["fix"].toString().contains("index=off") && mismatch["fix"].toString().contains("restamp"),
+             doctor.describe());
+    const auto tried = doctor.json["try_mount"].toObject();
+    QVERIFY2(tried["attempted"].toBool() || ::geteuid() != 0, doctor.describe()); // root tries the mount
+    if (tried["attempted"].toBool()) {
+        QCOMPARE(tried["errno"].toInt(), ESTALE);
+        QVERIFY2(mismatch["confirmed"].toBool(), doctor.describe());
+        QVERIFY(doctor.json["agrees"].toBool());
+    }
 
     const auto pristine = dumpStack(s.base);
     // Dry run: every change listed, nothing changed.
