@@ -68,16 +68,16 @@ app::MountRequest requestFor(const MountPlan &plan)
     for (size_t i = 0; i < m.layers.size(); ++i) {
         const std::string &p = plan.layers[i].foundPath;
         switch (m.layers[i].role) {
-        case LayerRole::Lower:
+        case CapturedRole::Lower:
             req.spec.lower.push_back(p);
             break;
-        case LayerRole::Data:
+        case CapturedRole::Data:
             req.spec.data.push_back(p);
             break;
-        case LayerRole::Upper:
+        case CapturedRole::Upper:
             req.spec.upper = p;
             break;
-        case LayerRole::Work:
+        case CapturedRole::Work:
             req.spec.work = p;
             break;
         }
@@ -180,7 +180,7 @@ Json outcomeJson(const Outcome &o)
     for (size_t i = 0; i < m.layers.size(); ++i) {
         const auto &f = o.plan.layers[i];
         Json l;
-        l["role"] = layerRoleName(m.layers[i].role);
+        l["role"] = capturedRoleName(m.layers[i].role);
         l["path"] = pathJson(m.layers[i].path);
         l["captured_path"] = pathJson(m.layers[i].resolvedPath);
         l["verdict"] = verdictKey(f.verdict);

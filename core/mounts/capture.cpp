@@ -65,16 +65,16 @@ const MountEntry *entryById(std::span<const MountEntry> table, uint64_t id)
 
 } // namespace
 
-std::string_view layerRoleName(LayerRole r)
+std::string_view capturedRoleName(CapturedRole r)
 {
     switch (r) {
-    case LayerRole::Lower:
+    case CapturedRole::Lower:
         return "lower";
-    case LayerRole::Data:
+    case CapturedRole::Data:
         return "data";
-    case LayerRole::Upper:
+    case CapturedRole::Upper:
         return "upper";
-    case LayerRole::Work:
+    case CapturedRole::Work:
         return "work";
     }
     return "lower";
@@ -105,7 +105,7 @@ std::string DirIdentity::differenceFrom(const DirIdentity &captured) const
     return {};
 }
 
-std::vector<const CapturedLayer *> CapturedMount::layersOf(LayerRole role) const
+std::vector<const CapturedLayer *> CapturedMount::layersOf(CapturedRole role) const
 {
     std::vector<const CapturedLayer *> out;
     for (const auto &l : layers)
@@ -122,8 +122,8 @@ std::string CapturedMount::describeLayer(size_t index) const
     size_t n = 0;
     for (size_t i = 0; i < index; ++i)
         n += layers[i].role == l.role;
-    std::string out(layerRoleName(l.role));
-    if (l.role == LayerRole::Lower || l.role == LayerRole::Data)
+    std::string out(capturedRoleName(l.role));
+    if (l.role == CapturedRole::Lower || l.role == CapturedRole::Data)
         out += " " + std::to_string(n + 1);
     return out + " '" + l.path + "'";
 }
@@ -201,15 +201,15 @@ Result<CapturedMount> captureMount(const MountEntry &entry, std::span<const Moun
     const OverlayOptions &opts = sources->options;
     m.options = opts.others;
 
-    auto add = [&](LayerRole role, const std::string &path) { m.layers.push_back({role, path, {}, {}}); };
+    auto add = [&](CapturedRole role, const std::string &path) { m.layers.push_back({role, path, {}, {}}); };
     for (const auto &l : opts.lowers)
-        add(LayerRole::Lower, l);
+        add(CapturedRole::Lower, l);
     for (const auto &l : opts.dataLayers)
-        add(LayerRole::Data, l);
+        add(CapturedRole::Data, l);
     if (opts.upper)
-        add(LayerRole::Upper, *opts.upper);
+        add(CapturedRole::Upper, *opts.upper);
     if (opts.work)
-        add(LayerRole::Work, *opts.work);
+        add(CapturedRole::Work, *opts.work);
 
     std::vector<std::string> paths;
     for (const auto &l : m.layers)
@@ -225,7 +225,7 @@ Result<CapturedMount> captureMount(const MountEntry &entry, std::span<const Moun
         if (!id)
             return fail(makeError(m.mountPoint, m.describeLayer(i) + ": " + id.error().message(), id.error().code));
         layer.id = std::move(*id);
-        if (layer.role == LayerRole::Upper) {
+        if (layer.role == CapturedRole::Upper) {
             auto facts = upperFactsOf(r->fd.get(), opts);
             if (!facts)
                 return fail(

@@ -22,8 +22,8 @@ namespace strata::mounts {
 
 using FsUuid = std::array<uint8_t, 16>;
 
-enum class LayerRole : uint8_t { Lower, Data, Upper, Work };
-std::string_view layerRoleName(LayerRole r); // "lower", "data", "upper", "work"
+enum class CapturedRole : uint8_t { Lower, Data, Upper, Work };
+std::string_view capturedRoleName(CapturedRole r); // "lower", "data", "upper", "work"
 
 // Who a directory is: the filesystem it lives on and its root's file handle there.
 struct DirIdentity {
@@ -45,7 +45,7 @@ struct DirIdentity {
 };
 
 struct CapturedLayer {
-    LayerRole role = LayerRole::Lower;
+    CapturedRole role = CapturedRole::Lower;
     std::string path; // as mountinfo (or the engine's command line) gives it
     std::string resolvedPath; // absolute, no symlinks, resolved at capture
     DirIdentity id;
@@ -73,7 +73,7 @@ struct CapturedMount {
     // them first.
     std::vector<std::string> stacksOn;
 
-    std::vector<const CapturedLayer *> layersOf(LayerRole role) const;
+    std::vector<const CapturedLayer *> layersOf(CapturedRole role) const;
     // "lower 3 '/var/lib/docker/overlay2/l/ABC'": how errors name a layer.
     std::string describeLayer(size_t index) const;
 };

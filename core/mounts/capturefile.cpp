@@ -52,7 +52,7 @@ Json layerJson(const CapturedLayer &l)
     fs["mount_id"] = l.id.mountId;
     fs["mount_point"] = pathJson(l.id.fsMountPoint);
     Json j;
-    j["role"] = layerRoleName(l.role);
+    j["role"] = capturedRoleName(l.role);
     j["path"] = pathJson(l.path);
     j["resolved_path"] = pathJson(l.resolvedPath);
     j["fs"] = std::move(fs);
@@ -187,13 +187,13 @@ Result<CapturedLayer> parseLayer(Reader &r, const Json &j)
     CapturedLayer l;
     TRY(role, r.string(j, "role"));
     if (*role == "lower")
-        l.role = LayerRole::Lower;
+        l.role = CapturedRole::Lower;
     else if (*role == "data")
-        l.role = LayerRole::Data;
+        l.role = CapturedRole::Data;
     else if (*role == "upper")
-        l.role = LayerRole::Upper;
+        l.role = CapturedRole::Upper;
     else if (*role == "work")
-        l.role = LayerRole::Work;
+        l.role = CapturedRole::Work;
     else
         return fail(r.error("unknown role '" + *role + "'"));
     TRY(path, r.path(j, "path"));
@@ -277,12 +277,12 @@ Result<CapturedMount> parseMount(Reader &r, const Json &j, const std::string &wh
         m.layers.push_back(std::move(*l));
     }
     r.at(mountWhere);
-    const size_t lowers = m.layersOf(LayerRole::Lower).size();
-    const size_t uppers = m.layersOf(LayerRole::Upper).size();
-    const size_t works = m.layersOf(LayerRole::Work).size();
+    const size_t lowers = m.layersOf(CapturedRole::Lower).size();
+    const size_t uppers = m.layersOf(CapturedRole::Upper).size();
+    const size_t works = m.layersOf(CapturedRole::Work).size();
     if (lowers == 0 || uppers > 1 || uppers != works)
         return fail(r.error("needs at least one lower layer and at most one upper with its work dir"));
-    if (lowers + m.layersOf(LayerRole::Data).size() > kMaxLowerLayers)
+    if (lowers + m.layersOf(CapturedRole::Data).size() > kMaxLowerLayers)
         return fail(r.error("more than 500 lower layers (the kernel's OVL_MAX_STACK)"));
     TRY(upper, r.field(j, "upper"));
     if (!(*upper)->is_null()) {

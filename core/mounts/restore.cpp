@@ -254,16 +254,16 @@ Result<MountReport> mountPlanned(const MountPlan &plan)
     for (size_t i = 0; i < m.layers.size(); ++i) {
         LayerRef ref = LayerRef::byFd(plan.layers[i].fd.get(), m.describeLayer(i));
         switch (m.layers[i].role) {
-        case LayerRole::Lower:
+        case CapturedRole::Lower:
             layers.lowers.push_back(std::move(ref));
             break;
-        case LayerRole::Data:
+        case CapturedRole::Data:
             layers.dataLayers.push_back(std::move(ref));
             break;
-        case LayerRole::Upper:
+        case CapturedRole::Upper:
             layers.upper = std::move(ref);
             break;
-        case LayerRole::Work:
+        case CapturedRole::Work:
             layers.work = std::move(ref);
             break;
         }
@@ -300,7 +300,7 @@ Result<void> checkRestored(const CapturedMount &m, const std::string &target)
     for (size_t i = 0; i < m.layers.size(); ++i) {
         if (now->layers[i].role != m.layers[i].role)
             return fail(makeError(target,
-                                  m.describeLayer(i) + ": is a " + std::string(layerRoleName(now->layers[i].role))
+                                  m.describeLayer(i) + ": is a " + std::string(capturedRoleName(now->layers[i].role))
                                       + " layer in the new mount",
                                   EIO));
         if (const auto diff = now->layers[i].id.differenceFrom(m.layers[i].id); !diff.empty())

@@ -21,16 +21,16 @@ Result<StackSpec> specFromCapture(const mounts::Capture &capture, std::string_vi
     StackSpec spec;
     for (const auto &l : m.layers) {
         switch (l.role) {
-        case mounts::LayerRole::Lower:
+        case mounts::CapturedRole::Lower:
             spec.lower.push_back(l.resolvedPath);
             break;
-        case mounts::LayerRole::Data:
+        case mounts::CapturedRole::Data:
             spec.data.push_back(l.resolvedPath);
             break;
-        case mounts::LayerRole::Upper:
+        case mounts::CapturedRole::Upper:
             spec.upper = l.resolvedPath;
             break;
-        case mounts::LayerRole::Work:
+        case mounts::CapturedRole::Work:
             spec.work = l.resolvedPath;
             break;
         }

@@ -187,9 +187,9 @@ void TestCapture::dockerLayoutRestoresByFd()
     QVERIFY2(cap, cap ? "" : cap.error().message().c_str());
     QCOMPARE(cap->mounts.size(), size_t(1));
     const CapturedMount &cm = cap->mounts.front();
-    QCOMPARE(cm.layersOf(LayerRole::Lower).size(), size_t(layers));
+    QCOMPARE(cm.layersOf(CapturedRole::Lower).size(), size_t(layers));
     if (idLength > 200)
-        for (const auto *l : cm.layersOf(LayerRole::Lower))
+        for (const auto *l : cm.layersOf(CapturedRole::Lower))
             QVERIFY2(l->resolvedPath.size() > 255, l->resolvedPath.c_str());
     for (size_t i = 0; i < d.diffs.size(); ++i) {
         QCOMPARE(cm.layers[i].path, d.shortLinks[i]);
