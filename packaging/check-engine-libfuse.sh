@@ -27,7 +27,9 @@ flags=(-std=c++23 -O0 -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wcast-align -Wf
 for f in "$src"/core/engine/*.cpp; do
     $launcher "$cxx" "${flags[@]}" -c "$f" -o "$tmp/$(basename "$f" .cpp).o"
 done
-"$cxx" "$tmp"/*.o "$@" -lmount -L"$lib" -lfuse3 -lpthread -Wl,-rpath,"$lib" -o "$tmp/strata-fuse"
+# The static libraries the engine builds on (watch for lowerwatch, and what it uses),
+# as a group: their order does not matter then.
+"$cxx" "$tmp"/*.o -Wl,--start-group "$@" -Wl,--end-group -lmount -L"$lib" -lfuse3 -lpthread -Wl,-rpath,"$lib" -o "$tmp/strata-fuse"
 linked=$(ldd "$tmp/strata-fuse" | sed -n 's/.*libfuse3\.so[^ ]* => \([^ ]*\).*/\1/p')
 if [[ $(readlink -f "$linked") != "$(readlink -f "$lib")"/* ]]; then
     echo "strata-fuse links $linked, not the libfuse under $lib"; exit 1

@@ -23,9 +23,9 @@ const Entry kCommands[] = {
     {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect}, {&kTreeCommand, runTree},
     {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
     {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
-    {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},
-    {&kWatchCommand, runWatch},         {&kVerifyCommand, runVerify},
-    {&kCaptureCommand, runCapture},     {&kRestoreCommand, runRestore}, {&kRestampCommand, runRestamp},
+    {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},   {&kWatchCommand, runWatch},
+    {&kVerifyCommand, runVerify},       {&kCaptureCommand, runCapture}, {&kRestoreCommand, runRestore},
+    {&kRestampCommand, runRestamp},
 };
 
 void printHelp(std::FILE *out)
