@@ -8,6 +8,7 @@
 #include "watch/stackwatcher.h"
 
 #include <cstdio>
+#include <dlfcn.h>
 #include <map>
 #include <mutex>
 #include <poll.h>
@@ -225,9 +226,13 @@ void LowerWatch::Impl::overflowed()
     // Changes were lost: every name the kernel holds may be stale. The epoch bump
     // (protocol 7.44) drops every dentry lazily; listings and attributes of the
     // registered directories are dropped one by one.
-#if FUSE_MAJOR_VERSION > 3 || FUSE_MINOR_VERSION >= 18 // libfuse 3.18 has the call
-    (void)fuse_lowlevel_notify_increment_epoch(f.session);
-#endif
+    // Looked up at run time, not linked: a binary linked against 3.18's symbol would
+    // need libfuse >= 3.18 to start at all (Debian 13 has 3.17).
+    using IncrementEpoch = int (*)(fuse_session *);
+    static const auto incrementEpoch
+        = reinterpret_cast<IncrementEpoch>(::dlsym(RTLD_DEFAULT, "fuse_lowlevel_notify_increment_epoch"));
+    if (incrementEpoch)
+        (void)incrementEpoch(f.session);
     std::vector<Key> keys;
     {
         std::lock_guard g(mutex);

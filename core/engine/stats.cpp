@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <thread>
 
@@ -79,12 +80,11 @@ void note(Op op, std::chrono::steady_clock::time_point start, bool uring)
 
 bool viaUring(fuse_req_t req)
 {
-#ifdef FUSE_CAP_OVER_IO_URING
-    return fuse_req_is_uring(req);
-#else
-    (void)req;
-    return false;
-#endif
+    // Looked up at run time, not linked, so strata-fuse still starts with libfuse
+    // 3.17 (Debian 13), which lacks it; there, nothing comes through io_uring.
+    using IsUring = bool (*)(fuse_req_t);
+    static const auto isUring = reinterpret_cast<IsUring>(::dlsym(RTLD_DEFAULT, "fuse_req_is_uring"));
+    return isUring && isUring(req);
 }
 
 // One wrapper per operation: calls the original handler and counts it. The
