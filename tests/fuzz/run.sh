@@ -21,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     *) targets+=("$1"); shift ;;
     esac
 done
-all=(filehandle xattrvalues indexname stackfile mountoptions engineoptions helperargs)
+all=(filehandle xattrvalues indexname stackfile capturefile mountoptions engineoptions helperargs)
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 
 cxx=

@@ -2,18 +2,26 @@
 // strata-fuzz-seeds DIR: writes the fuzz targets' seed corpora (DIR/<target>/) from
 // real values: the demo stack's overlay xattrs as core's writers put them on disk,
 // the index names of its origin handles, its stack file, the mount data and
-// strata-fuse command line it is mounted with, and its layer paths. The committed
-// corpora in tests/fuzz/corpus come from here (./dev fuzz --seeds refreshes them).
+// strata-fuse command line it is mounted with, its layer paths, and (as root) the
+// capture files of it mounted by the kernel, alone and stacked under a second
+// overlay. The committed corpora in tests/fuzz/corpus come from here (./dev fuzz --seeds refreshes them).
+#include "mounts/capture.h"
+#include "mounts/capturefile.h"
+#include "mounts/overlaymount.h"
 #include "mounts/overlayoptions.h"
 #include "ovl/filehandle.h"
 #include "stack/demostack.h"
 #include "stack/mountoptions.h"
 #include "stack/stackspec.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -56,6 +64,45 @@ std::vector<std::string> xattrNames(const fs::path &p)
         at += out.back().size() + 1;
     }
     return out;
+}
+
+// Capture files as `stratactl capture` writes them: the demo stack mounted by the
+// kernel (root only, in a mount namespace of this process), alone and with a second
+// overlay stacked on it (stacks_on). Without root there are none, and it says so.
+void writeCaptureSeeds(const stack::StackSpec &spec, const fs::path &demo, const fs::path &out)
+{
+    if (::geteuid() != 0 || ::unshare(CLONE_NEWNS) != 0
+        || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+        std::fprintf(stderr, "strata-fuzz-seeds: no capture files: mounting needs root (%s)\n",
+                     ::geteuid() != 0 ? "not root" : std::strerror(errno));
+        return;
+    }
+    const fs::path merged = demo / "merged", top = demo / "stacked";
+    for (const auto &d : {merged, top, demo / "stacked-upper", demo / "stacked-work"})
+        fs::create_directories(d);
+    if (auto m = mounts::mountOverlay(stack::overlayOptionsFor(spec), merged); !m) {
+        std::fprintf(stderr, "strata-fuzz-seeds: no capture files: %s\n", m.error().message().c_str());
+        return;
+    }
+    mounts::OverlayOptions stacked;
+    stacked.lowers = {merged.string()};
+    stacked.upper = (demo / "stacked-upper").string();
+    stacked.work = (demo / "stacked-work").string();
+    const bool both = bool(mounts::mountOverlay(stacked, top));
+    for (const auto &[name, points] :
+         {std::pair {"demo.json", std::vector {merged.string()}},
+          std::pair {"stacked.json",
+                     both ? std::vector {merged.string(), top.string()} : std::vector<std::string> {}}}) {
+        if (points.empty())
+            continue;
+        if (auto cap = mounts::captureMounts(points))
+            write(out / "capturefile", name, mounts::captureToJson(*cap));
+        else
+            std::fprintf(stderr, "strata-fuzz-seeds: %s: %s\n", name, cap.error().message().c_str());
+    }
+    if (both)
+        (void)mounts::unmount(top.string());
+    (void)mounts::unmount(merged.string());
 }
 
 } // namespace
@@ -130,6 +177,8 @@ int main(int argc, char **argv)
     write(out / "helperargs", "name", "\x02" + spec->name);
     write(out / "helperargs", "option", "\x03redirect_dir=on");
     write(out / "helperargs", "option-flag", "\x03userxattr");
+
+    writeCaptureSeeds(*spec, demo, out);
 
     fs::remove_all(demo);
     std::printf("strata-fuzz-seeds: %d seeds in %s\n", g_written, out.c_str());
