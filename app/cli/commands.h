@@ -27,6 +27,7 @@ int runUmount(std::span<const std::string> argv);
 // capture (capturecommand.cpp); restore (restorecommand.cpp, in the binary: mounters).
 int runCapture(std::span<const std::string> argv);
 int runRestore(std::span<const std::string> argv);
+int runPrivileged(std::span<const std::string> argv);
 int runRestamp(std::span<const std::string> argv);
 
 extern const CommandInfo kMountsCommand;
@@ -44,6 +45,7 @@ extern const CommandInfo kMountCommand;
 extern const CommandInfo kUmountCommand;
 extern const CommandInfo kCaptureCommand;
 extern const CommandInfo kRestoreCommand;
+extern const CommandInfo kPrivilegedCommand;
 extern const CommandInfo kRestampCommand;
 
 // tree --changes (changesview.cpp): what each layer adds, modifies and deletes.

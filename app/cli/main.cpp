@@ -20,12 +20,12 @@ struct Entry {
 };
 
 const Entry kCommands[] = {
-    {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect}, {&kTreeCommand, runTree},
-    {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},     {&kSaveCommand, runSave},
-    {&kDemoCommand, runDemo},           {&kMountCommand, runMount},     {&kUmountCommand, runUmount},
-    {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},   {&kWatchCommand, runWatch},
-    {&kVerifyCommand, runVerify},       {&kCaptureCommand, runCapture}, {&kRestoreCommand, runRestore},
-    {&kRestampCommand, runRestamp},
+    {&kMountsCommand, runMounts},       {&kInspectCommand, runInspect},       {&kTreeCommand, runTree},
+    {&kWhiteoutsCommand, runWhiteouts}, {&kIndexCommand, runIndex},           {&kSaveCommand, runSave},
+    {&kDemoCommand, runDemo},           {&kMountCommand, runMount},           {&kUmountCommand, runUmount},
+    {&kDoctorCommand, runDoctor},       {&kRepairCommand, runRepair},         {&kWatchCommand, runWatch},
+    {&kVerifyCommand, runVerify},       {&kCaptureCommand, runCapture},       {&kRestoreCommand, runRestore},
+    {&kRestampCommand, runRestamp},     {&kPrivilegedCommand, runPrivileged},
 };
 
 void printHelp(std::FILE *out)
