@@ -317,11 +317,14 @@ void MainWindow::setStack(std::shared_ptr<const stack::LayerStack> stack, const 
     for (const auto &l : stack->layers())
         labels << QStringLiteral("%1 %2").arg(layerLabel(l.index, l.role == stack::Role::Upper), displayText(l.path));
     m_treePanel->setLayers(labels);
+    if (m_privilegedAction)
+        m_privilegedAction->setEnabled(!stack->canReadOverlayXattrs());
     if (!stack->canReadOverlayXattrs())
         m_stackPanel->messageBar()->showMessage(
             MessageBar::Kind::Warning,
             tr("trusted.overlay.* xattrs are unreadable without CAP_SYS_ADMIN: opaque dirs, redirects, origins and "
-               "metacopy are shown as unknown, never guessed."));
+               "metacopy are shown as unknown, never guessed. View > Overlay Facts as Administrator asks "
+               "strata-helper to read them."));
     m_details->showNothing();
     m_reports->setStack(stack);
     m_staleBanner->clearMessages();

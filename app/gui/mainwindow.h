@@ -135,6 +135,7 @@ private:
     Job *m_identityJob = nullptr; // the uuid-drift check of the open stack
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAction = nullptr;
+    QAction *m_privilegedAction = nullptr; // enabled when trusted.* is unreadable here
     LiveWatch *m_live = nullptr;
     ChangesDock *m_changesDock = nullptr;
     MessageBar *m_staleBanner = nullptr;

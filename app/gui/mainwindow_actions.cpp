@@ -9,6 +9,7 @@
 #include "guitext.h"
 #include "messagebar.h"
 #include "mountsdialog.h"
+#include "privilegedfacts.h"
 #include "reportviews.h"
 #include "stack/mountoptions.h"
 #include "stacksave.h"
@@ -115,6 +116,17 @@ void MainWindow::createActions()
                 dialog->setAttribute(Qt::WA_DeleteOnClose);
                 dialog->show();
             });
+    // What trusted.overlay.* says, read by strata-helper, for a user who cannot read it.
+    m_privilegedAction = menuAction(view, QStringLiteral("security-high"), tr("Overlay Facts as &Administrator…"), {});
+    m_privilegedAction->setEnabled(false);
+    connect(m_privilegedAction, &QAction::triggered, this, [this]() {
+        if (!m_stack)
+            return;
+        auto *dialog = new PrivilegedFactsDialog(m_stack->spec(), windowTitle(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        dialog->ask();
+    });
     view->addSeparator();
     view->addAction(m_changesDock->toggleViewAction()); // the live feed (mainwindow_live.cpp)
 
