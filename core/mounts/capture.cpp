@@ -132,6 +132,15 @@ Result<DirIdentity> identifyDir(int fd, std::span<const MountEntry> table)
 {
     DirIdentity id;
     auto fh = ovl::handleOfFd(fd);
+    if (!fh && fh.error().code == EACCES)
+        // A directory the caller may reach but not open (a root-only layer seen by a
+        // user's restore): its filesystem's uuid is asked through that mount's root.
+        if (const auto legacyId = statxMountId(fd, STATX_MNT_ID))
+            if (const MountEntry *e = entryById(table, *legacyId)) {
+                const UniqueFd root(::open(e->target.c_str(), O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC));
+                if (root)
+                    fh = ovl::handleOfFd(fd, false, root.get());
+            }
     if (!fh)
         return fail(fh.error());
     id.handleType = fh->type;

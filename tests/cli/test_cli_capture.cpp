@@ -110,6 +110,24 @@ std::map<std::string, std::string> viewOf(const std::string &mp)
     return out;
 }
 
+// Per mount point, per layer (role, index): the identity a capture recorded (the
+// filesystem's uuid or device, handle type and bytes); what must survive a restore.
+std::map<QString, QStringList> identities(const QJsonObject &capture)
+{
+    std::map<QString, QStringList> out;
+    for (const auto &m : capture["mounts"].toArray()) {
+        QStringList ids;
+        for (const auto &l : m.toObject()["layers"].toArray()) {
+            const QJsonObject layer = l.toObject(), fs = layer["fs"].toObject(), h = layer["handle"].toObject();
+            ids << layer["role"].toString() + " " + fs["type"].toString() + " "
+                    + (fs["uuid"].isString() ? fs["uuid"].toString() : fs["device"].toVariant().toString()) + " "
+                    + QString::number(h["type"].toInt()) + ":" + h["hex"].toString();
+        }
+        out[m.toObject()["mountpoint"].toString()] = ids;
+    }
+    return out;
+}
+
 // The stack on an ext4 loop device at <tmp>/a: lowers l1 (top), l2; upper u, work w.
 struct UuidStack {
     std::string base, merged;
@@ -139,6 +157,7 @@ class TestCliCapture : public QObject {
 private slots:
     void captureRestoreJson();
     void strataFuseRestoredThroughTheEngine();
+    void stackedOverlaysRestoreInOrder();
     void uuidChangeEndToEnd();
 };
 
@@ -236,6 +255,81 @@ void TestCliCapture::strataFuseRestoredThroughTheEngine()
     QVERIFY(e && e->fstype == "fuse.strata-fuse");
     QVERIFY(viewOf(base + "/m") == before);
     QVERIFY(::umount2((base + "/m").c_str(), 0) == 0);
+}
+
+// An overlay whose lower is another overlay's mount point: the capture records the
+// dependency, restore mounts the lower overlay first, both views come back, and a
+// second capture of the restored mounts records the same identities.
+void TestCliCapture::stackedOverlaysRestoreInOrder()
+{
+    TempDir tmp("strata-cli-stacked");
+    const std::string base = tmp.path();
+    for (const char *dir : {"/al", "/au", "/aw", "/a", "/bl", "/bu", "/bw", "/b"})
+        QVERIFY(::mkdir((base + dir).c_str(), 0755) == 0);
+    QVERIFY(writeFile(base + "/al/base", "al\n"));
+    QVERIFY(writeFile(base + "/bl/shared", "bl\n"));
+    mounts::OverlayOptions a;
+    a.lowers = {base + "/al"};
+    a.upper = base + "/au";
+    a.work = base + "/aw";
+    QVERIFY(mounts::mountOverlay(a, base + "/a"));
+    QVERIFY(writeFile(base + "/a/fromA", "written through a\n"));
+    mounts::OverlayOptions b;
+    b.lowers = {base + "/a", base + "/bl"};
+    b.upper = base + "/bu";
+    b.work = base + "/bw";
+    auto mountedB = mounts::mountOverlay(b, base + "/b");
+    QVERIFY2(mountedB, mountedB ? "" : mountedB.error().message().c_str());
+    QVERIFY(writeFile(base + "/b/shared", "changed through b\n")); // copy-up from bl
+    QVERIFY(writeFile(base + "/b/fromB", "written through b\n"));
+    const auto beforeA = viewOf(base + "/a"), beforeB = viewOf(base + "/b");
+    QVERIFY(beforeB.contains("base") && beforeB.contains("fromA") && beforeB.contains("fromB"));
+
+    const QString file = qpath(base + "/cap.json");
+    // Named upper first: the file holds them in dependency order whatever was asked.
+    auto cap = runCli({"capture", qpath(base + "/b"), qpath(base + "/a"), file, "--json"});
+    QVERIFY2(cap.exitCode == 0 && cap.jsonOk, cap.describe());
+    const QJsonObject first = cap.json["capture"].toObject();
+    const auto mounts = first["mounts"].toArray();
+    QCOMPARE(mounts.size(), 2);
+    QCOMPARE(mounts[0].toObject()["mountpoint"].toString(), qpath(base + "/a"));
+    QCOMPARE(mounts[1].toObject()["mountpoint"].toString(), qpath(base + "/b"));
+    QCOMPARE(mounts[1].toObject()["stacks_on"].toArray(), QJsonArray {qpath(base + "/a")});
+    QCOMPARE(mounts[1].toObject()["layers"].toArray()[0].toObject()["fs"].toObject()["type"].toString(),
+             QString("overlay"));
+
+    QVERIFY(mounts::unmount(base + "/b"));
+    QVERIFY(mounts::unmount(base + "/a"));
+    // Before the lower overlay is back, the upper one's first layer waits for it.
+    auto dry = runCli({"restore", file, "--dry-run", "--json"});
+    QVERIFY2(dry.exitCode == 0 && dry.jsonOk, dry.describe());
+    QCOMPARE(dry.json["mounts"].toArray()[1].toObject()["layers"].toArray()[0].toObject()["verdict"].toString(),
+             QString("pending"));
+
+    auto restored = runCli({"restore", file, "--json"});
+    QVERIFY2(restored.exitCode == 0 && restored.jsonOk, restored.describe());
+    const auto out = restored.json["mounts"].toArray();
+    QCOMPARE(out.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject m = out[i].toObject();
+        QCOMPARE(m["mountpoint"].toString(), qpath(base + (i == 0 ? "/a" : "/b")));
+        QVERIFY2(m["restored"].toBool(), restored.describe());
+        QVERIFY2(m["view"].isObject() && m["view"].toObject()["discrepancies"].toInt() == 0, restored.describe());
+    }
+    QVERIFY(isOverlayAt(base + "/a") && isOverlayAt(base + "/b"));
+    QVERIFY(viewOf(base + "/a") == beforeA);
+    QVERIFY(viewOf(base + "/b") == beforeB);
+
+    // The second checkpoint: the same identities, mount by mount, layer by layer.
+    auto again = runCli({"capture", qpath(base + "/a"), qpath(base + "/b"), qpath(base + "/cap2.json"), "--json"});
+    QVERIFY2(again.exitCode == 0 && again.jsonOk, again.describe());
+    const auto ids1 = identities(first), ids2 = identities(again.json["capture"].toObject());
+    QCOMPARE(ids2.size(), size_t(2));
+    for (const auto &[mp, ids] : ids1)
+        QVERIFY2(ids2.contains(mp) && ids2.at(mp) == ids,
+                 qPrintable(mp + ": " + ids.join(", ") + " then " + ids2.at(mp).join(", ")));
+    QVERIFY(mounts::unmount(base + "/b"));
+    QVERIFY(mounts::unmount(base + "/a"));
 }
 
 void TestCliCapture::uuidChangeEndToEnd()

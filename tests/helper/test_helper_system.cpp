@@ -370,6 +370,75 @@ class TestHelperSystem : public QObject {
         QVERIFY(!mountAt(s.m));
     }
 
+    // A stack of alice's whose lower l1 holds overlay metadata only root can read:
+    // an opaque dir and a redirect (trusted.overlay.*, set here as root).
+    Stack stackWithTrustedFacts(const std::string &tag)
+    {
+        const Stack s = stack(tag, m_alice);
+        const std::string opaque = dir(tag + "/l1/opaque", m_alice), moved = dir(tag + "/l1/moved", m_alice);
+        for (const auto &[p, name, value] : {std::tuple {opaque, "trusted.overlay.opaque", std::string("y")},
+                                             std::tuple {moved, "trusted.overlay.redirect", std::string("/elsewhere")}})
+            if (::setxattr(p.c_str(), name, value.data(), value.size(), 0) != 0)
+                qWarning("setxattr %s: %s", p.c_str(), std::strerror(errno));
+        return s;
+    }
+
+    static QStringList layerArgs(const Stack &s)
+    {
+        return {QStringLiteral("--lower"), QString::fromStdString(s.l1 + ":" + s.l2),
+                QStringLiteral("--upper"), QString::fromStdString(s.u),
+                QStringLiteral("--work"),  QString::fromStdString(s.w)};
+    }
+
+    // Root's own kernel mount of `s` (mount(2), no helper): what a restore brings back.
+    static bool rootMounts(const Stack &s)
+    {
+        const std::string data = "lowerdir=" + s.l1 + ":" + s.l2 + ",upperdir=" + s.u + ",workdir=" + s.w;
+        if (::mount("overlay", s.m.c_str(), "overlay", 0, data.c_str()) == 0)
+            return true;
+        qWarning("mount %s: %s", s.m.c_str(), std::strerror(errno));
+        return false;
+    }
+
+    // `stratactl restore FILE --json` as `user` must fail naming `wanted` (the
+    // helper's rule, the layer), and leave the mount table as it was.
+    void expectRestoreRefused(const QString &user, const std::string &file, const QString &wanted, const char *what)
+    {
+        const QString before = mountTableText();
+        const ClientRun r
+            = stratactl(user, {QStringLiteral("restore"), QString::fromStdString(file), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 1, qPrintable(QLatin1String(what) + QLatin1String(": ") + describe(r)));
+        QCOMPARE(r.first().value(QStringLiteral("complete")).toBool(true), false);
+        const QString message
+            = r.first().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+        QVERIFY2(message.contains(wanted), qPrintable(QLatin1String(what) + QLatin1String(": ") + describe(r)));
+        const QString after = mountTableText();
+        QVERIFY2(after == before,
+                 qPrintable(QLatin1String(what) + QLatin1String(": the mount table changed:")
+                            + mountTableDiff(before, after)));
+    }
+
+    // The capture file's JSON with mount 0's lower layers replaced by `lowers`
+    // (layer objects taken from real captures), written to `out` for `user` to read.
+    static bool writeCaptureWithLowers(const std::string &in, const std::string &out, const QJsonArray &lowers)
+    {
+        QJsonObject doc = QJsonDocument::fromJson(QByteArray::fromStdString(readText(in))).object();
+        QJsonArray mounts = doc.value(QStringLiteral("mounts")).toArray();
+        QJsonObject m = mounts.at(0).toObject();
+        QJsonArray layers = lowers;
+        for (const auto &l : m.value(QStringLiteral("layers")).toArray())
+            if (l.toObject().value(QStringLiteral("role")).toString() != QLatin1String("lower"))
+                layers.append(l);
+        m.insert(QStringLiteral("layers"), layers);
+        mounts.replace(0, m);
+        doc.insert(QStringLiteral("mounts"), QJsonArray {mounts.at(0)});
+        QFile f(QString::fromStdString(out));
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return false;
+        f.write(QJsonDocument(doc).toJson());
+        return f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -462,6 +531,27 @@ private Q_SLOTS:
         QCOMPARE(mountTableText(), before);
     }
 
+    // Reading trusted.* facts through the helper is refused by default too: a clear
+    // sentence, exit 4, and the facts are not shown.
+    void privilegedFactsAreRefusedByDefault()
+    {
+        const Stack s = stackWithTrustedFacts("facts-denied");
+        const ClientRun r
+            = stratactl(kAlice, QStringList {QStringLiteral("privileged")} + layerArgs(s) << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 4, qPrintable(describe(r)));
+        QCOMPARE(r.first().value(QStringLiteral("complete")).toBool(true), false);
+        QCOMPARE(r.first().value(QStringLiteral("code")).toInt(), 4);
+        QVERIFY2(r.first()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QLatin1String("Not authorized")),
+                 qPrintable(describe(r)));
+        QVERIFY2(!r.first().contains(QStringLiteral("facts")), qPrintable(describe(r)));
+        QVERIFY2(r.stderrText.contains(QLatin1String("Not authorized")), qPrintable(describe(r)));
+    }
+
     // From here on: alice may do everything, bob may unmount and read (ES5: no
     // arrow functions, duktape ignores such a file).
     void grantRule()
@@ -509,6 +599,172 @@ private Q_SLOTS:
             = stratactl(kAlice, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
         QVERIFY2(un.exitCode == 0, qPrintable(describe(un)));
         QVERIFY(!mountAt(s.m));
+    }
+
+    // Alice cannot read trusted.* herself (inspect shows the counts as unknown);
+    // once polkit says yes, `stratactl privileged` shows them, read by the helper.
+    void privilegedFactsAfterPolkitSaysYes()
+    {
+        const Stack s = stackWithTrustedFacts("facts-alice");
+        const ClientRun own
+            = stratactl(kAlice, QStringList {QStringLiteral("inspect")} + layerArgs(s) << QStringLiteral("--json"));
+        QVERIFY2(own.exitCode == 3, qPrintable(describe(own))); // partial: the xattrs are unreadable
+        const QJsonArray ownLayers
+            = own.first().value(QStringLiteral("summary")).toObject().value(QStringLiteral("layers")).toArray();
+        QVERIFY2(!ownLayers.isEmpty(), qPrintable(describe(own)));
+        for (const auto &l : ownLayers)
+            QVERIFY2(l.toObject().value(QStringLiteral("opaque_dirs")).isNull(), qPrintable(describe(own)));
+
+        const ClientRun r
+            = stratactl(kAlice, QStringList {QStringLiteral("privileged")} + layerArgs(s) << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QCOMPARE(r.first().value(QStringLiteral("via")).toString(), QStringLiteral("helper"));
+        const QJsonObject facts = r.first().value(QStringLiteral("facts")).toObject();
+        QVERIFY2(facts.value(QStringLiteral("can_read_overlay_xattrs")).toBool(), qPrintable(describe(r)));
+        const QJsonArray layers = facts.value(QStringLiteral("layers")).toArray();
+        QCOMPARE(layers.size(), 3); // upper, l1, l2
+        QJsonObject l1;
+        for (const auto &l : layers)
+            if (l.toObject().value(QStringLiteral("path")).toString() == QString::fromStdString(s.l1))
+                l1 = l.toObject();
+        QVERIFY2(l1.value(QStringLiteral("xattrs_read")).toBool(), qPrintable(describe(r)));
+        QCOMPARE(l1.value(QStringLiteral("opaque_dirs")).toInt(-1), 1);
+        QCOMPARE(l1.value(QStringLiteral("redirects")).toInt(-1), 1);
+        QVERIFY(facts.value(QStringLiteral("index")).toObject().contains(QStringLiteral("present")));
+        // The text form names the layer and its counts.
+        const ClientRun text = stratactl(kAlice, QStringList {QStringLiteral("privileged")} + layerArgs(s));
+        QVERIFY2(text.exitCode == 0, qPrintable(describe(text)));
+    }
+
+    // A non-root restore goes through the helper's mount action: root mounted and
+    // captured a stack of alice's; alice restores it from the capture file.
+    void aliceRestoresACapture()
+    {
+        const Stack s = stack("restore-alice", m_alice);
+        QVERIFY(rootMounts(s));
+        QCOMPARE(
+            shell(kAlice, QStringLiteral("echo mine > '%1/created' && rm '%1/base'").arg(QString::fromStdString(s.m))),
+            0);
+        const std::string file = path("restore-alice.json");
+        const ClientRun cap = stratactl(QStringLiteral("root"),
+                                        {QStringLiteral("capture"), QString::fromStdString(s.m),
+                                         QString::fromStdString(file), QStringLiteral("--json")});
+        QVERIFY2(cap.exitCode == 0, qPrintable(describe(cap)));
+        ::chmod(file.c_str(), 0644);
+        QVERIFY(::umount2(s.m.c_str(), 0) == 0);
+
+        const ClientRun dry = stratactl(kAlice,
+                                        {QStringLiteral("restore"), QString::fromStdString(file),
+                                         QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        QVERIFY2(dry.exitCode == 0, qPrintable(describe(dry)));
+        QVERIFY(!mountAt(s.m));
+        const ClientRun r
+            = stratactl(kAlice, {QStringLiteral("restore"), QString::fromStdString(file), QStringLiteral("--json")});
+        // Alice cannot read trusted.overlay.*: the layers' identities are checked, the
+        // view comparison is left out and said so (a partial result, exit 3).
+        QVERIFY2(r.exitCode == 0 || r.exitCode == 3, qPrintable(describe(r)));
+        const QJsonObject m = r.first().value(QStringLiteral("mounts")).toArray().at(0).toObject();
+        QVERIFY2(m.value(QStringLiteral("restored")).toBool(), qPrintable(describe(r)));
+        QCOMPARE(m.value(QStringLiteral("via")).toString(), QStringLiteral("helper"));
+        const auto line = mountAt(s.m);
+        QVERIFY(line);
+        QCOMPARE(line->fstype, QStringLiteral("overlay"));
+        // The view, verified as root (who can read every layer's metadata).
+        const ClientRun verify = stratactl(
+            QStringLiteral("root"), {QStringLiteral("verify"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(verify.exitCode == 0, qPrintable(describe(verify)));
+        QCOMPARE(readText(s.m + "/created"), std::string("mine\n"));
+        QCOMPARE(readText(s.m + "/top"), std::string("from l1\n"));
+        QVERIFY(::access((s.m + "/base").c_str(), F_OK) != 0); // the whiteout came back too
+        // The restore was recorded as hers: she unmounts it through the helper.
+        const ClientRun un
+            = stratactl(kAlice, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(un.exitCode == 0, qPrintable(describe(un)));
+        QVERIFY(!mountAt(s.m));
+
+        // Moved layers are found by handle only with CAP_DAC_READ_SEARCH: alice's
+        // restore says so, naming the layer, and mounts nothing; root's dry run finds them.
+        const std::string moved = path("restore-alice-moved");
+        dir("restore-alice-moved", m_alice);
+        QVERIFY(::rename(s.l2.c_str(), (moved + "/l2").c_str()) == 0);
+        expectRestoreRefused(kAlice, file, QStringLiteral("CAP_DAC_READ_SEARCH"), "a moved layer");
+        const ClientRun rootDry = stratactl(QStringLiteral("root"),
+                                            {QStringLiteral("restore"), QString::fromStdString(file),
+                                             QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        QVERIFY2(rootDry.exitCode == 0, qPrintable(describe(rootDry)));
+        const QJsonObject l2 = rootDry.first()
+                                   .value(QStringLiteral("mounts"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value(QStringLiteral("layers"))
+                                   .toArray()
+                                   .at(1)
+                                   .toObject();
+        QCOMPARE(l2.value(QStringLiteral("verdict")).toString(), QStringLiteral("by_handle"));
+        QCOMPARE(l2.value(QStringLiteral("found_path")).toString(), QString::fromStdString(moved + "/l2"));
+        QVERIFY(::rename((moved + "/l2").c_str(), s.l2.c_str()) == 0);
+    }
+
+    // Every helper rule applies to the layers a restore re-found: a lower alice may
+    // not read, two lowers that are one directory, a lower nested in another.
+    void restoredLayersMeetTheHelperRules()
+    {
+        const Stack s = stack("restore-rules", m_alice);
+        const std::string inner = dir("restore-rules/l1/inner", m_alice);
+        const std::string innerMount = dir("restore-rules/m2", m_alice);
+        QVERIFY(rootMounts(s));
+        const std::string innerData = "lowerdir=" + inner + ":" + s.l2;
+        QVERIFY2(::mount("overlay", innerMount.c_str(), "overlay", 0, innerData.c_str()) == 0, std::strerror(errno));
+        const std::string file = path("restore-rules.json");
+        const ClientRun cap
+            = stratactl(QStringLiteral("root"),
+                        {QStringLiteral("capture"), QString::fromStdString(s.m), QString::fromStdString(innerMount),
+                         QString::fromStdString(file), QStringLiteral("--json")});
+        QVERIFY2(cap.exitCode == 0, qPrintable(describe(cap)));
+        QVERIFY(::umount2(s.m.c_str(), 0) == 0);
+        QVERIFY(::umount2(innerMount.c_str(), 0) == 0);
+        const QJsonObject doc = QJsonDocument::fromJson(QByteArray::fromStdString(readText(file))).object();
+        QJsonObject outer, nested;
+        for (const auto &m : doc.value(QStringLiteral("mounts")).toArray())
+            (m.toObject().value(QStringLiteral("mountpoint")).toString() == QString::fromStdString(s.m) ? outer
+                                                                                                        : nested)
+                = m.toObject();
+        const QJsonArray outerLayers = outer.value(QStringLiteral("layers")).toArray();
+        const QJsonValue l1 = outerLayers.at(0), l2 = outerLayers.at(1);
+        const QJsonValue innerLayer = nested.value(QStringLiteral("layers")).toArray().at(0);
+        QCOMPARE(innerLayer.toObject().value(QStringLiteral("resolved_path")).toString(),
+                 QString::fromStdString(inner));
+        // Mount 0 of the file must be the outer one for writeCaptureWithLowers.
+        QJsonObject ordered = doc;
+        ordered.insert(QStringLiteral("mounts"), QJsonArray {outer});
+        const std::string single = path("restore-rules-single.json");
+        {
+            QFile f(QString::fromStdString(single));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(QJsonDocument(ordered).toJson());
+        }
+        ::chmod(single.c_str(), 0644);
+
+        const std::string same = path("restore-rules-same.json"), nestedFile = path("restore-rules-nested.json");
+        QVERIFY(writeCaptureWithLowers(single, same, {l1, l1}));
+        QVERIFY(writeCaptureWithLowers(single, nestedFile, {l1, innerLayer}));
+        expectRestoreRefused(kAlice, same, QStringLiteral("must not overlap"), "one directory twice");
+        expectRestoreRefused(kAlice, nestedFile, QStringLiteral("must not overlap"), "a lower inside another");
+
+        // A lower made root-only after the capture: still the same directory, but not
+        // one alice may stack.
+        QVERIFY(::chown(s.l2.c_str(), 0, 0) == 0 && ::chmod(s.l2.c_str(), 0700) == 0);
+        expectRestoreRefused(kAlice, single, QStringLiteral("cannot read"), "a lower alice cannot read");
+        QVERIFY(::chown(s.l2.c_str(), m_alice, m_alice) == 0 && ::chmod(s.l2.c_str(), 0755) == 0);
+        // With the rules met again, the same file restores.
+        const ClientRun ok
+            = stratactl(kAlice, {QStringLiteral("restore"), QString::fromStdString(single), QStringLiteral("--json")});
+        QVERIFY2(ok.exitCode == 0 || ok.exitCode == 3, qPrintable(describe(ok)));
+        QVERIFY(mountAt(s.m));
+        const ClientRun un
+            = stratactl(kAlice, {QStringLiteral("umount"), QString::fromStdString(s.m), QStringLiteral("--json")});
+        QVERIFY2(un.exitCode == 0, qPrintable(describe(un)));
     }
 
     void aliceMountsWithTheKernel() { aliceMounts(QStringLiteral("kernel"), kAlice); }
