@@ -131,7 +131,9 @@ std::string CapturedMount::describeLayer(size_t index) const
 Result<DirIdentity> identifyDir(int fd, std::span<const MountEntry> table)
 {
     DirIdentity id;
-    auto fh = ovl::handleOfFd(fd);
+    // A layer that is an overlay mount (one overlay stacked on another) has only an
+    // identifying handle: enough to tell it is the same directory, not to open it.
+    auto fh = ovl::handleOfFd(fd, false, -1, true);
     if (!fh && fh.error().code == EACCES)
         // A directory the caller may reach but not open (a root-only layer seen by a
         // user's restore): its filesystem's uuid is asked through that mount's root.
@@ -139,7 +141,7 @@ Result<DirIdentity> identifyDir(int fd, std::span<const MountEntry> table)
             if (const MountEntry *e = entryById(table, *legacyId)) {
                 const UniqueFd root(::open(e->target.c_str(), O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC));
                 if (root)
-                    fh = ovl::handleOfFd(fd, false, root.get());
+                    fh = ovl::handleOfFd(fd, false, root.get(), true);
             }
     if (!fh)
         return fail(fh.error());

@@ -228,14 +228,20 @@ Result<FileHandle> decodeIndexName(std::string_view name)
 // i.e. a non-connectable handle, which is what name_to_handle_at without
 // AT_HANDLE_CONNECTABLE produces; flags = OVL_FH_FLAG_CPU_ENDIAN (| PATH_UPPER);
 // uuid = the real sb's s_uuid unless uuid=off/null (then zero).
-Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd)
+Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyOnly)
 {
     alignas(struct file_handle) unsigned char storage[sizeof(struct file_handle) + kMaxHandleSize] {};
     auto *h = reinterpret_cast<struct file_handle *>(storage);
     h->handle_bytes = kMaxHandleSize;
     int mountId = 0;
     const std::string subject = "fd " + std::to_string(fd);
-    if (::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH) != 0) {
+    int rc = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH);
+    if (rc != 0 && errno == EOPNOTSUPP && identifyOnly) {
+        constexpr int kAtHandleFid = 0x200; // AT_HANDLE_FID (linux/fcntl.h), not in every libc
+        h->handle_bytes = kMaxHandleSize;
+        rc = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH | kAtHandleFid);
+    }
+    if (rc != 0) {
         const int err = errno;
         return fail(sysError(err, subject,
                              err == EOPNOTSUPP ? "the filesystem cannot encode file handles (overlay stores an "

@@ -85,6 +85,10 @@ Result<FileHandle> decodeIndexName(std::string_view name);
 // origin, "copied up, origin unknown").
 // `uuidFd`: another fd on the same filesystem (a layer root) to ask for the uuid,
 // for objects that cannot be opened to ask (symlinks, whose O_PATH fd takes no ioctl).
-Result<FileHandle> handleOfFd(int fd, bool pathUpper = false, int uuidFd = -1);
+// `identifyOnly`: where the filesystem encodes no handle it could open again (an
+// overlay without nfs_export), take the one it gives to name an object
+// (AT_HANDLE_FID, Linux 6.5+, as fanotify reports): capture identifies a layer that
+// is itself an overlay mount this way. Never an overlay origin.
+Result<FileHandle> handleOfFd(int fd, bool pathUpper = false, int uuidFd = -1, bool identifyOnly = false);
 
 } // namespace strata::ovl
