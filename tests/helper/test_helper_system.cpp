@@ -91,7 +91,7 @@ std::string requireSystemTier()
     for (const std::string f : {"io.github.strata.policy", "io.github.strata.service", "io.github.strata.conf"})
         if (::access((filesDir() + "/" + f).c_str(), R_OK) != 0)
             return filesDir() + "/" + f + " was not generated (build the io.github.strata.policy-customtarget)";
-    for (const char *bin : {"strata-helper", "strata-fuse", "strata-helper-client", "stratactl"})
+    for (const char *bin : {"strata-helper", "strata-fuse", "strata-helper-client", "strata-facts-dialog", "stratactl"})
         if (!executable(strata::test::binaryDir() + "/" + bin))
             return strata::test::binaryDir() + "/" + bin + " is not built";
     if (::unshare(CLONE_NEWNS) != 0)
@@ -418,6 +418,17 @@ class TestHelperSystem : public QObject {
                             + mountTableDiff(before, after)));
     }
 
+    // The GUI's privileged-facts dialog, offscreen, as `user`: what it shows.
+    ClientRun factsDialog(const QString &user, const Stack &s)
+    {
+        return collect(startAs(user,
+                               {QStringLiteral("/usr/bin/env"), QStringLiteral("QT_QPA_PLATFORM=offscreen"),
+                                QString::fromStdString(strata::test::binaryDir() + "/strata-facts-dialog"),
+                                QStringLiteral("--lower"), QString::fromStdString(s.l1), QStringLiteral("--lower"),
+                                QString::fromStdString(s.l2), QStringLiteral("--upper"), QString::fromStdString(s.u),
+                                QStringLiteral("--work"), QString::fromStdString(s.w)}));
+    }
+
     // The capture file's JSON with mount 0's lower layers replaced by `lowers`
     // (layer objects taken from real captures), written to `out` for `user` to read.
     static bool writeCaptureWithLowers(const std::string &in, const std::string &out, const QJsonArray &lowers)
@@ -550,6 +561,12 @@ private Q_SLOTS:
                  qPrintable(describe(r)));
         QVERIFY2(!r.first().contains(QStringLiteral("facts")), qPrintable(describe(r)));
         QVERIFY2(r.stderrText.contains(QLatin1String("Not authorized")), qPrintable(describe(r)));
+        // The GUI's dialog says the same and shows no facts.
+        const ClientRun gui = factsDialog(kAlice, s);
+        QVERIFY2(gui.exitCode == 0 && !gui.first().value(QStringLiteral("ok")).toBool(true), qPrintable(describe(gui)));
+        QVERIFY2(gui.first().value(QStringLiteral("status")).toString().contains(QLatin1String("Not authorized")),
+                 qPrintable(describe(gui)));
+        QVERIFY2(gui.first().value(QStringLiteral("rows")).toArray().isEmpty(), qPrintable(describe(gui)));
     }
 
     // From here on: alice may do everything, bob may unmount and read (ES5: no
@@ -631,7 +648,23 @@ private Q_SLOTS:
         QCOMPARE(l1.value(QStringLiteral("opaque_dirs")).toInt(-1), 1);
         QCOMPARE(l1.value(QStringLiteral("redirects")).toInt(-1), 1);
         QVERIFY(facts.value(QStringLiteral("index")).toObject().contains(QStringLiteral("present")));
-        // The text form names the layer and its counts.
+        // The GUI's dialog shows the same counts in its row for l1 (columns: layer,
+        // whiteouts, opaque dirs, redirects, metacopy, copied up, path).
+        const ClientRun gui = factsDialog(kAlice, s);
+        QVERIFY2(gui.exitCode == 0 && gui.first().value(QStringLiteral("ok")).toBool(), qPrintable(describe(gui)));
+        const QJsonArray rows = gui.first().value(QStringLiteral("rows")).toArray();
+        QCOMPARE(rows.size(), 3);
+        bool sawL1 = false;
+        for (const auto &row : rows) {
+            const QJsonArray cells = row.toArray();
+            if (cells.at(6).toString() != QString::fromStdString(s.l1))
+                continue;
+            sawL1 = true;
+            QCOMPARE(cells.at(2).toString(), QStringLiteral("1"));
+            QCOMPARE(cells.at(3).toString(), QStringLiteral("1"));
+        }
+        QVERIFY2(sawL1, qPrintable(describe(gui)));
+        // The text form is printed from the same reply.
         const ClientRun text = stratactl(kAlice, QStringList {QStringLiteral("privileged")} + layerArgs(s));
         QVERIFY2(text.exitCode == 0, qPrintable(describe(text)));
     }
