@@ -8,7 +8,6 @@
 // the same document.
 #include "commands.h"
 #include "helpermounter.h"
-#include "mounterrun.h"
 #include "report.h"
 #include "stack/layerstack.h"
 #include "table.h"

@@ -108,6 +108,15 @@ Result<UniqueFd> openAtPath(const CapturedLayer &layer, std::span<const MountEnt
     return fd;
 }
 
+// Whether the path the kernel shows for `fd` is that directory here.
+bool reachableAtItsPath(int fd)
+{
+    auto path = pathOfFd(fd);
+    struct stat at {}, st {};
+    return path && ::stat(path->c_str(), &at) == 0 && ::fstat(fd, &st) == 0 && at.st_dev == st.st_dev
+        && at.st_ino == st.st_ino;
+}
+
 } // namespace
 
 Result<UniqueFd> openByIdentity(const DirIdentity &id, std::span<const MountEntry> table)
@@ -153,15 +162,24 @@ Result<UniqueFd> openByIdentity(const DirIdentity &id, std::span<const MountEntr
             if (!u || *u != *id.fsUuid)
                 continue;
         }
-        tried.emplace_back(e->devMajor, e->devMinor);
         UniqueFd fd(::open_by_handle_at(mfd.get(), h, O_PATH | O_DIRECTORY | O_CLOEXEC));
+        const int openErr = fd ? 0 : errno;
+        if (fd && !reachableAtItsPath(fd.get())) {
+            // Through a bind mount whose root does not hold the directory the handle
+            // still opens, but the path it shows is not one of this namespace: ask
+            // the filesystem's next mount.
+            lastErr = ENOENT;
+            lastWhy = "the handle opens through '" + e->target + "', but not below that mount's root";
+            continue;
+        }
+        tried.emplace_back(e->devMajor, e->devMinor);
         if (!fd) {
-            lastErr = errno;
+            lastErr = openErr;
             lastWhy = "the filesystem with that uuid is mounted at '" + e->target + "', but its handle does not open ("
-                + std::strerror(errno)
-                + (errno == ESTALE      ? ": the directory was deleted"
-                       : errno == EPERM ? ": needs CAP_DAC_READ_SEARCH"
-                                        : "")
+                + std::strerror(openErr)
+                + (openErr == ESTALE      ? ": the directory was deleted"
+                       : openErr == EPERM ? ": needs CAP_DAC_READ_SEARCH"
+                                          : "")
                 + ")";
             continue;
         }
