@@ -235,13 +235,13 @@ Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyO
     h->handle_bytes = kMaxHandleSize;
     int mountId = 0;
     const std::string subject = "fd " + std::to_string(fd);
-    int rc = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH);
-    if (rc != 0 && errno == EOPNOTSUPP && identifyOnly) {
+    int encoded = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH);
+    if (encoded != 0 && errno == EOPNOTSUPP && identifyOnly) {
         constexpr int kAtHandleFid = 0x200; // AT_HANDLE_FID (linux/fcntl.h), not in every libc
         h->handle_bytes = kMaxHandleSize;
-        rc = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH | kAtHandleFid);
+        encoded = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH | kAtHandleFid);
     }
-    if (rc != 0) {
+    if (encoded != 0) {
         const int err = errno;
         return fail(sysError(err, subject,
                              err == EOPNOTSUPP ? "the filesystem cannot encode file handles (overlay stores an "
