@@ -329,9 +329,8 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
         ovl::MetacopyFacts mf;
         mf.pending = d.k.metacopy;
         mf.followed = true; // the top object is metadata only: the lookup went on below it
-        mf.lowerMetacopy = std::any_of(r.chain.begin(), r.chain.end(), [&](const Found &f) {
-            return f.metacopy && !(upperLayer0 && f.layer == 0);
-        });
+        mf.lowerMetacopy = std::any_of(r.chain.begin(), r.chain.end(),
+                                       [&](const Found &f) { return f.metacopy && !(upperLayer0 && f.layer == 0); });
         mf.absoluteRedirect = d.absoluteRedirect;
         mf.hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
         mf.metacopyOn = m_stack.metacopyEnabled();
