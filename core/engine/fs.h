@@ -22,37 +22,17 @@ struct KeyHash {
     }
 };
 
-// The engine's state. Locking, in order of acquisition:
-//   Inode::copyUpMutex  held while a file's data is staged without the tree lock
-//            and until the staged copy is in place (copyup.h StagedCopy).
-//   tree     shared by lookups, readdir, getattr, and by the common creates and
-//            unlinks (below); exclusive for every other change of the union's
-//            shape (whiteouts, copy-up, rename, rmdir, link, index=on) and for
-//            closing idle fds (fdbudget.cpp evictDownTo). Layer state (Inode::upper,
-//            lowers, opaque, ...) changes only under it exclusively. Reads and
-//            writes through open files take no lock at all.
-//   Inode::dirMutex  a directory's: held, with tree shared, by a create or unlink
-//            in that directory that needs no other change (ops_dir.cpp
-//            createUnderDirLock: the parent has its upper, no whiteout at the
-//            name, the object pure upper), so creates in different directories
-//            run in parallel. Such a request changes only the upper directory's
-//            entries and the inode table; whatever else it finds it needs, it
-//            drops both locks and starts again under tree exclusively.
-//   table    the inode map, lookup counts, Inode::parent/name.
-//   Inode::fdMutex    reopening an evicted inode's fds (fdbudget.cpp).
-//   Inode::openMutex  open count and passthrough backing id.
-struct Fs {
-    Config config;
-    Layers layers;
-    Inode root;
-    std::shared_mutex tree;
+// The inode table: what the kernel holds a lookup on, by identity. `table` guards
+// the map and every InodeIdentity's parent, name and counts.
+struct InodeTable {
     std::mutex table;
     std::unordered_map<std::pair<dev_t, ino_t>, std::unique_ptr<Inode>, KeyHash> inodes;
-    std::atomic<bool> passthrough {false}; // negotiated and still working
-    std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
-    std::atomic<unsigned> tempCounter {0};
-    // fd budget (fdbudget.cpp): O_PATH fds held by the inodes in the table, the
-    // most allowed before idle ones are evicted, and a clock for least-recently-used.
+};
+
+// fd budget (fdbudget.cpp): O_PATH fds held by the inodes in the table, the most
+// allowed before idle ones are evicted, and a clock for least-recently-used. No
+// lock of its own: counters are atomics, eviction runs under Fs::tree exclusively.
+struct FdCounts {
     std::atomic<size_t> heldFds {0};
     size_t fdBudget = SIZE_MAX;
     // After an eviction that could not get under the budget (the fds are held by
@@ -62,6 +42,14 @@ struct Fs {
     // Directories whose fds are closed: while there are any, a request reopens
     // the ancestors of what it uses first (fdbudget.cpp ensureFds).
     std::atomic<size_t> evictedDirs {0};
+};
+
+// What the session agreed with the kernel and found out at mount: set before the
+// first request (or atomics), read without a lock.
+struct SessionFacts {
+    std::atomic<bool> passthrough {false}; // negotiated and still working
+    std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
+    std::atomic<unsigned> tempCounter {0};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
     bool posixAcl = false;
@@ -71,12 +59,54 @@ struct Fs {
     bool uringWanted = false; // transport.h chose io_uring; INIT says whether the kernel took it
     fuse_session *session = nullptr;
     LowerWatch *lowerWatch = nullptr; // lowerwatch=on and running (lowerwatch.h); owned by run()
+};
 
+// The engine's state: the options, the layer roots (fixed for the mount), the
+// union's shape (`tree`, guarding every InodeLayers), and the parts above.
+//
+// Lock order (a lock is only taken while holding those above it, never below):
+//   Inode::copyUpMutex  (InodeCopyUp) held while a file's data is staged without
+//            the tree lock and until the staged copy is in place (copyup.h StagedCopy).
+//   tree     shared by lookups, readdir, getattr, and by the common creates and
+//            unlinks (below); exclusive for every other change of the union's
+//            shape (whiteouts, copy-up, rename, rmdir, link, index=on) and for
+//            closing idle fds (fdbudget.cpp evictDownTo). InodeLayers changes
+//            only under it exclusively. Reads and writes through open files take
+//            no lock at all.
+//   Inode::dirMutex  (InodeListing) a directory's: held, with tree shared, by a
+//            create or unlink in that directory that needs no other change
+//            (ops_dir.cpp createUnderDirLock: the parent has its upper, no
+//            whiteout at the name, the object pure upper), so creates in
+//            different directories run in parallel. Such a request changes only
+//            the upper directory's entries and the inode table; whatever else it
+//            finds it needs, it drops both locks and starts again under tree
+//            exclusively.
+//   table    (InodeTable) the inode map, lookup counts, Inode::parent/name.
+//   Inode::fdMutex    (InodeFds) reopening an evicted inode's fds (fdbudget.cpp).
+//   Inode::openMutex  (InodeOpen) open count and passthrough backing id.
+// LowerWatch's own mutex (lowerwatch.cpp) is a leaf: nothing is taken under it.
+struct Fs
+    : InodeTable
+    , FdCounts
+    , SessionFacts {
+    Config config;
+    Layers layers;
+    Inode root;
+    std::shared_mutex tree;
+
+    // A node id the engine itself just handed out; one from the kernel goes
+    // through checkedInode() (ops.h OpStart).
     Inode &inode(fuse_ino_t ino) { return ino == FUSE_ROOT_ID ? root : *reinterpret_cast<Inode *>(ino); }
     fuse_ino_t nodeId(Inode &i) { return &i == &root ? FUSE_ROOT_ID : reinterpret_cast<fuse_ino_t>(&i); }
     int workFd() const { return layers.work.get(); }
     bool readOnly() const { return layers.readOnly(); }
 };
+
+// The inode the kernel names by `ino`, or null (with a line on stderr) when `ino`
+// is not a live Inode: 0, or a node id the engine never handed out or has freed.
+// The kernel only names inodes it holds a lookup on, so null means an engine bug
+// or a confused kernel; the caller replies EIO instead of acting on a stray pointer.
+Inode *checkedInode(Fs &f, fuse_ino_t ino);
 
 Fs &fs(fuse_req_t req);
 

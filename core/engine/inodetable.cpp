@@ -3,6 +3,8 @@
 
 #include "fdbudget.h"
 
+#include <cstdio>
+
 namespace strata::engine {
 
 namespace {
@@ -80,6 +82,21 @@ Inode &internInode(Fs &f, std::unique_ptr<Inode> fresh)
     else
         touchInode(f, *i);
     return *i;
+}
+
+Inode *checkedInode(Fs &f, fuse_ino_t ino)
+{
+    if (ino == FUSE_ROOT_ID)
+        return &f.root;
+    // A node id is an Inode's address (fs.h nodeId); a live one carries the mark,
+    // which its destructor clears.
+    auto *i = reinterpret_cast<Inode *>(ino);
+    if (ino == 0 || ino % alignof(Inode) != 0 || i->liveMark != InodeIdentity::kLive) {
+        std::fprintf(stderr, "strata-fuse: the kernel named node %#llx, which is no live inode\n",
+                     static_cast<unsigned long long>(ino));
+        return nullptr;
+    }
+    return i;
 }
 
 void forgetInode(Fs &f, Inode &i, uint64_t n)

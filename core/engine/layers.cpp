@@ -28,6 +28,24 @@ Result<UniqueFd> openDir(const std::string &path, int flags = O_PATH)
     return fd;
 }
 
+// ovl_same_dev(): every layer on the upper's filesystem (false when read-only: no
+// upper entry is ever looked up for its d_ino).
+bool layersShareDev(const Layers &l)
+{
+    struct stat up {};
+    if (!l.upper.valid() || ::fstat(l.upper.get(), &up) != 0)
+        return false;
+    for (dev_t d : l.lowerDev)
+        if (d != up.st_dev)
+            return false;
+    for (const auto &d : l.data) {
+        struct stat ds {};
+        if (::fstat(d.get(), &ds) != 0 || ds.st_dev != up.st_dev)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 void removeBelow(int dirfd)
@@ -81,6 +99,7 @@ Result<Layers> openLayers(const Config &c)
         auto fh = ovl::handleOfFd(fd->get());
         l.lowerUuid.push_back(fh ? fh->uuid : std::array<uint8_t, 16> {});
         l.lowers.push_back(std::move(*fd));
+        l.lowerXWhiteouts.emplace_back(false);
     }
     for (const auto &p : c.datadirs) {
         auto fd = openDir(p);
@@ -151,6 +170,7 @@ Result<Layers> openLayers(const Config &c)
                                   + (l.ns == ovl::Namespace::Trusted ? ": try -o userxattr" : ""),
                               r.error().code));
     (void)removeXattrAt(l.work.get(), ".", probe);
+    l.sameDev = layersShareDev(l);
     if (auto r = verifyIndexAtMount(c, l); !r)
         return fail(r.error());
     return l;

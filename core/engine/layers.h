@@ -6,7 +6,9 @@
 #include "util/uniquefd.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -24,6 +26,15 @@ struct Layers {
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
     UniqueFd index; // workdir/index (O_PATH) with index=on, persistent
     ovl::Namespace ns = ovl::Namespace::Trusted;
+    // ovl_same_dev(): the upper and every lower and data-only layer on one st_dev.
+    // Readdir then looks up upper entries of impure dirs (ovl::readdirLooksUp).
+    // Fixed at mount, as the kernel's ofs->xino_mode is.
+    bool sameDev = false;
+    // The kernel's layer->has_xwhiteouts, one per lower layer: set once a lookup met
+    // a directory whose opaque=x counts in that layer (ovl_layer_set_xwhiteouts),
+    // never cleared; read by readdir (ovl::inXWhiteoutsDir). Allocated at mount,
+    // so a lookup sets it without a lock.
+    std::deque<std::atomic<bool>> lowerXWhiteouts;
 
     bool readOnly() const { return !upper.valid(); }
 };

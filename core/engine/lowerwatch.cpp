@@ -3,12 +3,13 @@
 
 #include "fdbudget.h"
 #include "fs.h"
+#include "libfuse318.h"
+#include "mounts/captureresolve.h"
 #include "resolve.h"
 #include "stack/layerstack.h"
 #include "watch/stackwatcher.h"
 
 #include <cstdio>
-#include <dlfcn.h>
 #include <map>
 #include <mutex>
 #include <poll.h>
@@ -22,20 +23,6 @@ namespace strata::engine {
 namespace {
 
 using Key = std::pair<dev_t, ino_t>;
-
-// The path of an open fd (readlink of /proc/self/fd/N); nullopt once deleted.
-std::optional<std::string> fdPath(int fd)
-{
-    char buf[PATH_MAX + 1];
-    const ssize_t n = ::readlink(procPath(fd).c_str(), buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return std::nullopt;
-    std::string p(buf, static_cast<size_t>(n));
-    static const std::string deleted = " (deleted)";
-    if (p.size() >= deleted.size() && p.compare(p.size() - deleted.size(), deleted.size(), deleted) == 0)
-        return std::nullopt;
-    return p;
-}
 
 // An inode kept alive across unlocked work: a child reference, as a child holds
 // on its parent. Fs::table held to pin; unpin() takes it.
@@ -93,7 +80,7 @@ void LowerWatch::Impl::note(const Inode &dir, bool again)
     for (const LowerDir &ld : dir.lowers) {
         if (ld.layer < 0 || static_cast<size_t>(ld.layer) >= roots.size() || !ld.fd.valid())
             continue;
-        const auto p = fdPath(ld.fd.get());
+        const auto p = mounts::pathOfFd(ld.fd.get());
         const std::string &root = roots[static_cast<size_t>(ld.layer)];
         // A directory reached through a redirect is watched where it really is.
         if (!p || p->compare(0, root.size(), root) != 0 || (p->size() > root.size() && (*p)[root.size()] != '/'))
@@ -226,13 +213,7 @@ void LowerWatch::Impl::overflowed()
     // Changes were lost: every name the kernel holds may be stale. The epoch bump
     // (protocol 7.44) drops every dentry lazily; listings and attributes of the
     // registered directories are dropped one by one.
-    // Looked up at run time, not linked: a binary linked against 3.18's symbol would
-    // need libfuse >= 3.18 to start at all (Debian 13 has 3.17).
-    using IncrementEpoch = int (*)(fuse_session *);
-    static const auto incrementEpoch
-        = reinterpret_cast<IncrementEpoch>(::dlsym(RTLD_DEFAULT, "fuse_lowlevel_notify_increment_epoch"));
-    if (incrementEpoch)
-        (void)incrementEpoch(f.session);
+    (void)libfuse318::notifyIncrementEpoch(f.session);
     std::vector<Key> keys;
     {
         std::lock_guard g(mutex);
@@ -274,7 +255,7 @@ Result<std::unique_ptr<LowerWatch>> LowerWatch::start(Fs &f)
     stack::StackSpec spec;
     spec.sourceKind = "directories";
     for (size_t k = 0; k < f.layers.lowers.size(); ++k) {
-        auto p = fdPath(f.layers.lowers[k].get());
+        auto p = mounts::pathOfFd(f.layers.lowers[k].get());
         if (!p)
             return fail(makeError(f.config.lowerdirs.at(k), "lowerwatch: cannot tell the layer's path"));
         spec.lower.push_back(*p);

@@ -7,6 +7,8 @@
 
 #include "fs.h"
 
+#include <shared_mutex>
+
 namespace strata::engine {
 
 // The errno a reply carries for an engine error.
@@ -14,6 +16,26 @@ inline int errOf(const Error &e)
 {
     return e.code ? e.code : EIO;
 }
+
+// The opening lines an operation on an inode shares: the Fs, the inode the kernel
+// named (checkedInode: EIO for a node id that is no live inode), EROFS for a
+// change of a read-only union (`writes`), and with `fds` Fs::tree shared and the
+// inode's evicted fds reopened (fdbudget.h ensureFds). `err` says whether to go
+// on; replyIfFailed() answers the kernel with it. Ops that take the tree lock
+// exclusively (lockTreeForChange) do so themselves, after this.
+struct OpStart {
+    enum Needs : unsigned { JustInode = 0, Writes = 1u << 0, Fds = 1u << 1 };
+
+    OpStart(fuse_req_t req, fuse_ino_t ino, unsigned needs = JustInode);
+    // Replies `err` when there is one; true when the request is then done.
+    bool replyIfFailed(fuse_req_t req) const;
+    Inode &inode() const { return *node; }
+
+    Fs &f;
+    Inode *node = nullptr;
+    int err = 0;
+    std::shared_lock<std::shared_mutex> tree; // held with Fds
+};
 
 // Replies for the kernel, with the engine's timeouts; takes one lookup reference.
 int lookupEntry(Fs &f, Inode &parent, const std::string &name, fuse_entry_param &e);

@@ -56,12 +56,11 @@ int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_in
 
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fuse_file_info *fi)
 {
-    Fs &f = fs(req);
-    if (f.readOnly()) {
-        fuse_reply_err(req, EROFS);
+    OpStart op(req, ino, OpStart::Writes);
+    if (op.replyIfFailed(req))
         return;
-    }
-    Inode &i = f.inode(ino);
+    Fs &f = op.f;
+    Inode &i = op.inode();
     // Every attribute change copies up first (inode.c ovl_setattr); a size change
     // copies the data too, then truncates (none to copy when truncating to 0, as
     // with O_TRUNC). The data is staged before the lock.

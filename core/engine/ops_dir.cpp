@@ -166,10 +166,11 @@ std::optional<int> createUnderDirLock(Fs &f, fuse_req_t req, Inode &parent, cons
 int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const NewObject &o, fuse_entry_param &e,
                  int *openFd)
 {
-    Fs &f = fs(req);
-    if (f.readOnly())
-        return EROFS;
-    Inode &parent = f.inode(parentIno);
+    OpStart op(req, parentIno, OpStart::Writes);
+    if (op.err)
+        return op.err;
+    Fs &f = op.f;
+    Inode &parent = op.inode();
     if (auto done = createUnderDirLock(f, req, parent, name, o, e, openFd))
         return *done;
     auto g = lockTreeForChange(f);
@@ -332,10 +333,11 @@ std::optional<int> unlinkUnderDirLock(Fs &f, Inode &parent, const char *name)
 
 static int removeName(fuse_req_t req, fuse_ino_t parentIno, const char *name, bool isDir)
 {
-    Fs &f = fs(req);
-    if (f.readOnly())
-        return EROFS;
-    Inode &parent = f.inode(parentIno);
+    OpStart op(req, parentIno, OpStart::Writes);
+    if (op.err)
+        return op.err;
+    Fs &f = op.f;
+    Inode &parent = op.inode();
     if (!isDir)
         if (auto done = unlinkUnderDirLock(f, parent, name))
             return *done;

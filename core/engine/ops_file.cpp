@@ -77,8 +77,11 @@ void setupOpen(fuse_req_t req, Fs &f, Inode &i, int fd, bool upper, fuse_file_in
 
 void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
 {
-    Fs &f = fs(req);
-    Inode &i = f.inode(ino);
+    OpStart op(req, ino);
+    if (op.replyIfFailed(req))
+        return;
+    Fs &f = op.f;
+    Inode &i = op.inode();
     const int acc = fi->flags & O_ACCMODE;
     const bool writes = acc != O_RDONLY || (fi->flags & O_TRUNC);
     if (writes && f.readOnly()) {
@@ -174,8 +177,13 @@ void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 
 void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
 {
-    Fs &f = fs(req);
-    Inode &i = f.inode(ino);
+    OpStart op(req, ino);
+    if (op.err) {
+        ::close(static_cast<int>(fi->fh)); // the real file's fd, opened without the inode
+        fuse_reply_err(req, op.err);
+        return;
+    }
+    Inode &i = op.inode();
     {
         std::lock_guard g(i.openMutex);
         if (i.nopen > 0)

@@ -20,9 +20,12 @@ int linkName(Fs &f, fuse_ino_t ino, fuse_ino_t newParentIno, const char *newname
 {
     if (f.readOnly())
         return EROFS;
+    Inode *srcNode = checkedInode(f, ino), *newParentNode = checkedInode(f, newParentIno);
+    if (!srcNode || !newParentNode)
+        return EIO;
     auto g = lockTreeForChange(f);
-    Inode &src = f.inode(ino);
-    Inode &newParent = f.inode(newParentIno);
+    Inode &src = *srcNode;
+    Inode &newParent = *newParentNode;
     if (src.isDir())
         return EPERM;
     if (const int err = ensureFds(f, src))

@@ -98,13 +98,16 @@ Inode *childFor(Fs &f, Inode &parent, const std::string &name, std::unique_ptr<I
 
 void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-    Fs &f = fs(req);
+    OpStart op(req, parent);
+    if (op.replyIfFailed(req))
+        return;
+    Fs &f = op.f;
     fuse_entry_param e {};
     int err;
     for (int attempt = 0;; ++attempt) {
         {
             std::shared_lock g(f.tree);
-            err = lookupEntry(f, f.inode(parent), name, e);
+            err = lookupEntry(f, op.inode(), name, e);
         }
         // Out of fds in spite of the budget (many directories, open files): close
         // idle ones and try once more rather than fail the lookup.
@@ -126,8 +129,8 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-    Fs &f = fs(req);
-    forgetInode(f, f.inode(ino), nlookup);
+    if (OpStart op(req, ino); !op.err)
+        forgetInode(op.f, op.inode(), nlookup);
     fuse_reply_none(req);
 }
 
@@ -135,21 +138,20 @@ void opForgetMulti(fuse_req_t req, size_t count, fuse_forget_data *forgets)
 {
     Fs &f = fs(req);
     for (size_t k = 0; k < count; ++k)
-        forgetInode(f, f.inode(forgets[k].ino), forgets[k].nlookup);
+        if (Inode *i = checkedInode(f, forgets[k].ino))
+            forgetInode(f, *i, forgets[k].nlookup);
     fuse_reply_none(req);
 }
 
 void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *)
 {
-    Fs &f = fs(req);
-    std::shared_lock g(f.tree);
-    Inode &i = f.inode(ino);
-    if (const int err = ensureFds(f, i)) {
-        fuse_reply_err(req, err);
+    OpStart op(req, ino, OpStart::Fds);
+    if (op.replyIfFailed(req))
         return;
-    }
+    Fs &f = op.f;
+    Inode &i = op.inode();
     auto st = inodeStat(f, i);
-    g.unlock();
+    op.tree.unlock();
     if (!st)
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
     else
@@ -159,13 +161,11 @@ void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info *)
 
 void opReadlink(fuse_req_t req, fuse_ino_t ino)
 {
-    Fs &f = fs(req);
-    std::shared_lock g(f.tree);
-    Inode &i = f.inode(ino);
-    if (const int err = ensureFds(f, i)) {
-        fuse_reply_err(req, err);
+    OpStart op(req, ino, OpStart::Fds);
+    if (op.replyIfFailed(req))
         return;
-    }
+    Fs &f = op.f;
+    Inode &i = op.inode();
     char buf[PATH_MAX + 1];
     const ssize_t n = ::readlinkat(i.realFd(), "", buf, sizeof(buf) - 1);
     if (n < 0) {
@@ -173,7 +173,7 @@ void opReadlink(fuse_req_t req, fuse_ino_t ino)
         return;
     }
     buf[n] = '\0';
-    g.unlock();
+    op.tree.unlock();
     fuse_reply_readlink(req, buf);
     relieveFdPressure(f);
 }
@@ -191,9 +191,12 @@ void opOpendir(fuse_req_t req, fuse_ino_t, fuse_file_info *fi)
 
 static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info *fi, bool plus)
 {
-    Fs &f = fs(req);
+    OpStart op(req, ino);
+    if (op.replyIfFailed(req))
+        return;
+    Fs &f = op.f;
     auto *d = reinterpret_cast<DirHandle *>(fi->fh);
-    if (const int err = buildListing(f, f.inode(ino), *d)) {
+    if (const int err = buildListing(f, op.inode(), *d)) {
         fuse_reply_err(req, err);
         return;
     }
@@ -215,7 +218,7 @@ static void doReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fu
                 if (used > 0 && f.heldFds.load() > f.fdBudget + f.fdBudget / 8)
                     break;
                 std::shared_lock g(f.tree);
-                if (lookupEntry(f, f.inode(ino), de.name, e) == 0) {
+                if (lookupEntry(f, op.inode(), de.name, e) == 0) {
                     looked = true;
                 } else {
                     // Gone since opendir, or a whiteout listed in a real dir: the name

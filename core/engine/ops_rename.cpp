@@ -97,15 +97,17 @@ int checkEmpty(Fs &f, Inode &dir, bool *upperWhiteouts)
 int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_t newParentIno, const char *newname,
                unsigned int flags)
 {
-    Fs &f = fs(req);
     if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
         return EINVAL;
     const bool exchange = flags & RENAME_EXCHANGE;
-    if (f.readOnly())
-        return EROFS;
+    OpStart op(req, parentIno, OpStart::Writes);
+    Inode *newParentNode = checkedInode(op.f, newParentIno);
+    if (op.err || !newParentNode)
+        return op.err ? op.err : EIO;
+    Fs &f = op.f;
     auto g = lockTreeForChange(f);
-    Inode &parent = f.inode(parentIno);
-    Inode &newParent = f.inode(newParentIno);
+    Inode &parent = op.inode();
+    Inode &newParent = *newParentNode;
     if (const int err = ensureFds(f, parent))
         return err;
     if (const int err = ensureFds(f, newParent))

@@ -94,13 +94,11 @@ struct Target {
 
 void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
-    Fs &f = fs(req);
-    std::shared_lock g(f.tree);
-    Inode &i = f.inode(ino);
-    if (const int err = ensureFds(f, i)) {
-        fuse_reply_err(req, err);
+    OpStart op(req, ino, OpStart::Fds);
+    if (op.replyIfFailed(req))
         return;
-    }
+    Fs &f = op.f;
+    Inode &i = op.inode();
     std::vector<char> buf(size);
     const ssize_t n = Target(i).get(realName(f, name), size ? buf.data() : nullptr, size);
     if (n < 0)
@@ -113,13 +111,11 @@ void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 
 void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-    Fs &f = fs(req);
-    std::shared_lock g(f.tree);
-    Inode &i = f.inode(ino);
-    if (const int err = ensureFds(f, i)) {
-        fuse_reply_err(req, err);
+    OpStart op(req, ino, OpStart::Fds);
+    if (op.replyIfFailed(req))
         return;
-    }
+    Fs &f = op.f;
+    Inode &i = op.inode();
     auto names = Target(i).list();
     if (!names) {
         fuse_reply_err(req, errOf(names.error()));
@@ -143,11 +139,12 @@ void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags,
                        bool remove)
 {
-    Fs &f = fs(req);
-    if (f.readOnly())
-        return EROFS;
+    OpStart op(req, ino, OpStart::Writes);
+    if (op.err)
+        return op.err;
+    Fs &f = op.f;
     auto g = lockTreeForChange(f);
-    Inode &i = f.inode(ino);
+    Inode &i = op.inode();
     if (const int err = ensureFds(f, i))
         return err;
     const std::string real = realName(f, name);

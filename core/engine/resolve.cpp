@@ -2,23 +2,16 @@
 #include "resolve.h"
 
 #include "index.h"
+#include "layerobject.h"
 #include "lowerwatch.h"
 #include "ovl/filehandle.h"
 #include "ovl/mergerules.h"
-#include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
-#include <algorithm>
-#include <atomic>
-#include <deque>
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <map>
-#include <mutex>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <unordered_set>
 
 namespace strata::engine {
 
@@ -32,84 +25,6 @@ UniqueFd openPath(int dirfd, const std::string &name, int extra = 0)
 bool statFd(int fd, struct stat &st)
 {
     return ::fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-// The inode number an origin records, when its fid layout is the common one
-// (ext4, tmpfs, xfs with 32-bit inodes...). Kernel overlayfs decodes the handle;
-// reading the number out of it gives the same answer without a decode.
-std::optional<ino_t> inoOf(const std::optional<ovl::FileHandle> &fh)
-{
-    if (fh)
-        if (auto ig = fh->inoGen())
-            return static_cast<ino_t>(ig->ino);
-    return std::nullopt;
-}
-
-std::optional<ino_t> originIno(const ovl::XattrReader &rd)
-{
-    auto o = rd.origin();
-    return o && *o ? inoOf(**o) : std::nullopt;
-}
-
-// One object's overlay xattrs: a listxattr first says which exist, so an object
-// without any (nearly all of them) costs one syscall, and each present one is read
-// once.
-struct OverlayXattrs {
-    ovl::AttrSet present;
-    bool presentKnown = false;
-
-    OverlayXattrs(int dirfd, const std::string &name, ovl::Namespace ns)
-    {
-        if (auto set = ovl::presentAttrs(dirfd, name, ns)) {
-            present = *set;
-            presentKnown = true;
-        }
-    }
-    bool maybe(ovl::Attr a) const { return !presentKnown || present.has(a); }
-};
-
-// overlay.whiteout of dirfd/name, read only when the rules can use it (a
-// zero-size regular file): the one fact lookupSeesWhiteout() needs beyond stat.
-ovl::LayerObject objectFacts(Fs &f, int dirfd, const std::string &name, const struct stat &st,
-                             const OverlayXattrs *ox = nullptr)
-{
-    auto o = ovl::LayerObject::fromStat(st);
-    if (ovl::needsWhiteoutXattr(o.mode, o.size) && (!ox || ox->maybe(ovl::Attr::Whiteout))) {
-        auto w = ovl::hasXattrWhiteoutMarker(dirfd, name, f.layers.ns);
-        o.whiteoutXattr = w && *w;
-    }
-    return o;
-}
-
-// The kernel's layer->has_xwhiteouts (ovl_layer_set_xwhiteouts): per lower layer of
-// a mount, whether a lookup met a directory whose opaque=x counts there. Kept here,
-// beside the lookup that sets it and the readdir that reads it (ovl::inXWhiteoutsDir).
-std::atomic<bool> &layerXWhiteouts(const Fs &f, int layer)
-{
-    static std::mutex m;
-    static std::map<const Fs *, std::deque<std::atomic<bool>>> flags;
-    std::lock_guard g(m);
-    auto &v = flags[&f];
-    while (v.size() <= static_cast<size_t>(layer))
-        v.emplace_back(false);
-    return v[static_cast<size_t>(layer)];
-}
-
-// ovl_same_dev(): every layer on the upper's filesystem.
-bool layersShareDev(Fs &f)
-{
-    struct stat up {};
-    if (!statFd(f.layers.upper.get(), up))
-        return false;
-    for (dev_t d : f.layers.lowerDev)
-        if (d != up.st_dev)
-            return false;
-    for (const auto &l : f.layers.data) {
-        struct stat ds {};
-        if (!statFd(l.get(), ds) || ds.st_dev != up.st_dev)
-            return false;
-    }
-    return true;
 }
 
 std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd)
@@ -290,8 +205,8 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             if (!statFd(fd.get(), top))
                 return fail(sysError(errno, name, "stat in upper"));
             const OverlayXattrs ox(parent.upper.get(), name, ns);
-            auto o = objectFacts(f, parent.upper.get(), name, top, &ox);
-            const ovl::XattrReader rd(parent.upper.get(), name, ns, ox.presentKnown ? &ox.present : nullptr);
+            auto o = objectFacts(ns, parent.upper.get(), name, top, &ox);
+            const ovl::XattrReader rd = ox.reader(parent.upper.get(), name, ns);
             if (!ovl::lookupSeesWhiteout(o))
                 if (auto facts = readFacts(o, rd, name); !facts)
                     return fail(facts.error());
@@ -376,7 +291,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 reachable = false;
                 break;
             }
-            auto o = objectFacts(f, dfd, comps[k], cst);
+            auto o = objectFacts(ns, dfd, comps[k], cst);
             if (ovl::needsOpaque(d, o.mode))
                 o.opaque = opaqueOf(ovl::XattrReader(dfd, comps[k], ns));
             if (ovl::lookupStep(d, false, false, o).kind != ovl::LookupStep::Kind::Object) {
@@ -401,13 +316,13 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         struct stat st {};
         if (!statFd(fd.get(), st))
             return fail(sysError(errno, leaf, "stat in lower layer"));
-        auto o = objectFacts(f, dfd, leaf, st);
+        auto o = objectFacts(ns, dfd, leaf, st);
         const bool wasMetacopy = d.metacopy;
         std::optional<OverlayXattrs> ox;
         std::optional<ovl::XattrReader> rd;
         if (!ovl::lookupSeesWhiteout(o) && (ovl::needsMetacopy(d, o.mode, true) || ovl::needsOpaque(d, o.mode))) {
             ox.emplace(dfd, leaf, ns);
-            rd.emplace(dfd, leaf, ns, ox->presentKnown ? &ox->present : nullptr);
+            rd.emplace(ox->reader(dfd, leaf, ns));
             if (auto facts = readFacts(o, *rd, leaf); !facts)
                 return fail(facts.error());
         }
@@ -431,7 +346,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             if (in->lowers.empty())
                 in->lowers.push_back(std::move(ld));
             if (step.checkRedirect)
-                applyRedirect(rd ? rd->redirect() : ovl::XattrReader(dfd, leaf, ns).redirect());
+                applyRedirect(rd->redirect()); // read: checkRedirect needs the xattrs readFacts read
             continue;
         }
         if (!S_ISDIR(st.st_mode)) {
@@ -443,9 +358,9 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         }
         ld.xwhiteouts = step.xwhiteouts;
         if (step.xwhiteouts)
-            layerXWhiteouts(f, layer) = true;
+            f.layers.lowerXWhiteouts[static_cast<size_t>(layer)] = true;
         if (step.checkRedirect)
-            applyRedirect(rd ? rd->redirect() : ovl::XattrReader(dfd, leaf, ns).redirect());
+            applyRedirect(rd->redirect()); // read: checkRedirect needs the xattrs readFacts read
         in->lowers.push_back(std::move(ld));
     }
     if (!found)
@@ -517,7 +432,7 @@ Result<void> initRoot(Fs &f)
         if (role != ovl::LayerRole::LastLower)
             ld.xwhiteouts = ovl::isXWhiteoutsDir(role, opaqueOf(ovl::XattrReader(ld.fd.get(), ".", f.layers.ns)));
         if (ld.xwhiteouts)
-            layerXWhiteouts(f, i) = true;
+            f.layers.lowerXWhiteouts[static_cast<size_t>(i)] = true;
         root.lowers.push_back(std::move(ld));
     }
     struct stat st {};
@@ -557,92 +472,6 @@ Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real)
     if (i.merged())
         st.st_nlink = 1;
     return st;
-}
-
-Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts, bool listing)
-{
-    watchLowerDirs(f, dir); // before its layers are read (lowerwatch.h)
-    const bool realDir = listing && !dir.merged() && !dir.hasOrigin;
-    const bool fixInos = listing;
-    std::vector<DirEntry> out;
-    if (withDots) {
-        out.push_back({".", DT_DIR, dir.stIno});
-        out.push_back({"..", DT_DIR, dir.parent ? dir.parent->stIno : dir.stIno});
-    }
-    std::unordered_set<std::string> seen;
-    // Emptiness checks never count whiteouts; a listing of a real dir shows them.
-    const bool filters = !realDir;
-    const bool sameDev = dir.upper.valid() && listing && layersShareDev(f);
-    struct Src {
-        int fd;
-        bool upper;
-        bool xwhiteouts;
-    };
-    std::vector<Src> srcs;
-    if (dir.upper.valid())
-        srcs.push_back({dir.upper.get(), true, false});
-    const bool dirHasX
-        = std::any_of(dir.lowers.begin(), dir.lowers.end(), [](const LowerDir &l) { return l.xwhiteouts; });
-    for (const auto &l : dir.lowers)
-        srcs.push_back({l.fd.get(), false, ovl::inXWhiteoutsDir(layerXWhiteouts(f, l.layer), dirHasX)});
-    for (const auto &s : srcs) {
-        const int rfd = ::openat(s.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (rfd < 0)
-            return fail(sysError(errno, dir.name, "open directory"));
-        DIR *d = ::fdopendir(rfd);
-        if (!d) {
-            ::close(rfd);
-            return fail(sysError(errno, dir.name, "open directory"));
-        }
-        while (dirent *e = ::readdir(d)) {
-            std::string n = e->d_name;
-            if (n == "." || n == "..")
-                continue;
-            if (!seen.insert(n).second)
-                continue;
-            unsigned char t = e->d_type;
-            struct stat st {};
-            const bool looksUp = ovl::readdirLooksUp(s.upper, listing && filters, dir.impure, sameDev);
-            const bool needStat
-                = t == DT_UNKNOWN || t == DT_CHR || (t == DT_REG && filters && (s.xwhiteouts || looksUp));
-            if (needStat) {
-                if (::fstatat(s.fd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-                    continue;
-                t = IFTODT(st.st_mode);
-                auto o = ovl::LayerObject::fromStat(st);
-                if (ovl::isChardevWhiteout(o.mode, o.rdev) && s.upper && sawWhiteouts)
-                    *sawWhiteouts = true;
-                if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, looksUp, o.mode, o.size)) {
-                    auto w = ovl::hasXattrWhiteoutMarker(s.fd, n, f.layers.ns);
-                    o.whiteoutXattr = w && *w;
-                }
-                if (ovl::readdirHides(filters, s.xwhiteouts, looksUp, o))
-                    continue;
-            }
-            ino_t ino = e->d_ino;
-            if (fixInos && ovl::readdirInoFromOrigin(s.upper, dir.merged(), dir.impure)) {
-                // A copied-up entry shows its origin's inode number, as its stat
-                // does (readdir.c ovl_cache_update: d_ino of impure and merged dirs).
-                if (auto o = originIno(ovl::XattrReader(s.fd, n, f.layers.ns)))
-                    ino = *o;
-            }
-            out.push_back({std::move(n), t, ino});
-        }
-        ::closedir(d);
-    }
-    return out;
-}
-
-bool lowerPositive(Fs &f, const Inode &parent, const std::string &name)
-{
-    // dir.c ovl_lower_positive(): the top-most lower object decides; a whiteout of
-    // either kind (ovl_path_is_whiteout) is no object.
-    for (const auto &l : parent.lowers) {
-        struct stat st {};
-        if (::fstatat(l.fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
-            return !ovl::lookupSeesWhiteout(objectFacts(f, l.fd.get(), name, st));
-    }
-    return false;
 }
 
 } // namespace strata::engine

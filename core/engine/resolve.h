@@ -10,8 +10,8 @@
 // relative) changes the path looked up in the layers below.
 
 #include "fs.h"
+#include "mergedlisting.h" // the listing side of the same rules; the ops that resolve also list
 
-#include <dirent.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,24 +33,6 @@ Result<void> initRoot(Fs &f);
 // The union's stat of an inode: the real object's, with the kernel's st_ino and
 // nlink (1 for merged directories). `real`: the real object's stat when just taken.
 Result<struct stat> inodeStat(Fs &f, const Inode &i, const struct stat *real = nullptr);
-
-struct DirEntry {
-    std::string name;
-    unsigned char type = DT_UNKNOWN;
-    ino_t ino = 0;
-};
-// The merged listing (readdir.c): upper first, duplicates dropped, whiteouts hide
-// (ovl::readdirHides: xattr whiteouts only in opaque=x dirs of a non-last lower).
-// `withDots` adds "." and "..". `sawWhiteouts` reports whiteouts in the upper dir.
-// `listing`: what readdir shows, where the kernel lists a directory that is neither
-// merged nor copied up (no origin) straight from its layer, whiteouts included
-// (readdir.c ovl_dir_is_real: they then fail lookup with ENOENT); emptiness checks
-// never count whiteouts.
-Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDots, bool *sawWhiteouts = nullptr,
-                                            bool listing = false);
-
-// Does a lower layer show `name` under `parent` (overlayfs ovl_lower_positive)?
-bool lowerPositive(Fs &f, const Inode &parent, const std::string &name);
 
 // Where an object's xattrs are reached without following it (a symlink's are its
 // own): its directory and name in the layer, for util/xattrio's *xattrat calls;

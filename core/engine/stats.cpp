@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "stats.h"
 
+#include "libfuse318.h"
+
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <thread>
 
@@ -80,11 +81,7 @@ void note(Op op, std::chrono::steady_clock::time_point start, bool uring)
 
 bool viaUring(fuse_req_t req)
 {
-    // Looked up at run time, not linked, so strata-fuse still starts with libfuse
-    // 3.17 (Debian 13), which lacks it; there, nothing comes through io_uring.
-    using IsUring = bool (*)(fuse_req_t);
-    static const auto isUring = reinterpret_cast<IsUring>(::dlsym(RTLD_DEFAULT, "fuse_req_is_uring"));
-    return isUring && isUring(req);
+    return libfuse318::reqIsUring(req);
 }
 
 // One wrapper per operation: calls the original handler and counts it. The

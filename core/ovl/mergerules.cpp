@@ -121,6 +121,11 @@ bool readdirInoFromOrigin(bool entryInUpper, bool dirMerged, bool dirImpure)
     return entryInUpper && (dirMerged || dirImpure);
 }
 
+ino_t readdirIno(bool entryInUpper, bool dirMerged, bool dirImpure, ino_t realIno, std::optional<ino_t> originIno)
+{
+    return readdirInoFromOrigin(entryInUpper, dirMerged, dirImpure) && originIno ? *originIno : realIno;
+}
+
 MetacopyData metacopyData(const MetacopyFacts &m)
 {
     // The data of a lower metacopy redirected absolutely is in a data-only layer:

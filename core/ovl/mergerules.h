@@ -132,6 +132,10 @@ bool readdirNeedsWhiteoutXattr(bool filtersWhiteouts, bool xwhiteoutsDir, bool l
 // impure or merged directory reports the inode number its copy-up origin records,
 // as stat() does; every other entry its real d_ino.
 bool readdirInoFromOrigin(bool entryInUpper, bool dirMerged, bool dirImpure);
+// readdir.c ovl_cache_update(): the d_ino listed for an entry whose real d_ino is
+// `realIno` and whose overlay.origin records `originIno` (nullopt: none, or a
+// handle that names no inode number; only read when readdirInoFromOrigin()).
+ino_t readdirIno(bool entryInUpper, bool dirMerged, bool dirImpure, ino_t realIno, std::optional<ino_t> originIno);
 
 // namei.c ovl_lookup(), the end: where a metacopy file's data lies.
 enum class MetacopyData : uint8_t {

@@ -6,6 +6,7 @@
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -322,16 +323,37 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
 
     if (!r.chain.empty() && r.chain.front().metacopy) {
         r.metacopy = true;
-        if (!m_stack.metacopyEnabled())
+        // Where the data lies is decided by the rule strata-fuse applies too
+        // (ovl::metacopyData, the end of namei.c ovl_lookup).
+        const bool upperLayer0 = m_stack.hasUpper();
+        ovl::MetacopyFacts mf;
+        mf.pending = d.k.metacopy;
+        mf.followed = true; // the top object is metadata only: the lookup went on below it
+        mf.lowerMetacopy = std::any_of(r.chain.begin(), r.chain.end(),
+                                       [&](const Found &f) { return f.metacopy && !(upperLayer0 && f.layer == 0); });
+        mf.absoluteRedirect = d.absoluteRedirect;
+        mf.hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
+        mf.metacopyOn = m_stack.metacopyEnabled();
+        switch (ovl::metacopyData(mf)) {
+        case ovl::MetacopyData::DataOnlyLayers:
+            // Data-only layers are reached only through an absolute redirect.
+            lookupDataLayers(d.name, r);
+            break;
+        case ovl::MetacopyData::Refused:
             r.problems.push_back(makeError(name,
                                            "metacopy file, but the stack is mounted with metacopy=off: the "
                                            "kernel refuses to follow it (EPERM)",
                                            EPERM));
-        // Data-only layers are reached only through an absolute redirect.
-        const bool hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
-        const bool dataFound = r.chain.size() > 1 && !r.chain.back().metacopy;
-        if (!dataFound && hasDataLayers && d.absoluteRedirect)
-            lookupDataLayers(d.name, r);
+            break;
+        case ovl::MetacopyData::Missing:
+            r.problems.push_back(makeError(name,
+                                           "metacopy file whose data is in no layer below: the kernel fails "
+                                           "its lookup (EIO, \"metacopy with no lower data found\")",
+                                           EIO));
+            break;
+        case ovl::MetacopyData::Resolved:
+            break;
+        }
         if (r.chain.size() > 1 && !r.chain.back().metacopy)
             r.dataLayer = static_cast<int>(r.chain.size() - 1);
         else

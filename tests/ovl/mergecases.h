@@ -61,6 +61,43 @@ inline std::vector<Case> allCases()
     return out;
 }
 
+// The metacopy cases (ovl_lookup's end, ovl::metacopyData): a file "m" in a
+// directory "d" present in every layer, metadata only (overlay.metacopy, 7 bytes
+// sparse) in the layer at `pos`; in the layer under it `data` is a regular file of
+// 7 bytes ("regular"), nothing, or a directory; the stack mounted with metacopy=on
+// or off. What the kernel shows: lstat of "d/m" (reg:SIZE or the errno's name) and
+// what reading it gives.
+//
+//   mc pos=l0 data=below metacopy=on | stat=reg:7 read=regular
+struct MetacopyCase {
+    int pos = 0; // index into layerNames(), never the last lower
+    std::string data; // below, none, dir
+    bool metacopyOn = false;
+    std::string key() const
+    {
+        return "mc pos=" + layerNames()[static_cast<size_t>(pos)] + " data=" + data
+            + " metacopy=" + (metacopyOn ? "on" : "off");
+    }
+    // The layers are the same for both mounts.
+    std::string dir() const { return "mc-" + layerNames()[static_cast<size_t>(pos)] + "-" + data; }
+};
+
+inline std::vector<MetacopyCase> allMetacopyCases()
+{
+    std::vector<MetacopyCase> out;
+    const int n = static_cast<int>(layerNames().size());
+    for (bool on : {false, true})
+        for (int pos = 0; pos < n - 1; ++pos)
+            for (const char *data : {"below", "none", "dir"})
+                out.push_back(MetacopyCase {pos, data, on});
+    return out;
+}
+
+inline std::string metacopyObservation(const std::string &stat, const std::string &read)
+{
+    return "stat=" + stat + " read=" + (read.empty() ? "-" : read);
+}
+
 // "key | observation" lines of the table, as a map from key to observation.
 struct TableLine {
     std::string key;

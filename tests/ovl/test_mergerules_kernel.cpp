@@ -88,6 +88,67 @@ bool build(const std::string &base, const Case &c)
     return true;
 }
 
+// A metacopy case's layers: "d" in every layer, the sparse metacopy "m" at `pos`
+// and its data below it.
+bool buildMetacopy(const std::string &base, const MetacopyCase &c)
+{
+    const auto &names = layerNames();
+    for (const auto &layer : names)
+        if (::mkdir((base + "/" + layer + "/" + c.dir()).c_str(), 0755) != 0 && errno != EEXIST)
+            return false;
+    const std::string at = base + "/" + names[static_cast<size_t>(c.pos)] + "/" + c.dir();
+    const int fd = ::open((at + "/m").c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    const bool sized = ::ftruncate(fd, 7) == 0;
+    ::close(fd);
+    if (!sized || !ovl::setMetacopy(AT_FDCWD, at + "/m", ovl::Namespace::Trusted, nullptr))
+        return false;
+    const std::string below = base + "/" + names[static_cast<size_t>(c.pos + 1)] + "/" + c.dir() + "/m";
+    if (c.data == "below")
+        return put(below, "regular");
+    if (c.data == "dir")
+        return ::mkdir(below.c_str(), 0755) == 0;
+    return true;
+}
+
+std::string errnoName(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "ENOENT";
+    case EIO:
+        return "EIO";
+    case EPERM:
+        return "EPERM";
+    default:
+        return std::strerror(e);
+    }
+}
+
+// What the mount shows of a metacopy case, in the table's words.
+std::string observeMetacopy(const std::string &d)
+{
+    struct stat st {};
+    if (::lstat((d + "/m").c_str(), &st) != 0)
+        return metacopyObservation(errnoName(errno), {});
+    const std::string stat = S_ISREG(st.st_mode) ? "reg:" + std::to_string(st.st_size) : "other";
+    const int fd = ::open((d + "/m").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return metacopyObservation(stat, "open:" + errnoName(errno));
+    char buf[64] = {};
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    const int e = errno;
+    ::close(fd);
+    if (n < 0)
+        return metacopyObservation(stat, "read:" + errnoName(e));
+    std::string text(buf, static_cast<size_t>(n));
+    for (char &ch : text)
+        if (ch == '\0')
+            ch = '0'; // a sparse metacopy file read as itself shows its holes
+    return metacopyObservation(stat, text);
+}
+
 std::vector<std::string> list(const std::string &dir)
 {
     std::vector<std::string> out;
@@ -139,6 +200,19 @@ private Q_SLOTS:
             QVERIFY2(ovl.ok(), ovl.error().c_str());
             for (const Case &c : cases)
                 observed.emplace_back(c.key(), observe(ovl / c.dir()));
+            QVERIFY(ovl.unmount());
+        }
+        const auto mcCases = allMetacopyCases();
+        for (const MetacopyCase &c : mcCases)
+            if (!c.metacopyOn) // one set of layers for both mounts
+                QVERIFY2(buildMetacopy(base, c), c.key().c_str());
+        for (bool on : {false, true}) {
+            KernelOverlay ovl(base + "/merged", {base + "/l0", base + "/l1", base + "/l2"}, base + "/upper",
+                              base + "/work", {"redirect_dir=on", on ? "metacopy=on" : "metacopy=off"});
+            QVERIFY2(ovl.ok(), ovl.error().c_str());
+            for (const MetacopyCase &c : mcCases)
+                if (c.metacopyOn == on)
+                    observed.emplace_back(c.key(), observeMetacopy(ovl / c.dir()));
             QVERIFY(ovl.unmount());
         }
         ::umount2(base.c_str(), MNT_DETACH);
