@@ -106,7 +106,7 @@ void DoctorDialog::repairConfirmed()
         auto r = mounts::repairVolatile(upper, work, mounts::VolatileRepairMode::IfSafe, false);
         QString text;
         if (!r) {
-            text = tr("Could not repair: %1").arg(QString::fromStdString(r.error().message()));
+            text = tr("Could not remove the marker: %1").arg(QString::fromStdString(r.error().message()));
         } else if (r->action == mounts::VolatileAction::Cleared) {
             text = tr("The upper is intact: the volatile marker was removed.");
         } else if (r->action == mounts::VolatileAction::None) {
