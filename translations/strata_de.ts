@@ -1084,6 +1084,10 @@
         <translation>Die Markierung ließ sich nicht entfernen: %1</translation>
     </message>
     <message>
+        <source>There is no volatile marker any more: nothing to repair.</source>
+        <translation>Es gibt keine Volatile-Markierung mehr: nichts zu reparieren.</translation>
+    </message>
+    <message>
         <source>Not repaired: writes may have been lost.</source>
         <translation>Nicht repariert: Schreibvorgänge sind möglicherweise verloren gegangen.</translation>
     </message>

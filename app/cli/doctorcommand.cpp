@@ -37,7 +37,7 @@ Json confirmedJson(const DoctorFinding &f, const TryMount &t)
     return kernelSaid(t.messages, f.kernelMessage);
 }
 
-Json findingJson(const DoctorFinding &f, const TryMount &t)
+Json findingJson(const DoctorFinding &f, const TryMount &t, const DoctorTarget &target)
 {
     Json j;
     j["code"] = f.code;
@@ -51,7 +51,7 @@ Json findingJson(const DoctorFinding &f, const TryMount &t)
     j["fix"] = f.fix;
     j["kernel_refuses"] = f.kernelRefuses;
     j["fuse_refuses"] = f.fuseRefuses;
-    j["repair"] = f.repair.empty() ? Json(nullptr) : Json(f.repair);
+    j["repair"] = f.repair.empty() ? Json(nullptr) : Json(withTarget(f.repair, target));
     j["confirmed"] = confirmedJson(f, t);
     return j;
 }
@@ -124,7 +124,8 @@ int runDoctor(std::span<const std::string> argv)
         doc["refused"] = refused;
         Json findings = Json::array();
         for (const auto &f : d.findings)
-            findings.push_back(findingJson(f, f.code == "options-too-long" && legacy.attempted ? legacy : tried));
+            findings.push_back(
+                findingJson(f, f.code == "options-too-long" && legacy.attempted ? legacy : tried, *target));
         doc["findings"] = std::move(findings);
         doc["try_mount"] = tryMountJson(tried);
         doc["try_mount_legacy"] = legacy.attempted ? tryMountJson(legacy) : Json(nullptr);
@@ -161,7 +162,7 @@ int runDoctor(std::span<const std::string> argv)
         }
         std::printf("  cause: %s\n  fix:   %s\n", f.cause.c_str(), f.fix.c_str());
         if (!f.repair.empty())
-            std::printf("  repair: %s\n", f.repair.c_str());
+            std::printf("  repair: %s\n", withTarget(f.repair, *target).c_str());
     }
     auto printTry = [&](const char *label, const TryMount &t) {
         if (!t.attempted) {

@@ -12,39 +12,37 @@ namespace strata::cli {
 
 std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, std::vector<std::string> &positionals)
 {
-    auto usage = [](Error e) { return std::unexpected(CommandError {ExitUsage, std::move(e)}); };
+    auto source = resolveTarget(args, positionals);
+    if (!source)
+        return std::unexpected(source.error());
     auto failed = [](Error e) { return std::unexpected(CommandError {ExitFailed, std::move(e)}); };
-    if (hasLayerOptions(args)) {
-        auto spec = specFromOptions(args);
-        if (!spec)
-            return usage(spec.error());
-        return DoctorTarget {"directories", {}, stack::overlayOptionsFor(*spec)};
-    }
-    if (positionals.empty())
-        return usage(makeError("TARGET",
-                               "missing: give a mount point, a stack file, a layer directory, or the "
-                               "layers with --lower"));
-    const std::string target = positionals.front();
-    positionals.erase(positionals.begin());
+    if (source->spec)
+        return DoctorTarget {source->kind, source->name, stack::overlayOptionsFor(*source->spec), *source};
+    // A path: a mounted overlay as it was mounted, else layers as they lie on disk.
+    const std::string &target = source->name;
     struct stat st {};
-    if (target.empty() || ::stat(target.c_str(), &st) != 0)
-        return failed(sysError(target.empty() ? ENOENT : errno, target, "cannot be looked up"));
-    if (S_ISREG(st.st_mode)) {
-        auto spec = stack::readStackFile(target);
-        if (!spec)
-            return failed(spec.error());
-        return DoctorTarget {"file", target, stack::overlayOptionsFor(*spec)};
-    }
+    if (::stat(target.c_str(), &st) != 0)
+        return failed(sysError(errno, target, "cannot be looked up"));
     if (auto m = mounts::findMount(target); m && m->fstype == "overlay") {
         auto opts = mounts::parseOverlayOptions(m->fsOptions);
         if (!opts)
             return failed(opts.error());
-        return DoctorTarget {"mount", target, std::move(*opts)};
+        source->kind = "mount";
+        return DoctorTarget {"mount", target, std::move(*opts), *source};
     }
     auto spec = stack::specFromLayerDirectory(target);
     if (!spec)
         return failed(spec.error());
-    return DoctorTarget {"layer-directory", target, stack::overlayOptionsFor(*spec)};
+    source->kind = "layer-directory";
+    return DoctorTarget {"layer-directory", target, stack::overlayOptionsFor(*spec), *source};
+}
+
+std::string withTarget(std::string hint, const DoctorTarget &target)
+{
+    static constexpr std::string_view kPlaceholder = "TARGET";
+    if (const size_t at = hint.find(kPlaceholder); at != std::string::npos)
+        hint.replace(at, kPlaceholder.size(), targetArgs(target.source));
+    return hint;
 }
 
 std::function<std::vector<mounts::DoctorFinding>(const mounts::OverlayOptions &)> stackChecks()

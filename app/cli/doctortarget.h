@@ -10,6 +10,7 @@
 #include "command.h"
 #include "mounts/doctor.h"
 #include "stack/stackspec.h"
+#include "target.h"
 
 #include <expected>
 #include <string>
@@ -20,9 +21,14 @@ struct DoctorTarget {
     std::string kind; // "directories", "file", "mount", "layer-directory"
     std::string name; // what the user gave (path), "" for layer options
     mounts::OverlayOptions spec;
+    TargetSource source; // how it was named (targetArgs names it again)
 };
 
 std::expected<DoctorTarget, CommandError> doctorTarget(const ParsedArgs &args, std::vector<std::string> &positionals);
+
+// `hint` (a finding's repair, "stratactl repair TARGET --volatile") with TARGET
+// replaced by the arguments that name `target`.
+std::string withTarget(std::string hint, const DoctorTarget &target);
 
 // The checks core/mounts cannot make itself (they need core/stack), for
 // DoctorOptions::extraChecks: the index/UUID mismatch detector

@@ -8,7 +8,6 @@
 #include "json.h"
 #include "mounterrun.h"
 #include "mounts/overlaymount.h"
-#include "mounts/volatile.h"
 #include "stack/mountoptions.h"
 #include "usermounter.h"
 #include "util/displayname.h"
@@ -54,10 +53,7 @@ MountResult directKernelMount(const app::MountRequest &req)
     auto r = mounts::mountOverlay(o, req.mountpoint.toStdString(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     if (!r)
         return {false, 1, qs(r.error().message()), req.mountpoint};
-    // A volatile mount leaves the kernel's dirty marker; the checkpoint lets
-    // `stratactl repair --volatile` tell later whether the upper is intact.
-    if ((o.has("volatile") || o.value("fsync") == "volatile") && o.upper && o.work)
-        (void)mounts::recordVolatileMount(*o.upper, *o.work, "kernel");
+    // A volatile mount's checkpoint is recorded by the mount sequence itself.
     return {true, 0, QStringLiteral("mounted"), req.mountpoint};
 }
 

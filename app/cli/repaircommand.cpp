@@ -9,7 +9,6 @@
 #include "util/displayname.h"
 
 #include <cstring>
-#include <unistd.h>
 
 namespace strata::cli {
 
@@ -44,7 +43,7 @@ const CommandInfo kRepairCommand {
     "upper is known intact: Strata's checkpoint beside the upper shows the same boot\n"
     "and the same mount of the upper filesystem, and a syncfs of it reports no\n"
     "writeback error (or strata-fuse synced it cleanly at unmount). Otherwise it\n"
-    "refuses (exit 5) and says why. --discard-upper empties the upper and work/ (the\n"
+    "refuses (exit 6) and says why. --discard-upper empties the upper and work/ (the\n"
     "list of what is removed is printed); --force clears the marker regardless.\n"
     "--dry-run changes nothing on disk but still runs the syncfs, which decides;\n"
     "an error it finds is recorded in the checkpoint (state tainted).",
@@ -73,53 +72,15 @@ int runRepair(std::span<const std::string> argv)
                              makeError("stack", "has no upper and workdir: nothing volatile to repair"));
     const std::string upper = *spec.upper, work = *spec.work;
     const bool dryRun = inv->args.has("dry-run");
-
-    VolatileAssessment a = assessVolatile(upper, work, true);
-    // An error found now is gone for every later syncfs: keep it in the checkpoint.
-    if (a.syncError && a.checkpoint && a.checkpoint->state != "tainted") {
-        VolatileCheckpoint cp = *a.checkpoint;
-        cp.state = "tainted";
-        cp.note = std::string("syncfs reported ") + std::strerror(a.syncError);
-        (void)writeCheckpoint(work, cp);
-    }
-    std::string action = "none";
-    std::vector<std::string> removed;
-    Error failure;
-    bool failed = false;
-    auto finishClear = [&] {
-        if (dryRun)
-            return;
-        if (auto r = clearVolatileMarker(work); !r) {
-            failure = r.error();
-            failed = true;
-            return;
-        }
-        ::unlink((work + "/" + kVolatileCheckpointName).c_str());
-    };
-    if (!a.marker) {
-        action = "none";
-    } else if (a.safe) {
-        action = "cleared";
-        finishClear();
-    } else if (inv->args.has("discard-upper")) {
-        action = "discarded";
-        auto list = discardList(upper, work);
-        if (!list)
-            return commandFailed(info, inv->out, list.error());
-        removed = std::move(*list);
-        if (!dryRun) {
-            if (auto r = discardUpper(upper, work); !r)
-                return commandFailed(info, inv->out, r.error());
-        }
-        finishClear();
-    } else if (inv->args.has("force")) {
-        action = "forced";
-        finishClear();
-    } else {
-        action = "refused";
-    }
-    if (failed)
-        return commandFailed(info, inv->out, failure);
+    const VolatileRepairMode mode = inv->args.has("discard-upper") ? VolatileRepairMode::DiscardUpper
+        : inv->args.has("force")                                   ? VolatileRepairMode::Force
+                                                                   : VolatileRepairMode::IfSafe;
+    auto repaired = repairVolatile(upper, work, mode, dryRun);
+    if (!repaired)
+        return commandFailed(info, inv->out, repaired.error());
+    const VolatileAssessment &a = repaired->assessment;
+    const VolatileAction action = repaired->action;
+    const std::vector<std::string> &removed = repaired->removed;
 
     if (inv->out.json) {
         Json doc;
@@ -137,42 +98,43 @@ int runRepair(std::span<const std::string> argv)
         doc["sync_error"] = a.syncError ? Json(std::strerror(a.syncError)) : Json(nullptr);
         doc["safe"] = a.safe;
         doc["reasons"] = a.reasons;
-        doc["action"] = action;
+        doc["action"] = volatileActionName(action);
         doc["dry_run"] = dryRun;
         Json list = Json::array();
         for (const auto &r : removed)
             list.push_back(pathJson(r));
         doc["removed"] = std::move(list);
         printJson(doc);
-        return action == "refused" ? ExitRefused : ExitOk;
+        return action == VolatileAction::Refused ? ExitRefused : ExitOk;
     }
     const char *would = dryRun ? "would be " : "";
     if (!a.marker) {
         std::printf("no volatile marker in %s: nothing to repair\n", displayName(work).c_str());
         return ExitOk;
     }
-    if (action == "refused") {
+    if (action == VolatileAction::Refused) {
         std::fprintf(stderr, "stratactl: %s: not safe to reuse this volatile upper: writes may have been lost\n",
                      displayName(upper).c_str());
         for (const auto &r : a.reasons)
             std::fprintf(stderr, "  - %s\n", r.c_str());
+        const std::string again = "stratactl repair " + targetArgs(target->source) + " --volatile";
         std::fprintf(stderr,
-                     "Start over with --discard-upper (lists what it removes; try --dry-run first), or keep "
-                     "the upper as it is with --force.\n");
+                     "Start over with `%s --discard-upper` (lists what it removes; try --dry-run first), or keep "
+                     "the upper as it is with `%s --force`.\n",
+                     again.c_str(), again.c_str());
         return ExitRefused;
     }
-    if (action == "discarded") {
+    if (action == VolatileAction::Discarded) {
         std::printf("%zu entr%s %sremoved:\n", removed.size(), removed.size() == 1 ? "y" : "ies", would);
         for (const auto &r : removed)
             std::printf("  %s\n", displayName(r).c_str());
     }
-    if (action == "forced" && !a.reasons.empty()) {
+    if (action == VolatileAction::Forced && !a.reasons.empty()) {
         std::fprintf(stderr, "stratactl: clearing the marker although:\n");
         for (const auto &r : a.reasons)
             std::fprintf(stderr, "  - %s\n", r.c_str());
     }
-    std::printf("volatile marker %s%s in %s\n", dryRun ? "would be " : "", dryRun ? "cleared" : "cleared",
-                displayName(work).c_str());
+    std::printf("volatile marker %scleared in %s\n", would, displayName(work).c_str());
     return ExitOk;
 }
 

@@ -76,13 +76,13 @@ int runRestamp(std::span<const std::string> argv)
     if (!to && !opts.rollback)
         return usageError(info, makeError("--to-uuid", "missing: the filesystem's uuid now"));
     if (to) {
-        auto u = mounts::parseUuidText(*to);
+        auto u = uuidFromHex(*to);
         if (!u)
             return usageError(info, makeError("--to-uuid", "'" + *to + "' is not a uuid"));
         opts.to = *u;
     }
     if (const std::string *from = inv->args.last("from-uuid")) {
-        auto u = mounts::parseUuidText(*from);
+        auto u = uuidFromHex(*from);
         if (!u)
             return usageError(info, makeError("--from-uuid", "'" + *from + "' is not a uuid"));
         opts.from = *u;

@@ -278,8 +278,10 @@ int runRestore(std::span<const std::string> argv)
     if (inv->positionals.size() == 1)
         for (const auto &m : capture->mounts)
             chosen.push_back(&m);
-    // Keep the file's dependency order whatever order they were named in.
+    // Keep the file's dependency order whatever order they were named in; a mount
+    // named twice is restored once.
     std::ranges::sort(chosen);
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
 
     auto table = readMountTable();
     if (!table)

@@ -2,6 +2,7 @@
 #include "target.h"
 
 #include "lowerlist.h"
+#include "mounts/overlayoptions.h"
 #include "stack/layerlayout.h"
 
 #include <cerrno>
@@ -146,54 +147,97 @@ Result<StackSpec> specFromOptions(const ParsedArgs &args)
     return spec;
 }
 
-std::expected<std::shared_ptr<const LayerStack>, CommandError> openTarget(const ParsedArgs &args,
-                                                                          std::vector<std::string> &positionals)
+std::expected<TargetSource, CommandError> resolveTarget(const ParsedArgs &args, std::vector<std::string> &positionals)
 {
     if (args.has("layout")) {
         auto spec = specFromLayout(args);
         if (!spec)
             return std::unexpected(spec.error());
-        auto stack = LayerStack::fromSpec(*spec);
-        if (!stack)
-            return std::unexpected(CommandError {ExitFailed, stack.error()});
-        return *stack;
+        return TargetSource {"layer-directory", *args.last("layout"), std::move(*spec)};
     }
     if (hasLayerOptions(args)) {
         auto spec = specFromOptions(args);
         if (!spec)
             return std::unexpected(usage(spec.error()));
-        auto stack = LayerStack::fromSpec(*spec);
-        if (!stack)
-            return std::unexpected(CommandError {ExitFailed, stack.error()});
-        return *stack;
+        return TargetSource {"directories", {}, std::move(*spec)};
     }
     if (positionals.empty())
-        return std::unexpected(
-            usage(makeError("TARGET", "missing: give a mount point, a stack file, or the layers with --lower")));
+        return std::unexpected(usage(
+            makeError("TARGET", "missing: give a mount point, a stack file, or the layers with --lower or --layout")));
     const std::string target = positionals.front();
     positionals.erase(positionals.begin());
     if (target.empty())
         return std::unexpected(usage(makeError("TARGET", "empty path")));
-
-    if (args.has("userxattr") || args.has("xattr-namespace") || args.has("option")) {
+    struct stat st {};
+    const bool file = ::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    if (!file) {
         // A stack file may leave the namespace to detection; a mount records its own.
-        struct stat st {};
-        if (::stat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        if (args.has("userxattr") || args.has("xattr-namespace") || args.has("option"))
             return std::unexpected(usage(makeError(target,
                                                    "--userxattr, --xattr-namespace and --option apply to "
                                                    "--lower/--upper stacks and stack files, not to mounts")));
-        auto spec = stack::readStackFile(target);
-        if (!spec)
-            return std::unexpected(CommandError {ExitFailed, spec.error()});
-        if (auto r = applyStackOptions(args, *spec); !r)
-            return std::unexpected(usage(r.error()));
-        spec->sourceKind = "file";
-        auto stack = LayerStack::fromSpec(*spec);
-        if (!stack)
-            return std::unexpected(CommandError {ExitFailed, stack.error()});
-        return *stack;
+        return TargetSource {"path", target, std::nullopt};
     }
-    auto stack = LayerStack::open(target);
+    auto spec = stack::readStackFile(target);
+    if (!spec)
+        return std::unexpected(CommandError {ExitFailed, spec.error()});
+    if (auto r = applyStackOptions(args, *spec); !r)
+        return std::unexpected(usage(r.error()));
+    spec->sourceKind = "file";
+    return TargetSource {"file", target, std::move(*spec)};
+}
+
+namespace {
+
+std::string shellQuoted(const std::string &s)
+{
+    const bool plain = !s.empty()
+        && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "/._-+=:,@%")
+            == std::string::npos;
+    if (plain)
+        return s;
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+} // namespace
+
+std::string targetArgs(const TargetSource &source)
+{
+    if (source.kind == "layer-directory")
+        return "--layout " + shellQuoted(source.name);
+    if (source.kind != "directories" || !source.spec)
+        return shellQuoted(source.name);
+    std::string out;
+    auto add = [&](const char *option, const std::string &value) {
+        out += (out.empty() ? "" : " ") + std::string(option) + " " + shellQuoted(value);
+    };
+    // Repeated, each --lower value is one path verbatim; alone, a colon list (layerPaths).
+    auto addLayers = [&](const char *option, const std::vector<std::string> &paths) {
+        for (const auto &p : paths)
+            add(option, paths.size() == 1 ? mounts::escapeLayerPath(p) : p);
+    };
+    addLayers("--lower", source.spec->lower);
+    addLayers("--data", source.spec->data);
+    if (source.spec->upper)
+        add("--upper", *source.spec->upper);
+    if (source.spec->work)
+        add("--work", *source.spec->work);
+    for (const auto &[key, value] : source.spec->options)
+        add("-o", value ? key + "=" + *value : key);
+    return out;
+}
+
+std::expected<std::shared_ptr<const LayerStack>, CommandError> openTarget(const ParsedArgs &args,
+                                                                          std::vector<std::string> &positionals)
+{
+    auto source = resolveTarget(args, positionals);
+    if (!source)
+        return std::unexpected(source.error());
+    auto stack = source->spec ? LayerStack::fromSpec(*source->spec) : LayerStack::open(source->name);
     if (!stack)
         return std::unexpected(CommandError {ExitFailed, stack.error()});
     return *stack;

@@ -14,6 +14,9 @@
 #include <array>
 #include <expected>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace strata::cli {
 
@@ -39,6 +42,24 @@ bool hasLayerOptions(const ParsedArgs &args);
 // --lower, ... A --layout directory that cannot be read is not a usage error: use
 // specFromLayout for it.
 Result<stack::StackSpec> specFromOptions(const ParsedArgs &args);
+
+// What TARGET names, resolved before anything is opened.
+struct TargetSource {
+    std::string kind; // "directories" (--lower...), "layer-directory" (--layout), "file", "path"
+    std::string name; // the path given (TARGET or --layout DIR), "" for --lower...
+    // The stack, for all but "path" (a mount point, or for doctor a layer directory:
+    // the caller decides). --userxattr, --xattr-namespace and --option are applied.
+    std::optional<stack::StackSpec> spec;
+};
+// The layer options (--lower..., --layout) or the first positional (then removed
+// from `positionals`; a stack file is read). Usage errors give ExitUsage, a target
+// that cannot be read ExitFailed. --userxattr & co. with a path that is not a stack
+// file is a usage error.
+std::expected<TargetSource, CommandError> resolveTarget(const ParsedArgs &args, std::vector<std::string> &positionals);
+
+// The arguments naming `source` again, shell-quoted, for hints ("stratactl repair
+// ARGS --volatile").
+std::string targetArgs(const TargetSource &source);
 
 // Opens the target: from the layer options, or from the first positional (which is
 // then removed from `positionals`). Usage errors give ExitUsage, a target that cannot

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "watchjson.h"
 
+#include "stack/factformat.h"
 #include "textformat.h"
 #include "util/displayname.h"
 
@@ -12,13 +13,6 @@ using namespace strata::watch;
 
 namespace {
 
-std::string modeOctal(mode_t m)
-{
-    char buf[8];
-    std::snprintf(buf, sizeof(buf), "%04o", static_cast<unsigned>(m & 07777));
-    return buf;
-}
-
 template<class Names>
 Json namesJson(const Names &names)
 {
@@ -28,6 +22,7 @@ Json namesJson(const Names &names)
     return arr;
 }
 
+// "created,modified": one token in a text line.
 template<class Names>
 std::string namesText(const Names &names)
 {
@@ -52,7 +47,7 @@ Json factsJson(const std::optional<EntryFacts> &f)
     j["type"] = f->visible() ? Json(std::string(stack::fileTypeName(f->type))) : Json("whiteout");
     j["state"] = namesJson(stack::stateNames(f->state));
     j["size"] = static_cast<int64_t>(f->size);
-    j["mode"] = modeOctal(f->mode);
+    j["mode"] = stack::formatModeOctal(f->mode);
     j["data_layer"] = f->dataLayer >= 0 ? Json(f->dataLayer) : Json(nullptr);
     return j;
 }
@@ -126,8 +121,8 @@ std::string factsText(const std::optional<EntryFacts> &f)
     std::string s = "L" + std::to_string(f->layer) + " " + std::string(stack::fileTypeName(f->type));
     if (f->type != stack::FileType::Directory)
         s += " " + std::to_string(f->size) + "B";
-    s += " " + modeOctal(f->mode);
-    const std::string states = namesText(stack::stateNames(f->state));
+    s += " " + stack::formatModeOctal(f->mode);
+    const std::string states = stack::formatStates(f->state); // as every other listing shows them
     if (!states.empty())
         s += " " + states;
     return s;

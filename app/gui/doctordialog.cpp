@@ -101,15 +101,19 @@ void DoctorDialog::repairConfirmed()
         return;
     m_repair->setEnabled(false);
     m_job->start([this, upper = *m_spec.upper, work = *m_spec.work](Job::Control &) -> Job::Apply {
-        const mounts::VolatileAssessment a = mounts::assessVolatile(upper, work, true);
+        // The same decision as `stratactl repair --volatile`: a writeback error found
+        // now or by an earlier check (the diagnosis' syncfs) is in the checkpoint.
+        auto r = mounts::repairVolatile(upper, work, mounts::VolatileRepairMode::IfSafe, false);
         QString text;
-        if (a.safe) {
-            auto r = mounts::clearVolatileMarker(work);
-            text = r ? tr("The upper is intact: the volatile marker was removed.")
-                     : tr("Could not remove the marker: %1").arg(QString::fromStdString(r.error().message()));
+        if (!r) {
+            text = tr("Could not remove the marker: %1").arg(QString::fromStdString(r.error().message()));
+        } else if (r->action == mounts::VolatileAction::Cleared) {
+            text = tr("The upper is intact: the volatile marker was removed.");
+        } else if (r->action == mounts::VolatileAction::None) {
+            text = tr("There is no volatile marker any more: nothing to repair.");
         } else {
             text = tr("Not repaired: writes may have been lost.");
-            for (const auto &reason : a.reasons)
+            for (const auto &reason : r->assessment.reasons)
                 text += QStringLiteral("\n• ") + QString::fromStdString(reason);
             text += tr("\nTo start over, discard the upper: stratactl repair … --volatile --discard-upper");
         }

@@ -3,6 +3,7 @@
 
 #include "capturefile.h"
 #include "captureresolve.h"
+#include "fsfacts.h"
 #include "ovl/filehandle.h"
 #include "ovl/values.h"
 #include "ovl/xattrnames.h"
@@ -25,20 +26,6 @@ namespace strata::mounts {
 
 namespace {
 
-#ifndef STATX_MNT_ID_UNIQUE
-constexpr unsigned kStatxMntIdUnique = 0x4000;
-#else
-constexpr unsigned kStatxMntIdUnique = STATX_MNT_ID_UNIQUE;
-#endif
-
-std::optional<uint64_t> statxMountId(int fd, unsigned mask)
-{
-    struct statx stx {};
-    if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, mask, &stx) != 0 || !(stx.stx_mask & mask))
-        return std::nullopt;
-    return stx.stx_mnt_id;
-}
-
 // libblkid (through libmount's cache) for block devices on kernels without
 // FS_IOC_GETFSUUID (before 6.9) or filesystems that do not implement it.
 std::optional<FsUuid> blkidUuid(const std::string &device)
@@ -50,7 +37,7 @@ std::optional<FsUuid> blkidUuid(const std::string &device)
         return std::nullopt;
     std::optional<FsUuid> out;
     if (char *value = ::mnt_cache_find_tag_value(cache, device.c_str(), "UUID"))
-        out = parseUuidText(value); // owned by the cache
+        out = uuidFromHex(value); // owned by the cache
     ::mnt_unref_cache(cache);
     return out;
 }
@@ -158,9 +145,9 @@ Result<DirIdentity> identifyDir(int fd, std::span<const MountEntry> table)
         return fail(sysError(errno, "fd " + std::to_string(fd), "fstat"));
     id.devMajor = major(st.st_dev);
     id.devMinor = minor(st.st_dev);
-    id.mountId = statxMountId(fd, kStatxMntIdUnique).value_or(0);
-    if (const auto legacyId = statxMountId(fd, STATX_MNT_ID))
-        if (const MountEntry *e = entryById(table, *legacyId)) {
+    id.mountId = mountIdOf(fd);
+    if (const uint64_t tableId = tableMountIdOf(fd))
+        if (const MountEntry *e = entryById(table, tableId)) {
             id.fsType = e->fstype;
             id.fsMountPoint = e->target;
             if (!id.fsUuid)

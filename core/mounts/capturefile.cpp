@@ -4,6 +4,7 @@
 #include "ovl/values.h"
 #include "util/displayname.h"
 #include "util/hex.h"
+#include "util/jsonpath.h"
 #include "util/wholefile.h"
 
 #include <nlohmann/json.hpp>
@@ -14,28 +15,7 @@ namespace strata::mounts {
 
 using Json = nlohmann::ordered_json;
 
-std::optional<FsUuid> parseUuidText(std::string_view text)
-{
-    std::string hex;
-    for (char c : text)
-        if (c != '-')
-            hex += c;
-    auto bytes = fromHex(hex);
-    if (!bytes || bytes->size() != 16)
-        return std::nullopt;
-    FsUuid out {};
-    std::copy(bytes->begin(), bytes->end(), out.begin());
-    return out;
-}
-
 namespace {
-
-Json pathJson(const std::string &p)
-{
-    if (isValidUtf8(p))
-        return p;
-    return Json {{"bytes_hex", toHex({reinterpret_cast<const uint8_t *>(p.data()), p.size()})}};
-}
 
 std::string bytesHex(const std::vector<uint8_t> &b)
 {
@@ -50,11 +30,11 @@ Json layerJson(const CapturedLayer &l)
     fs["uuid_source"] = l.id.uuidSource;
     fs["device"] = std::to_string(l.id.devMajor) + ":" + std::to_string(l.id.devMinor);
     fs["mount_id"] = l.id.mountId;
-    fs["mount_point"] = pathJson(l.id.fsMountPoint);
+    fs["mount_point"] = pathToJson(l.id.fsMountPoint);
     Json j;
     j["role"] = capturedRoleName(l.role);
-    j["path"] = pathJson(l.path);
-    j["resolved_path"] = pathJson(l.resolvedPath);
+    j["path"] = pathToJson(l.path);
+    j["resolved_path"] = pathToJson(l.resolvedPath);
     j["fs"] = std::move(fs);
     j["handle"] = Json {{"type", l.id.handleType}, {"hex", bytesHex(l.id.handle)}};
     return j;
@@ -63,11 +43,11 @@ Json layerJson(const CapturedLayer &l)
 Json mountJson(const CapturedMount &m)
 {
     Json j;
-    j["mountpoint"] = pathJson(m.mountPoint);
+    j["mountpoint"] = pathToJson(m.mountPoint);
     j["backend"] = m.backend;
     j["fstype"] = m.fsType;
-    j["source"] = pathJson(m.source);
-    j["super_options"] = pathJson(m.superOptions);
+    j["source"] = pathToJson(m.source);
+    j["super_options"] = pathToJson(m.superOptions);
     j["mount_options"] = m.mountOptions;
     Json opts = Json::array();
     for (const auto &o : m.options)
@@ -75,7 +55,7 @@ Json mountJson(const CapturedMount &m)
     j["options"] = std::move(opts);
     Json deps = Json::array();
     for (const auto &d : m.stacksOn)
-        deps.push_back(pathJson(d));
+        deps.push_back(pathToJson(d));
     j["stacks_on"] = std::move(deps);
     Json layers = Json::array();
     for (const auto &l : m.layers)
@@ -131,12 +111,8 @@ public:
         auto f = field(obj, key);
         if (!f)
             return fail(f.error());
-        const Json &j = **f;
-        if (j.is_string())
-            return j.get<std::string>();
-        if (j.is_object() && j.contains("bytes_hex") && j["bytes_hex"].is_string())
-            if (auto b = fromHex(j["bytes_hex"].get<std::string>()))
-                return std::string(b->begin(), b->end());
+        if (auto p = pathFromJson(**f))
+            return std::move(*p);
         return fail(error(std::string("\"") + key + "\" is not a path (a string or {\"bytes_hex\": ...})"));
     }
     Result<std::vector<uint8_t>> hex(const Json &obj, const char *key) const
@@ -157,7 +133,7 @@ public:
         if ((*f)->is_null())
             return std::optional<FsUuid>();
         if ((*f)->is_string())
-            if (auto u = parseUuidText((*f)->get<std::string>()))
+            if (auto u = uuidFromHex((*f)->get<std::string>()))
                 return std::optional<FsUuid>(*u);
         return fail(error(std::string("\"") + key + "\" is not a uuid (or null)"));
     }

@@ -28,7 +28,4 @@ Result<void> writeCaptureFile(const std::string &path, const Capture &capture); 
 // Whether `text` (a file's start) is a capture file rather than a stack file.
 bool looksLikeCapture(std::string_view text);
 
-// "1b4e28ba-2fa1-11d2-883f-0016d3cca427" (ovl::formatUuid writes it), dashes optional.
-std::optional<FsUuid> parseUuidText(std::string_view text);
-
 } // namespace strata::mounts

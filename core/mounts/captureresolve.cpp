@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "captureresolve.h"
 
+#include "engine/config.h"
+#include "util/wholefile.h"
+
 #include <cerrno>
 #include <climits>
 #include <dirent.h>
 #include <fcntl.h>
-#include <fstream>
-#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,10 +22,28 @@ bool startsWith(std::string_view s, std::string_view p)
     return s.substr(0, p.size()) == p;
 }
 
-std::string readWhole(const std::string &path)
+// The layers and options a strata-fuse command line gives, as an overlay's: the
+// layers as parsed (no escaping round trip), the other options as the engine would
+// be given them again (formatArgs), so restore starts it the same way.
+Result<OverlayOptions> sourcesOf(const engine::Config &c)
 {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    engine::Config rest = c;
+    rest.lowerdirs.clear();
+    rest.datadirs.clear();
+    rest.upperdir.clear();
+    rest.workdir.clear();
+    const auto args = engine::formatArgs(rest); // "-o", "opts", ..., MOUNTPOINT
+    auto out = parseOverlayOptions(args.size() > 1 ? args[1] : std::string());
+    if (!out)
+        return fail(out.error());
+    out->lowers = c.lowerdirs;
+    out->dataLayers = c.datadirs;
+    if (!c.upperdir.empty())
+        out->upper = c.upperdir;
+    if (!c.workdir.empty())
+        out->work = c.workdir;
+    out->lowerSyntax = LowerSyntax::Legacy;
+    return out;
 }
 
 std::string readLink(const std::string &path)
@@ -79,29 +98,36 @@ Result<LayerSources> engineSources(const MountEntry &entry)
     if (!dir)
         return fail(sysError(errno, "/proc", "cannot list processes"));
     std::optional<LayerSources> found;
+    std::string unreadable;
     while (dirent *d = ::readdir(dir)) {
         char *end = nullptr;
         const long pid = std::strtol(d->d_name, &end, 10);
         if (*end || pid <= 0)
             continue;
-        const auto argv = splitNul(readWhole("/proc/" + std::string(d->d_name) + "/cmdline"));
+        auto cmdline = readWholeFile("/proc/" + std::string(d->d_name) + "/cmdline");
+        if (!cmdline || !*cmdline)
+            continue; // gone meanwhile, or not ours to read
+        auto argv = splitNul(**cmdline);
         if (argv.empty() || argv[0].substr(argv[0].rfind('/') + 1) != "strata-fuse")
             continue;
-        std::string opts, mountpoint;
-        for (size_t i = 1; i < argv.size(); ++i) {
-            if (argv[i] == "-o" && i + 1 < argv.size())
-                opts += (opts.empty() ? "" : ",") + argv[++i];
-            else if (startsWith(argv[i], "-o"))
-                opts += (opts.empty() ? "" : ",") + argv[i].substr(2);
-            else if (!startsWith(argv[i], "-"))
-                mountpoint = argv[i];
-        }
+        // strata-fuse's own parser reads its command line, in either form it is started with.
+        std::vector<char *> args;
+        for (auto &a : argv)
+            args.push_back(a.data());
+        args.push_back(nullptr);
         const auto p = static_cast<pid_t>(pid);
+        auto config = engine::parseArgs(static_cast<int>(argv.size()), args.data());
+        if (!config) { // its mount point is unknown: it may be another mount's daemon
+            unreadable = "; strata-fuse pid " + std::to_string(pid)
+                + " has a command line this cannot read: " + config.error().message();
+            continue;
+        }
+        const std::string &mountpoint = config->mountpoint;
         const std::string mp = startsWith(mountpoint, kSelfFd) ? readLink(inProcess(p, mountpoint))
                                                                : canonical(inProcess(p, mountpoint));
         if (mp != entry.target)
             continue;
-        auto parsed = parseOverlayOptions(opts);
+        auto parsed = sourcesOf(*config);
         if (!parsed) {
             ::closedir(dir);
             return fail(makeError(entry.target,
@@ -114,7 +140,8 @@ Result<LayerSources> engineSources(const MountEntry &entry)
     if (!found)
         return fail(makeError(entry.target,
                               "strata-fuse mount: no strata-fuse process visible here serves it (its layers are "
-                              "only on the daemon's command line)",
+                              "only on the daemon's command line)"
+                                  + unreadable,
                               ESRCH));
     return std::move(*found);
 }

@@ -8,6 +8,7 @@
 
 #include "doctor_probes.h"
 #include "util/displayname.h"
+#include "volatile.h"
 
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -340,7 +341,10 @@ private:
         auto err = syncfsError(*m_spec.upper);
         if (!err || *err == 0)
             return;
-        const bool vol = m_spec.has("volatile") || (m_spec.value("fsync") == "volatile");
+        // This syncfs marked the error seen; a volatile upper's checkpoint keeps it.
+        if (m_spec.work)
+            (void)recordWritebackError(*m_spec.work, *err);
+        const bool vol = m_spec.isVolatile();
         DoctorFinding &f
             = add("writeback-error", vol ? Severity::Error : Severity::Warning, LayerRole::Upper, 0, upperPath());
         f.kernelMessage = "Cannot mount volatile when upperdir has an unseen error. Sync upperdir fs to clear state";

@@ -66,10 +66,11 @@ struct Diagnosis {
 // their severity for the one asked). Never mounts; see tryMount for the confirmation.
 Diagnosis diagnose(const OverlayOptions &spec, const DoctorOptions &opts = {});
 
-// A real try-mount of kernel overlayfs in a private mount namespace (a child process
-// after unshare(CLONE_NEWNS)), through fsopen/fsconfig so the fs_context messages
-// are read from the fs fd, plus the overlay lines the kernel logged to /dev/kmsg
-// meanwhile. Needs CAP_SYS_ADMIN; nothing stays mounted.
+// A real try-mount of kernel overlayfs through the one mount sequence
+// (mountsequence.h: fsopen/fsconfig, so the fs_context messages are read from the
+// fs fd, then fsmount of a mount attached nowhere), plus the overlay lines the
+// kernel logged to /dev/kmsg meanwhile. Needs CAP_SYS_ADMIN; nothing stays mounted
+// and no volatile checkpoint is written.
 struct TryMount {
     bool attempted = false;
     std::string notAttempted; // why not (no privileges, ...)
@@ -78,8 +79,9 @@ struct TryMount {
     std::string step; // "fsconfig lowerdir+ ...", "FSCONFIG_CMD_CREATE", ...
     std::vector<std::string> messages; // fs_context then kmsg lines, kernel's words
 };
-// `legacy`: through mount(2) with one data string (what older tools do), target the
-// first lower; the kernel's messages then come from /dev/kmsg only.
+// `legacy`: through mount(2) with one data string (formatLegacyMountData, what older
+// tools do) onto the first lower, in a child process with a private mount namespace;
+// the kernel's messages then come from /dev/kmsg only.
 TryMount tryMount(const OverlayOptions &spec, bool legacy = false);
 
 // Whether the kernel's logged `messages` contain `kernelMessage` (ignoring the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "doctor_probes.h"
 
+#include "fsfacts.h"
 #include "mounttable.h"
 #include "overlayoptions.h"
 #include "ovl/xattrnames.h"
@@ -120,14 +121,15 @@ int depthOf(const std::string &path, int guard)
     struct statfs sfs;
     if (guard > 8 || ::statfs(path.c_str(), &sfs) != 0 || sfs.f_type != OVERLAYFS_SUPER_MAGIC)
         return 0;
-    struct statx stx;
-    if (::statx(AT_FDCWD, path.c_str(), 0, STATX_MNT_ID, &stx) != 0 || !(stx.stx_mask & STATX_MNT_ID))
+    const UniqueFd at(::open(path.c_str(), O_PATH | O_CLOEXEC));
+    const uint64_t mntId = at ? tableMountIdOf(at.get()) : 0;
+    if (mntId == 0)
         return 1;
     auto table = readMountTable();
     if (!table)
         return 1;
     for (const auto &m : *table) {
-        if (static_cast<uint64_t>(m.id) != stx.stx_mnt_id)
+        if (static_cast<uint64_t>(m.id) != mntId)
             continue;
         auto opts = parseOverlayOptions(m.fsOptions);
         if (!opts)

@@ -3,10 +3,14 @@
 
 #include "util/uniquefd.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -55,6 +59,21 @@ constexpr FsKind kKinds[] = {
     {0x5346414F, "afs", "AFS", true, false, false, U, U, U, U},
     {0x6B414653, "afs", "kAFS", true, false, false, U, U, U, U},
     {0x20030528, "orangefs", "OrangeFS", true, false, false, U, U, U, U},
+    // Pseudo filesystems whose trees change without create/delete events (kernfs
+    // raises only fsnotify_modify; linux-fsdevel 2022-09-15, live-changes-notes.md 1.6).
+    // Their upper-layer features are left to probes: nobody stacks on them.
+    // magic      name        label       remote fuse  overlay dType tXattr tmpfile whiteout pseudo
+    {0x62656572, "sysfs", "sysfs", false, false, false, U, U, U, U, true},
+    {0x9fa0, "proc", "procfs", false, false, false, U, U, U, U, true},
+    {0x27e0eb, "cgroup", "cgroup", false, false, false, U, U, U, U, true},
+    {0x63677270, "cgroup2", "cgroup2", false, false, false, U, U, U, U, true},
+    {0x64626720, "debugfs", "debugfs", false, false, false, U, U, U, U, true},
+    {0x74726163, "tracefs", "tracefs", false, false, false, U, U, U, U, true},
+    {0x73636673, "securityfs", "securityfs", false, false, false, U, U, U, U, true},
+    {0x62656570, "configfs", "configfs", false, false, false, U, U, U, U, true},
+    {0xcafe4a11, "bpf", "bpffs", false, false, false, U, U, U, U, true},
+    {0x6165676c, "pstore", "pstore", false, false, false, U, U, U, U, true},
+    {0xde5e81e4, "efivarfs", "efivarfs", false, false, false, U, U, U, U, true},
 };
 
 const FsKind kUnknown {};
@@ -92,6 +111,11 @@ bool isOverlayFs(unsigned long magic)
 bool isAutofs(unsigned long magic)
 {
     return magic == kAutofsMagic;
+}
+
+bool isPseudoFs(unsigned long magic)
+{
+    return fsKindOf(magic).pseudo;
 }
 
 std::string FsFacts::typeName() const
@@ -142,19 +166,54 @@ Support probeXattrs(int fd, const char *name)
     return Support::Yes;
 }
 
-uint64_t mountIdOf(int fd, bool *isMountRoot)
+namespace {
+
+// Older headers lack it; a kernel before 6.8 ignores the bit and answers STATX_MNT_ID.
+constexpr unsigned kStatxMntIdUnique = 0x00004000U;
+
+uint64_t statxMountId(int fd, unsigned mask, bool *isMountRoot)
 {
     struct statx sx {};
-#ifdef STATX_MNT_ID_UNIQUE
-    unsigned mask = STATX_MNT_ID_UNIQUE;
-#else
-    unsigned mask = STATX_MNT_ID;
-#endif
-    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, mask, &sx) != 0)
+    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, mask, &sx) != 0 || !(sx.stx_mask & mask))
         return 0;
     if (isMountRoot)
         *isMountRoot = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
     return sx.stx_mnt_id;
+}
+
+} // namespace
+
+uint64_t mountIdOf(int fd, bool *isMountRoot)
+{
+    // Asked for both, the kernel answers the unique id when it has it (fs/stat.c).
+    return statxMountId(fd, STATX_MNT_ID | kStatxMntIdUnique, isMountRoot);
+}
+
+uint64_t tableMountIdOf(int fd)
+{
+    return statxMountId(fd, STATX_MNT_ID, nullptr);
+}
+
+std::optional<std::array<uint8_t, 16>> fsUuidOf(int fd)
+{
+#ifdef FS_IOC_GETFSUUID
+    // The ioctl needs a real open; an O_PATH fd is reopened through its magic link.
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    UniqueFd rfd(::open(proc.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!rfd)
+        return std::nullopt;
+    struct fsuuid2 u {};
+    if (::ioctl(rfd.get(), FS_IOC_GETFSUUID, &u) != 0 || u.len != 16)
+        return std::nullopt;
+    std::array<uint8_t, 16> out {};
+    std::memcpy(out.data(), u.uuid, out.size());
+    if (std::ranges::all_of(out, [](uint8_t b) { return b == 0; }))
+        return std::nullopt;
+    return out;
+#else
+    (void)fd;
+    return std::nullopt;
+#endif
 }
 
 } // namespace strata::mounts

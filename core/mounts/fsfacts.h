@@ -7,9 +7,12 @@
 // an upper layer needs where they follow from the type alone. Where they depend on
 // the mount or the server (xfs ftype, a FUSE server, NFS versions) the table says
 // Unknown and probeDType / probeXattrs ask the directory itself. The preflight,
-// the stack inspector (stack::fsIdentityOf), the helper and the engine read it.
+// the stack inspector (stack::fsIdentityOf), the helper, the engine and the watch
+// (which polls what raises no events) read it.
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +33,9 @@ struct FsKind {
     Support trustedXattrs = Support::Unknown; // trusted.* xattrs can be set (overlay metadata)
     Support tmpfile = Support::Unknown; // O_TMPFILE (overlayfs copies up through it)
     Support renameWhiteout = Support::Unknown; // rename(RENAME_WHITEOUT): how overlayfs removes
+    // A pseudo filesystem whose entries come and go without create/delete events
+    // (kernfs raises only fsnotify_modify): a watch must poll it.
+    bool pseudo = false;
 };
 
 // Every filesystem Strata knows by magic; magic 0 and empty names for unknown ones.
@@ -41,6 +47,7 @@ bool isRemoteFs(unsigned long magic);
 bool isFuseFs(unsigned long magic);
 bool isOverlayFs(unsigned long magic);
 bool isAutofs(unsigned long magic);
+bool isPseudoFs(unsigned long magic);
 
 // The facts of the filesystem an fd (any kind, O_PATH included) lives on.
 struct FsFacts {
@@ -64,5 +71,13 @@ Support probeXattrs(int fd, const char *name);
 // STATX_MNT_ID_UNIQUE (6.8+), else the reusable one; 0 when statx fails.
 // `isMountRoot`, when given, says whether the fd is the root of its mount.
 uint64_t mountIdOf(int fd, bool *isMountRoot = nullptr);
+// The reusable mount id, the one /proc/self/mountinfo prints (MountEntry::id): for
+// finding the fd's mount in the table. 0 when statx fails.
+uint64_t tableMountIdOf(int fd);
+
+// The uuid of the filesystem `fd` (any kind, O_PATH included: it is reopened) lives
+// on, from FS_IOC_GETFSUUID (Linux 6.5+; sb->s_uuid). nullopt when the kernel or the
+// filesystem has none, or it is all zeros (what filesystems without one report).
+std::optional<std::array<uint8_t, 16>> fsUuidOf(int fd);
 
 } // namespace strata::mounts

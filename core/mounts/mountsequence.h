@@ -20,6 +20,12 @@
 
 namespace strata::mounts {
 
+// What the kernel said at each step, for the doctor's try-mount, which shows it all.
+struct MountTrace {
+    std::vector<std::string> messages; // every fs_context message, in order
+    std::string step; // the step that failed: "fsconfig lowerdir+", "FSCONFIG_CMD_CREATE", "fsmount"
+};
+
 // One layer as the kernel receives it.
 struct LayerRef {
     int fd = -1; // an open directory (O_PATH will do); used when >= 0
@@ -39,7 +45,15 @@ struct OverlayLayers {
     std::optional<LayerRef> work;
     std::vector<OverlayOption> options; // set in order, after the layers
     std::string subject = "overlay"; // what errors about the whole overlay name (its target)
+    // A volatile overlay (mountsVolatile(options)) with an upper gets its checkpoint
+    // beside the upper (volatile.h) once the kernel made it, for every mounter alike.
+    // Off only for the doctor's try-mount, which leaves nothing behind.
+    bool recordVolatile = true;
+    MountTrace *trace = nullptr; // when given, filled as the steps go
 };
+
+// `spec`'s layers by path and its options, as they are.
+OverlayLayers layersByPath(const OverlayOptions &spec);
 
 // A mount made by fsmount and not attached anywhere yet: attach it with
 // attachMount, or close it and it is gone.

@@ -3,6 +3,7 @@
 
 #include "mountsequence.h"
 #include "preflight.h"
+#include "volatile.h"
 
 // glibc >= 2.36 declares fsopen/fsconfig/fsmount/move_mount and their constants here;
 // <linux/mount.h> redefines the same enums and must not be included with it.
@@ -34,16 +35,7 @@ Result<MountReport> mountOverlay(const OverlayOptions &spec, const std::string &
     for (const auto &o : spec.others)
         if (auto ok = checkOverlayOption(o); !ok)
             return fail(ok.error());
-    OverlayLayers layers;
-    for (const auto &l : spec.lowers)
-        layers.lowers.push_back(LayerRef::byPath(l));
-    for (const auto &d : spec.dataLayers)
-        layers.dataLayers.push_back(LayerRef::byPath(d));
-    if (spec.upper)
-        layers.upper = LayerRef::byPath(*spec.upper);
-    if (spec.work)
-        layers.work = LayerRef::byPath(*spec.work);
-    layers.options = spec.others;
+    OverlayLayers layers = layersByPath(spec);
     layers.subject = target;
     auto made = createOverlay(layers, mountAttrs, [&spec] { return preflightSays(spec); });
     if (!made)
@@ -60,6 +52,9 @@ Result<void> mountOverlayLegacy(const OverlayOptions &spec, const std::string &t
         return fail(data.error());
     if (::mount("overlay", target.c_str(), "overlay", 0, data->c_str()) != 0)
         return fail(sysError(errno, target, "mount(2) of the overlay failed"));
+    // What createOverlay does for the new mount API (mountsequence.h).
+    if (spec.isVolatile() && spec.upper && spec.work)
+        (void)recordVolatileMount(*spec.upper, *spec.work, "kernel");
     return {};
 }
 

@@ -122,6 +122,14 @@ bool OverlayOptions::has(std::string_view key) const
     return false;
 }
 
+bool mountsVolatile(std::span<const OverlayOption> options)
+{
+    for (const auto &o : options)
+        if ((o.key == "volatile" && !o.value) || (o.key == "fsync" && o.value == "volatile"))
+            return true;
+    return false;
+}
+
 std::string decodeOctalEscapes(std::string_view s)
 {
     std::string out;
@@ -303,7 +311,7 @@ Result<std::string> formatLowerdir(std::span<const std::string> lowers, std::spa
     return out;
 }
 
-Result<std::string> formatLegacyMountData(const OverlayOptions &options)
+Result<std::string> formatLegacyMountData(const OverlayOptions &options, bool pageLimit)
 {
     auto lower = formatLowerdir(options.lowers, options.dataLayers);
     if (!lower)
@@ -323,7 +331,7 @@ Result<std::string> formatLegacyMountData(const OverlayOptions &options)
         if (o.value)
             out += '=' + *o.value;
     }
-    if (out.size() > kLegacyDataMax)
+    if (pageLimit && out.size() > kLegacyDataMax)
         return fail(optionError("mount data",
                                 "longer than the one page mount(2) accepts (" + std::to_string(out.size())
                                     + " bytes); use the new mount API (lowerdir+)"));

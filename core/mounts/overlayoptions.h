@@ -26,6 +26,10 @@ struct OverlayOption {
 // "lowerdir+=" / "datadir+=" option per layer (new mount API, kernel >= 6.8).
 enum class LowerSyntax { None, Legacy, PerLayer };
 
+// Whether options make a volatile mount: `volatile`, or `fsync=volatile` (its
+// spelling since Linux 6.13).
+bool mountsVolatile(std::span<const OverlayOption> options);
+
 // An overlay's layers and options. Layer paths are plain bytes: every escape of
 // mountinfo and of overlayfs has been removed.
 struct OverlayOptions {
@@ -39,6 +43,8 @@ struct OverlayOptions {
     // The value of the last option named `key` (nullopt if absent or a flag).
     std::optional<std::string> value(std::string_view key) const;
     bool has(std::string_view key) const;
+    // Mounted volatile: the kernel skips every sync and leaves its dirty marker.
+    bool isVolatile() const { return mountsVolatile(others); }
 };
 
 // Parses the superblock options of an overlay exactly as mountinfo prints them
@@ -72,7 +78,8 @@ Result<void> checkOverlayOption(const OverlayOption &option);
 // "a:b::d" for lowerdir=, every path escaped. Fails on an empty path list or path.
 Result<std::string> formatLowerdir(std::span<const std::string> lowers, std::span<const std::string> dataLayers);
 // The whole mount(2) data string ("lowerdir=...,upperdir=...,workdir=...,opts").
-// Fails when it would not fit the one page mount(2) copies.
-Result<std::string> formatLegacyMountData(const OverlayOptions &options);
+// Fails when it would not fit the one page mount(2) copies, unless `pageLimit` is
+// false (the doctor's try-mount shows what the kernel does with a longer one).
+Result<std::string> formatLegacyMountData(const OverlayOptions &options, bool pageLimit = true);
 
 } // namespace strata::mounts

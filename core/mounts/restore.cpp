@@ -3,6 +3,7 @@
 
 #include "capturefile.h"
 #include "captureresolve.h"
+#include "fsfacts.h"
 #include "mountsequence.h"
 #include "ovl/values.h"
 
@@ -13,8 +14,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <linux/fs.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -66,18 +65,6 @@ std::optional<Error> MountPlan::problem() const
 }
 
 namespace {
-
-// The uuid of the filesystem `fd` (a real open, not O_PATH) is on.
-std::optional<FsUuid> fsUuidOf(int fd)
-{
-    struct fsuuid2 u {};
-    if (::ioctl(fd, FS_IOC_GETFSUUID, &u) != 0 || u.len != 16)
-        return std::nullopt;
-    FsUuid out {};
-    std::memcpy(out.data(), u.uuid, 16);
-    bool null = std::ranges::all_of(out, [](uint8_t b) { return b == 0; });
-    return null ? std::nullopt : std::optional<FsUuid>(out);
-}
 
 // Checks the captured path: it must still be a directory (not a symlink put in its
 // place) and the same one.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "volatile.h"
 
+#include "fsfacts.h"
 #include "util/hex.h"
 #include "util/uniquefd.h"
+#include "util/wholefile.h"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/fs.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -16,37 +16,19 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <sstream>
 
 namespace strata::mounts {
 
 namespace {
 
-#ifndef STATX_MNT_ID_UNIQUE
-constexpr unsigned kStatxMntIdUnique = 0x00004000U;
-#else
-constexpr unsigned kStatxMntIdUnique = STATX_MNT_ID_UNIQUE;
-#endif
-
 std::string bootId()
 {
-    std::ifstream in("/proc/sys/kernel/random/boot_id");
-    std::string id;
-    std::getline(in, id);
+    auto text = readWholeFile("/proc/sys/kernel/random/boot_id");
+    std::string id = text && *text ? **text : std::string();
+    while (!id.empty() && id.back() == '\n')
+        id.pop_back();
     return id;
-}
-
-std::string fsUuidOf(int fd)
-{
-#ifdef FS_IOC_GETFSUUID
-    fsuuid2 u {};
-    if (::ioctl(fd, FS_IOC_GETFSUUID, &u) == 0 && u.len > 0 && u.len <= sizeof u.uuid)
-        return toHex(std::span<const uint8_t>(u.uuid, u.len));
-#else
-    (void)fd;
-#endif
-    return {};
 }
 
 std::string checkpointPath(const std::string &workdir)
@@ -122,15 +104,16 @@ Result<VolatileCheckpoint> checkpointNow(const std::string &upper, const std::st
     UniqueFd fd(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
         return fail(sysError(errno, upper, "cannot open the upper"));
-    struct statx stx {};
-    if (::statx(fd.get(), "", AT_EMPTY_PATH, STATX_MNT_ID | kStatxMntIdUnique, &stx) != 0)
-        return fail(sysError(errno, upper, "cannot statx the upper"));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        return fail(sysError(errno, upper, "cannot stat the upper"));
     VolatileCheckpoint cp;
     cp.backend = backend;
     cp.bootId = bootId();
-    cp.upperUuid = fsUuidOf(fd.get());
-    cp.upperDev = std::to_string(stx.stx_dev_major) + ":" + std::to_string(stx.stx_dev_minor);
-    cp.upperMntId = stx.stx_mnt_id;
+    if (const auto uuid = fsUuidOf(fd.get()))
+        cp.upperUuid = toHex(std::span<const uint8_t>(*uuid));
+    cp.upperDev = std::to_string(major(st.st_dev)) + ":" + std::to_string(minor(st.st_dev));
+    cp.upperMntId = mountIdOf(fd.get());
     cp.time = static_cast<int64_t>(std::time(nullptr));
     cp.state = "mounted";
     return cp;
@@ -152,16 +135,8 @@ Result<void> writeCheckpoint(const std::string &workdir, const VolatileCheckpoin
         std::replace(note.begin(), note.end(), '\n', ' ');
         s << "note " << note << "\n";
     }
-    const std::string text = s.str(), path = checkpointPath(workdir), tmp = path + ".tmp";
-    UniqueFd fd(::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd)
-        return fail(sysError(errno, tmp, "cannot write the volatile checkpoint"));
-    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd.get()) != 0)
-        return fail(sysError(errno, tmp, "cannot write the volatile checkpoint"));
-    fd.reset();
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-        return fail(sysError(errno, path, "cannot put the volatile checkpoint in place"));
-    return {};
+    // Owner-only, like the kernel's own work dir: it names the boot and the mounts.
+    return writeFileAtomic(checkpointPath(workdir), s.str(), 0600);
 }
 
 Result<std::optional<VolatileCheckpoint>> readCheckpoint(const std::string &workdir)
@@ -291,12 +266,80 @@ VolatileAssessment assessVolatile(const std::string &upper, const std::string &w
                 a.syncError = errno;
                 a.reasons.push_back(std::string("syncfs of the upper filesystem reports a writeback error (")
                                     + std::strerror(a.syncError) + "): writes may have been lost");
+                // This syncfs has marked the error seen: keep it, or the next one reports clean.
+                (void)recordWritebackError(workdir, a.syncError);
             }
         }
     }
     a.safe = a.checkpoint && a.sameBoot && a.sameMount && a.checkpoint->state != "tainted"
         && (a.cleanCheckpoint || (a.synced && a.syncError == 0));
     return a;
+}
+
+Result<void> recordWritebackError(const std::string &workdir, int err)
+{
+    auto cp = readCheckpoint(workdir);
+    if (!cp)
+        return fail(cp.error());
+    if (!*cp || (*cp)->state == "tainted")
+        return {};
+    VolatileCheckpoint tainted = **cp;
+    tainted.state = "tainted";
+    tainted.note = std::string("syncfs reported ") + std::strerror(err);
+    return writeCheckpoint(workdir, tainted);
+}
+
+std::string_view volatileActionName(VolatileAction a)
+{
+    switch (a) {
+    case VolatileAction::None:
+        return "none";
+    case VolatileAction::Cleared:
+        return "cleared";
+    case VolatileAction::Discarded:
+        return "discarded";
+    case VolatileAction::Forced:
+        return "forced";
+    case VolatileAction::Refused:
+        return "refused";
+    }
+    return "none";
+}
+
+Result<VolatileRepair> repairVolatile(const std::string &upper, const std::string &workdir, VolatileRepairMode mode,
+                                      bool dryRun)
+{
+    VolatileRepair out;
+    out.assessment = assessVolatile(upper, workdir, true);
+    const VolatileAssessment &a = out.assessment;
+    if (!a.marker)
+        out.action = VolatileAction::None;
+    else if (a.safe)
+        out.action = VolatileAction::Cleared;
+    else if (mode == VolatileRepairMode::DiscardUpper)
+        out.action = VolatileAction::Discarded;
+    else if (mode == VolatileRepairMode::Force)
+        out.action = VolatileAction::Forced;
+    else
+        out.action = VolatileAction::Refused;
+
+    if (out.action == VolatileAction::Discarded) {
+        auto list = discardList(upper, workdir);
+        if (!list)
+            return fail(list.error());
+        out.removed = std::move(*list);
+        if (!dryRun)
+            if (auto r = discardUpper(upper, workdir); !r)
+                return fail(r.error());
+    }
+    if (dryRun || out.action == VolatileAction::None || out.action == VolatileAction::Refused)
+        return out;
+    if (auto r = clearVolatileMarker(workdir); !r)
+        return fail(r.error());
+    // The checkpoint described the volatile mount that is now over.
+    if (::unlink(checkpointPath(workdir).c_str()) != 0 && errno != ENOENT)
+        return fail(sysError(errno, checkpointPath(workdir), "cannot remove the volatile checkpoint"));
+    return out;
 }
 
 Result<std::vector<std::string>> discardList(const std::string &upper, const std::string &workdir)

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::mounts {
@@ -76,6 +77,27 @@ struct VolatileAssessment {
 // `sync`: run syncfs on the upper fs (repair does; a dry run too, as it is what
 // decides). A clean strata-fuse checkpoint needs no sync.
 VolatileAssessment assessVolatile(const std::string &upper, const std::string &workdir, bool sync);
+
+// A writeback error found by a syncfs of the upper fs (repair's, the doctor's) is
+// marked seen by it, and every later syncfs reports clean: whoever finds one records
+// it here (state "tainted") so that no later repair reuses the upper. Nothing to do
+// without a checkpoint (such an upper is never reused by default anyway).
+Result<void> recordWritebackError(const std::string &workdir, int err);
+
+// `stratactl repair --volatile` and the GUI's repair, one decision: assess (with a
+// syncfs, whose error is recorded), then clear the marker when safe, else refuse
+// unless told to discard the upper or to force.
+enum class VolatileRepairMode { IfSafe, DiscardUpper, Force };
+enum class VolatileAction { None /* no marker */, Cleared, Discarded, Forced, Refused };
+std::string_view volatileActionName(VolatileAction a); // "none", "cleared", ... (JSON)
+struct VolatileRepair {
+    VolatileAssessment assessment;
+    VolatileAction action = VolatileAction::None;
+    std::vector<std::string> removed; // Discarded: what was (dry run: would be) removed, as discardList
+};
+// `dryRun`: decides and lists, changes nothing but the checkpoint's taint.
+Result<VolatileRepair> repairVolatile(const std::string &upper, const std::string &workdir, VolatileRepairMode mode,
+                                      bool dryRun);
 
 // What --discard-upper removes: every entry below the upper and below work/ of the
 // workdir (relative to them, "upper/..." and "work/..."), in the order removed

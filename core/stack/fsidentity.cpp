@@ -4,10 +4,6 @@
 #include "mounts/fsfacts.h"
 
 #include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 namespace strata::stack {
@@ -25,19 +21,7 @@ Result<FsIdentity> fsIdentityOf(int fd)
     if (::fstat(fd, &st) == 0)
         id.dev = st.st_dev;
 
-    // FS_IOC_GETFSUUID (6.5+) works on an fd opened for reading, not O_PATH.
-    const int rfd = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rfd >= 0) {
-#ifdef FS_IOC_GETFSUUID
-        struct fsuuid2 u {};
-        if (::ioctl(rfd, FS_IOC_GETFSUUID, &u) == 0 && u.len == 16) {
-            std::array<uint8_t, 16> uuid {};
-            std::memcpy(uuid.data(), u.uuid, 16);
-            id.uuid = uuid;
-        }
-#endif
-        ::close(rfd);
-    }
+    id.uuid = mounts::fsUuidOf(fd);
     return id;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "identitycheck.h"
 
+#include "dirreader.h"
+
 #include "ovl/values.h"
 #include "ovl/xattrs.h"
 #include "util/hex.h"
@@ -63,15 +65,15 @@ IdentityFinding compare(std::string subject, const ovl::FileHandle &recorded, co
 std::vector<std::string> indexNames(int indexFd)
 {
     std::vector<std::string> out;
-    DIR *d = ::fdopendir(::openat(indexFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!d)
+    auto dir = openLayerDir(indexFd, "", true);
+    if (!dir)
         return out;
-    while (dirent *e = ::readdir(d)) {
-        const std::string n = e->d_name;
-        if (n != "." && n != ".." && !n.starts_with('#'))
+    auto names = readLayerDirNames(dir->get(), "index");
+    if (!names)
+        return out;
+    for (size_t i = 0; i < names->size(); ++i)
+        if (const std::string n = names->name(i); !n.starts_with('#'))
             out.push_back(n);
-    }
-    ::closedir(d);
     return out;
 }
 

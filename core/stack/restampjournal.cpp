@@ -33,12 +33,7 @@ std::optional<std::string> unfield(const std::string &f)
 
 std::optional<Uuid> uuidField(const std::string &f)
 {
-    auto b = fromHex(f);
-    if (!b || b->size() != 16)
-        return std::nullopt;
-    Uuid u {};
-    std::copy(b->begin(), b->end(), u.begin());
-    return u;
+    return uuidFromHex(f);
 }
 
 } // namespace

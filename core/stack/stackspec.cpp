@@ -3,6 +3,7 @@
 
 #include "util/displayname.h"
 #include "util/hex.h"
+#include "util/jsonpath.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -26,25 +27,12 @@ const std::optional<std::string> *StackSpec::option(std::string_view key) const
 
 namespace {
 
-// Paths are bytes: JSON strings only carry valid UTF-8, so other paths travel as hex.
-ordered_json pathToJson(const std::string &p)
+// A path of the file (util/jsonpath.h), or an error naming where it was expected.
+Result<std::string> pathAt(const ordered_json &j, const std::string &where)
 {
-    if (isValidUtf8(p))
-        return p;
-    return ordered_json {{"bytes_hex", toHex({reinterpret_cast<const uint8_t *>(p.data()), p.size()})}};
-}
-
-Result<std::string> pathFromJson(const ordered_json &j, const std::string &where)
-{
-    if (j.is_string())
-        return j.get<std::string>();
-    if (j.is_object() && j.contains("bytes_hex") && j["bytes_hex"].is_string()) {
-        auto bytes = fromHex(j["bytes_hex"].get<std::string>());
-        if (!bytes)
-            return fail(makeError(where, "bytes_hex is not valid hex"));
-        return std::string(bytes->begin(), bytes->end());
-    }
-    return fail(makeError(where, "expected a path (a string, or {\"bytes_hex\": ...})"));
+    if (auto p = pathFromJson(j))
+        return std::move(*p);
+    return fail(makeError(where, "expected a path (a string, or {\"bytes_hex\": HEX})"));
 }
 
 Result<std::vector<std::string>> pathList(const ordered_json &root, const char *key, const std::string &origin)
@@ -56,7 +44,7 @@ Result<std::vector<std::string>> pathList(const ordered_json &root, const char *
     if (!arr.is_array())
         return fail(makeError(origin, std::string("\"") + key + "\" must be an array of paths"));
     for (size_t i = 0; i < arr.size(); ++i) {
-        auto p = pathFromJson(arr[i], origin + ": " + key + "[" + std::to_string(i) + "]");
+        auto p = pathAt(arr[i], origin + ": " + key + "[" + std::to_string(i) + "]");
         if (!p)
             return fail(p.error());
         if (p->empty())
@@ -130,7 +118,7 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
                                   + std::to_string(kStackSchemaVersion) + ")"));
     StackSpec spec;
     if (root.contains("name")) {
-        auto n = pathFromJson(root["name"], origin + ": name");
+        auto n = pathAt(root["name"], origin + ": name");
         if (!n)
             return fail(n.error());
         spec.name = *n;
@@ -146,7 +134,7 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
     for (const char *key : {"upper", "work"}) {
         if (!root.contains(key) || root[key].is_null())
             continue;
-        auto p = pathFromJson(root[key], origin + ": " + key);
+        auto p = pathAt(root[key], origin + ": " + key);
         if (!p)
             return fail(p.error());
         (std::string_view(key) == "upper" ? spec.upper : spec.work) = *p;
@@ -178,7 +166,7 @@ Result<StackSpec> stackSpecFromJson(std::string_view json, std::string_view orig
         if (src.contains("kind") && src["kind"].is_string())
             spec.sourceKind = src["kind"].get<std::string>();
         if (src.contains("mountpoint")) {
-            if (auto mp = pathFromJson(src["mountpoint"], origin + ": source.mountpoint"))
+            if (auto mp = pathAt(src["mountpoint"], origin + ": source.mountpoint"))
                 spec.mountpoint = *mp;
         }
         if (src.contains("fstype") && src["fstype"].is_string())

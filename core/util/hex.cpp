@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hex.h"
 
+#include <algorithm>
+
 namespace strata {
 
 std::string toHex(std::span<const uint8_t> bytes)
@@ -40,6 +42,20 @@ std::optional<std::vector<uint8_t>> fromHex(std::string_view hex)
             return std::nullopt;
         out[i] = static_cast<uint8_t>(hi << 4 | lo);
     }
+    return out;
+}
+
+std::optional<std::array<uint8_t, 16>> uuidFromHex(std::string_view text)
+{
+    std::string hex;
+    for (char c : text)
+        if (c != '-')
+            hex += c;
+    auto bytes = fromHex(hex);
+    if (!bytes || bytes->size() != 16)
+        return std::nullopt;
+    std::array<uint8_t, 16> out {};
+    std::copy(bytes->begin(), bytes->end(), out.begin());
     return out;
 }
 

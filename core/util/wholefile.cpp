@@ -23,10 +23,10 @@ Result<std::optional<std::string>> readWholeFile(const std::string &path)
     return std::optional<std::string>(ss.str());
 }
 
-Result<void> writeFileAtomic(const std::string &path, std::string_view text)
+Result<void> writeFileAtomic(const std::string &path, std::string_view text, mode_t mode)
 {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
         return fail(sysError(errno, path, "cannot create the file"));
     size_t done = 0;

@@ -3,6 +3,8 @@
 
 #include "error.h"
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +16,8 @@ namespace strata {
 Result<std::optional<std::string>> readWholeFile(const std::string &path);
 
 // Writes `text` to `path` so that readers see the old file or the whole new one,
-// never a part: a temporary file beside it, fsync, rename over.
-Result<void> writeFileAtomic(const std::string &path, std::string_view text);
+// never a part: a temporary file beside it, fsync, rename over. The new file gets
+// `mode` (less the umask).
+Result<void> writeFileAtomic(const std::string &path, std::string_view text, mode_t mode = 0644);
 
 } // namespace strata

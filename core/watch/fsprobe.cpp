@@ -9,27 +9,6 @@
 
 namespace strata::watch {
 
-namespace {
-
-constexpr long kFuseMagic = 0x65735546;
-// Pseudo filesystems whose trees change without create/delete events (kernfs raises
-// only fsnotify_modify; linux-fsdevel 2022-09-15, see live-changes-notes.md 1.6).
-constexpr long kPseudoMagics[] = {
-    0x62656572, // sysfs
-    0x9fa0, // proc
-    0x27e0eb, // cgroup
-    0x63677270, // cgroup2
-    0x64626720, // debugfs
-    0x74726163, // tracefs
-    0x73636673, // securityfs
-    0x62656570, // configfs
-    static_cast<long>(0xcafe4a11), // bpf
-    0x6165676c, // pstore
-    static_cast<long>(0xde5e81e4), // efivarfs
-};
-
-} // namespace
-
 std::string describeFs(int layerFd)
 {
     struct statfs sfs {};
@@ -47,16 +26,14 @@ std::string describeFs(int layerFd)
 
 std::optional<std::string> needsPolling(int layerFd)
 {
-    struct statfs sfs {};
-    if (::fstatfs(layerFd, &sfs) != 0)
+    mounts::FsFacts facts;
+    if (!mounts::fsFactsOf(layerFd, facts))
         return std::nullopt; // let the event methods fail and say why
-    const long magic = static_cast<long>(sfs.f_type);
-    if (magic == kFuseMagic)
+    if (facts.kind.fuse)
         return "FUSE filesystem: changes made behind it (its backing store, its server) raise no event here";
-    for (const long m : kPseudoMagics)
-        if (magic == m)
-            return "pseudo filesystem: its entries come and go without create/delete events";
-    if (mounts::isRemoteFs(static_cast<unsigned long>(magic)))
+    if (facts.kind.pseudo)
+        return "pseudo filesystem: its entries come and go without create/delete events";
+    if (facts.kind.remote)
         return "remote filesystem: changes made on other machines raise no event here";
     return std::nullopt;
 }

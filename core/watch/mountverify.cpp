@@ -2,6 +2,7 @@
 #include "mountverify.h"
 
 #include "stack/dirreader.h"
+#include "stack/factformat.h"
 #include "stack/mergedtree.h"
 
 #include <cerrno>
@@ -36,18 +37,6 @@ namespace {
 std::string join(const std::string &dir, const std::string &name)
 {
     return dir.empty() ? name : dir + "/" + name;
-}
-
-std::string modeText(mode_t m)
-{
-    char buf[8];
-    std::snprintf(buf, sizeof(buf), "%04o", static_cast<unsigned>(m & 07777));
-    return buf;
-}
-
-std::string ownerText(uid_t uid, gid_t gid)
-{
-    return std::to_string(uid) + ":" + std::to_string(gid);
 }
 
 // A symlink's target relative to `dirFd` (O_PATH will do); "" when unreadable.
@@ -196,9 +185,10 @@ Result<VerifySummary> verifyMount(const std::string &mountpoint, std::shared_ptr
                 if (mt == e.attrs.type && mt != FileType::Directory && s.st.st_size != e.attrs.size)
                     stale("size", std::to_string(s.st.st_size), std::to_string(e.attrs.size));
                 if ((s.st.st_mode & 07777) != (e.attrs.mode & 07777))
-                    stale("mode", modeText(s.st.st_mode), modeText(e.attrs.mode));
+                    stale("mode", stack::formatModeOctal(s.st.st_mode), stack::formatModeOctal(e.attrs.mode));
                 if (s.st.st_uid != e.attrs.uid || s.st.st_gid != e.attrs.gid)
-                    stale("owner", ownerText(s.st.st_uid, s.st.st_gid), ownerText(e.attrs.uid, e.attrs.gid));
+                    stale("owner", stack::formatOwner(s.st.st_uid, s.st.st_gid),
+                          stack::formatOwner(e.attrs.uid, e.attrs.gid));
                 if (mt == FileType::Symlink && e.attrs.type == FileType::Symlink) {
                     const std::string shownTarget = linkTargetAt(root.get(), p);
                     const std::string layerTarget

@@ -2,7 +2,6 @@
 #include "fdmount.h"
 
 #include "helperprotocol.h"
-#include "mounts/volatile.h"
 #include "pathrules.h"
 
 #include "engine/config.h"
@@ -60,14 +59,7 @@ Checked<MountDone> mountKernelByFd(const ValidatedMount &v)
     done.kernelMessages = std::move(made->kernelMessages);
     done.mountId = mounts::mountIdOf(made->mount.get());
     done.root = std::move(made->mount);
-    // A volatile mount leaves the kernel's dirty marker; the checkpoint beside the
-    // upper lets `stratactl repair --volatile` tell later whether it is intact.
-    for (const auto &o : v.options)
-        if (v.upper && (o.key == "volatile" || (o.key == "fsync" && o.value == "volatile"))) {
-            (void)mounts::recordVolatileMount("/proc/self/fd/" + std::to_string(v.upper->fd.get()),
-                                              "/proc/self/fd/" + std::to_string(v.work->fd.get()), "kernel");
-            break;
-        }
+    // createOverlay recorded a volatile mount's checkpoint beside the upper.
     return done;
 }
 

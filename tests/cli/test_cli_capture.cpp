@@ -41,12 +41,6 @@ bool writeFile(const std::string &p, const std::string &text, bool append = fals
     return bool(o);
 }
 
-std::string readFile(const std::string &p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 bool isOverlayAt(const std::string &target)
 {
     auto e = mounts::findMount(target);
@@ -73,7 +67,7 @@ void dump(const std::string &root, const std::string &rel, std::map<std::string,
         ::lstat(p.c_str(), &st);
         std::string facts = std::to_string(st.st_mode) + " " + std::to_string(st.st_size);
         if (S_ISREG(st.st_mode))
-            facts += " " + readFile(p);
+            facts += " " + readText(p);
         char names2[4096];
         const ssize_t len = ::llistxattr(p.c_str(), names2, sizeof names2);
         for (ssize_t i = 0; i < len;) {
@@ -354,7 +348,7 @@ void TestCliCapture::uuidChangeEndToEnd()
         QVERIFY2(m, m ? "" : m.error().message().c_str());
         QVERIFY(writeFile(s.merged + "/data", "more\n", true)); // copy-up
         QVERIFY(writeFile(s.merged + "/linked", "more\n", true)); // indexed copy-up of a lower hard link
-        QCOMPARE(readFile(s.merged + "/linkedB"), std::string("linked\nmore\n"));
+        QCOMPARE(readText(s.merged + "/linkedB"), std::string("linked\nmore\n"));
         QVERIFY(::link((s.merged + "/linked").c_str(), (s.merged + "/linked2").c_str()) == 0);
         QVERIFY(::rename((s.merged + "/dir").c_str(), (s.merged + "/renamed").c_str()) == 0); // redirect
         QVERIFY(mounts::unmount(s.merged));
@@ -453,7 +447,7 @@ void TestCliCapture::uuidChangeEndToEnd()
     QVERIFY2(mounted, mounted ? "" : mounted.error().message().c_str());
     QVERIFY(viewOf(s.merged) == before);
     // The index still joins the lower hard links: both names show the copied-up data.
-    QCOMPARE(readFile(s.merged + "/linkedB"), std::string("linked\nmore\n"));
+    QCOMPARE(readText(s.merged + "/linkedB"), std::string("linked\nmore\n"));
     struct stat la {}, lb {};
     QVERIFY(::stat((s.merged + "/linked").c_str(), &la) == 0 && ::stat((s.merged + "/linkedB").c_str(), &lb) == 0);
     QCOMPARE(la.st_ino, lb.st_ino);

@@ -147,6 +147,50 @@ private Q_SLOTS:
         QVERIFY(doc.json.value(QStringLiteral("agrees")).toBool());
     }
 
+    // --layout DIR names the stack for doctor and repair as for every other command,
+    // and the hints name it the same way.
+    void doctorAndRepairTakeLayout()
+    {
+        TempDir t;
+        const std::string l1 = dirIn(t.path(), "lower1"), u = dirIn(t.path(), "upper"), w = dirIn(t.path(), "work");
+        const QStringList layout {QStringLiteral("--layout"), qpath(t.path())};
+        CliRun doc = runCli(QStringList {QStringLiteral("doctor")} + layout + QStringList {QStringLiteral("--json")});
+        QVERIFY2(doc.exitCode == 0 && doc.jsonOk, doc.describe().constData());
+        QCOMPARE(doc.json.value(QStringLiteral("target")).toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("layer-directory"));
+        {
+            KernelOverlay ovl(dirIn(t.path(), "m"), {l1}, u, w, {"volatile"}); // another tool: no checkpoint
+            QVERIFY2(ovl.ok(), ovl.error().c_str());
+            touch(ovl / "a");
+        }
+        CliRun dirty = runCli(QStringList {QStringLiteral("doctor")} + layout + QStringList {QStringLiteral("--json")});
+        QCOMPARE(dirty.exitCode, 6);
+        const QString hint
+            = findingOf(dirty.json, QStringLiteral("volatile-dirty")).value(QStringLiteral("repair")).toString();
+        QCOMPARE(hint, QStringLiteral("stratactl repair --layout ") + qpath(t.path()) + QStringLiteral(" --volatile"));
+
+        CliRun refused
+            = runCli(QStringList {QStringLiteral("repair")} + layout + QStringList {QStringLiteral("--volatile")});
+        QCOMPARE(refused.exitCode, 6);
+        QVERIFY2(refused.err.contains(QByteArray("stratactl repair --layout ") + qpath(t.path()).toUtf8()
+                                      + " --volatile --discard-upper"),
+                 refused.describe().constData());
+        QVERIFY(!refused.err.contains("TARGET"));
+        CliRun dry = runCli(QStringList {QStringLiteral("repair")} + layout
+                            + QStringList {QStringLiteral("--volatile"), QStringLiteral("--discard-upper"),
+                                           QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        QVERIFY2(dry.exitCode == 0 && dry.jsonOk, dry.describe().constData());
+        QCOMPARE(dry.json.value(QStringLiteral("action")).toString(), QStringLiteral("discarded"));
+        QVERIFY(dry.json.value(QStringLiteral("removed")).toArray().contains(QStringLiteral("upper/a")));
+        QVERIFY(pathExists(u + "/a"));
+        CliRun done = runCli(QStringList {QStringLiteral("repair")} + layout
+                             + QStringList {QStringLiteral("--volatile"), QStringLiteral("--discard-upper")});
+        QVERIFY2(done.exitCode == 0, done.describe().constData());
+        QVERIFY2(done.out.contains("volatile marker cleared in"), done.describe().constData());
+        QVERIFY(!pathExists(u + "/a"));
+        QVERIFY(!pathExists(w + "/work/incompat"));
+    }
+
     void fuseBackendTakesAnOverlayUpper()
     {
         TempDir t;

@@ -6,7 +6,7 @@
 // succeeds; the failure comes when the kernel writes the page back, which records a
 // writeback error on the superblock: what syncfs then reports, and what kernel
 // overlayfs refuses a volatile mount for. Runs in the foreground, single-threaded;
-// ends on unmount or SIGTERM. Path based and small on purpose: a test fixture.
+// prints "mounted" once the mount exists; ends on unmount or SIGTERM. Path based and small on purpose: a test fixture.
 #include <fuse_lowlevel.h>
 
 #include <dirent.h>
@@ -281,9 +281,14 @@ int main(int argc, char *argv[])
     if (!se)
         return 1;
     if (fuse_set_signal_handlers(se) != 0 || fuse_session_mount(se, argv[2]) != 0) {
+        std::fprintf(stderr, "strata-test-faultyfs: cannot mount %s\n", argv[2]);
         fuse_session_destroy(se);
         return 1;
     }
+    // The runner waits for this line: the mount exists from here on (requests wait
+    // in the kernel until the loop below answers INIT).
+    std::printf("mounted\n");
+    std::fflush(stdout);
     const int r = fuse_session_loop(se);
     fuse_session_unmount(se);
     fuse_remove_signal_handlers(se);

@@ -4,8 +4,8 @@
 #include "testenv.h"
 
 #include <QDeadlineTimer>
-#include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/mount.h>
 #include <sys/vfs.h>
@@ -15,6 +15,7 @@ namespace strata::test {
 namespace {
 
 constexpr long kFuseMagic = 0x65735546;
+constexpr int kStartTimeoutMs = 60000;
 
 bool isFuseMount(const std::string &path)
 {
@@ -28,23 +29,36 @@ FaultyFs::FaultyFs(std::string backing, std::string mountpoint)
     : m_mountpoint(std::move(mountpoint))
     , m_proc(std::make_unique<QProcess>())
 {
-    m_proc->setProcessChannelMode(QProcess::ForwardedChannels);
+    // The daemon says "mounted" on stdout once its mount exists; its errors go to ours.
+    m_proc->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_proc->setStandardInputFile(QProcess::nullDevice());
     m_proc->start(QString::fromStdString(binaryDir() + "/strata-test-faultyfs"),
                   {QString::fromStdString(backing), QString::fromStdString(m_mountpoint)});
-    if (!m_proc->waitForStarted(5000)) {
+    // Generous bounds: under a loaded ctest -j a start can take seconds, and a
+    // fixture that gives up too early fails a test for nothing.
+    QDeadlineTimer deadline(kStartTimeoutMs);
+    if (!m_proc->waitForStarted(static_cast<int>(deadline.remainingTime()))) {
         m_error = "strata-test-faultyfs did not start: " + m_proc->errorString().toStdString();
         return;
     }
-    // Bounded poll: the mount appears once the daemon has set up its session.
-    QDeadlineTimer deadline(10000);
-    while (!deadline.hasExpired() && m_proc->state() == QProcess::Running) {
-        if (isFuseMount(m_mountpoint)) {
-            m_mounted = true;
-            return;
-        }
-        QThread::msleep(20);
+    QByteArray said;
+    while (!said.contains('\n') && !deadline.hasExpired()) {
+        if (!m_proc->waitForReadyRead(static_cast<int>(std::max<qint64>(deadline.remainingTime(), 1)))
+            && m_proc->state() != QProcess::Running)
+            break;
+        said += m_proc->readAllStandardOutput();
     }
-    m_error = "strata-test-faultyfs did not mount " + m_mountpoint;
+    if (!said.startsWith("mounted\n")) {
+        m_error = m_proc->state() == QProcess::Running
+            ? "strata-test-faultyfs did not mount " + m_mountpoint + " within " + std::to_string(kStartTimeoutMs / 1000)
+                + " s"
+            : "strata-test-faultyfs ended (exit " + std::to_string(m_proc->exitCode()) + ") without mounting "
+                + m_mountpoint + " (its messages are above)";
+        return;
+    }
+    m_mounted = isFuseMount(m_mountpoint);
+    if (!m_mounted)
+        m_error = "strata-test-faultyfs said it mounted, but " + m_mountpoint + " is not a FUSE mount";
 }
 
 FaultyFs::~FaultyFs()
@@ -61,7 +75,9 @@ FaultyFs::~FaultyFs()
 
 void FaultyFs::failWrites(bool fail)
 {
-    ::kill(static_cast<pid_t>(m_proc->processId()), fail ? SIGUSR1 : SIGUSR2);
+    // Never kill(0, ...): that would signal this test's whole process group.
+    if (const auto pid = static_cast<pid_t>(m_proc->processId()); pid > 0)
+        ::kill(pid, fail ? SIGUSR1 : SIGUSR2);
 }
 
 } // namespace strata::test

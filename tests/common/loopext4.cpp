@@ -1,52 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "loopext4.h"
 
+#include <QProcess>
+#include <QStringList>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <vector>
-
-extern char **environ;
 
 namespace strata::test {
 
-int runProgram(const std::initializer_list<std::string> &argv, std::string *out)
+int runProgram(const std::initializer_list<std::string> &argv, std::string *out, int timeoutMs)
 {
-    std::vector<std::string> store(argv);
-    std::vector<char *> args;
-    for (auto &a : store)
-        args.push_back(a.data());
-    args.push_back(nullptr);
-    int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC) != 0)
+    if (argv.size() == 0)
         return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(pipefd[1]);
-    if (rc != 0) {
-        ::close(pipefd[0]);
+    QStringList args;
+    for (const auto &a : argv)
+        args << QString::fromStdString(a);
+    QProcess proc;
+    proc.setStandardInputFile(QProcess::nullDevice());
+    proc.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    proc.start(args.takeFirst(), args);
+    if (!proc.waitForStarted(timeoutMs))
+        return -1;
+    if (!proc.waitForFinished(timeoutMs)) {
+        // A hung mkfs or losetup (a loop device stuck in the kernel) must not hang
+        // the test until ctest's timeout: say so and go on.
+        std::fprintf(stderr, "%s did not finish in %d ms: killed\n", qPrintable(proc.program()), timeoutMs);
+        proc.kill();
+        proc.waitForFinished(5000);
         return -1;
     }
-    std::string text;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;)
-        text.append(buf, static_cast<size_t>(n));
-    ::close(pipefd[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
     if (out)
-        *out = text;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        *out = proc.readAllStandardOutput().toStdString();
+    return proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
 }
 
 LoopExt4::LoopExt4(std::string image, int sizeMiB)

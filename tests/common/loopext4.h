@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
 namespace strata::test {
@@ -36,8 +37,9 @@ private:
     std::string m_error;
 };
 
-// Runs a program (argv[0] looked up in PATH) and returns its exit status, its
-// stdout in `out` when given; -1 when it could not be started.
-int runProgram(const std::initializer_list<std::string> &argv, std::string *out = nullptr);
+// Runs a program (argv[0] looked up in PATH; stdin /dev/null, stderr passed on) and
+// returns its exit status, its stdout in `out` when given; -1 when it could not be
+// started, crashed, or did not end within `timeoutMs` (it is then killed).
+int runProgram(const std::initializer_list<std::string> &argv, std::string *out = nullptr, int timeoutMs = 60000);
 
 } // namespace strata::test

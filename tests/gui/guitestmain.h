@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include "testmain.h"
+
 #include <QApplication>
 #include <QStandardPaths>
 #include <QTest>
@@ -9,7 +11,7 @@
 
 // STRATA_TEST_MAIN_REQUIRES for suites that need widgets: a QApplication (offscreen
 // under ctest), QSettings and QStandardPaths in test mode, and the same "exit 77 with
-// the reason" when `check` says the suite cannot run here.
+// the reason" when `check` says the suite cannot run here or a test function skipped.
 #define STRATA_GUI_TEST_MAIN_REQUIRES(TestObject, check)                                                               \
     int main(int argc, char *argv[])                                                                                   \
     {                                                                                                                  \
@@ -24,5 +26,5 @@
         }                                                                                                              \
         TestObject tc;                                                                                                 \
         QTEST_SET_MAIN_SOURCE_PATH                                                                                     \
-        return QTest::qExec(&tc, argc, argv);                                                                          \
+        return strata::test::execTests(tc, argc, argv, #TestObject);                                                   \
     }

@@ -11,6 +11,7 @@
 
 #include <QTest>
 
+#include <cstring>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -88,6 +89,28 @@ private Q_SLOTS:
         const Diagnosis d = diagnose(spec);
         QVERIFY2(!d.refused(Backend::Kernel), describe(d, tm).c_str());
         QVERIFY2(tm.mounted, describe(d, tm).c_str());
+    }
+
+    // The try-mount goes through the one mount sequence: upperdir/workdir escaped as
+    // the kernel unescapes them (a backslash, a comma, a colon in the path), in both
+    // the fsconfig and the legacy mount(2) try. A volatile try leaves no marker and no
+    // checkpoint behind.
+    void tryMountEscapesLayerPaths()
+    {
+        TempDir t;
+        OverlayOptions spec;
+        spec.lowers = {dirIn(t.path(), "low:er")};
+        spec.upper = dirIn(t.path(), "up\\per,1");
+        spec.work = dirIn(t.path(), "wo:rk\\2");
+        spec.others = {{"volatile", std::nullopt}};
+        const TryMount tm = tryMount(spec);
+        QVERIFY2(tm.attempted, tm.notAttempted.c_str());
+        QVERIFY2(tm.mounted, describe(diagnose(spec), tm).c_str());
+        const TryMount legacy = tryMount(spec, true);
+        QVERIFY2(legacy.attempted, legacy.notAttempted.c_str());
+        QVERIFY2(legacy.mounted, (legacy.step + ": " + std::strerror(legacy.err)).c_str());
+        QVERIFY(!pathExists(*spec.work + "/work/incompat"));
+        QVERIFY(!pathExists(*spec.work + "/strata-volatile"));
     }
 
     void dirtyVolatileMarkerFromARealMount()

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <cerrno>
+#include <sstream>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -74,15 +75,53 @@ private Q_SLOTS:
     // A filesystem missing from the table is still described: by its magic in hex.
     void unknownMagicShownInHex()
     {
-        UniqueFd fd(::open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (!fd)
-            QSKIP("no /proc here");
+        UniqueFd fd(::open("/proc/self/ns/mnt", O_PATH | O_CLOEXEC));
+        QVERIFY2(fd, "no /proc/self/ns/mnt"); // every test here runs with /proc
         FsFacts f;
         QVERIFY(fsFactsOf(fd.get(), f));
-        QCOMPARE(f.kind.magic, 0x9fa0ul); // PROC_SUPER_MAGIC
+        QCOMPARE(f.kind.magic, 0x6e736673ul); // NSFS_MAGIC
         QVERIFY(f.kind.name.empty());
-        QCOMPARE(f.typeName(), std::string("0x9fa0"));
-        QCOMPARE(probeXattrs(fd.get(), "user.strata.none"), Support::No);
+        QCOMPARE(f.typeName(), std::string("0x6e736673"));
+    }
+
+    // Pseudo filesystems raise no create/delete events: the watch polls them.
+    void pseudoFilesystems()
+    {
+        UniqueFd proc(::open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        QVERIFY(proc);
+        FsFacts f;
+        QVERIFY(fsFactsOf(proc.get(), f));
+        QCOMPARE(f.typeName(), std::string("proc"));
+        QVERIFY(f.kind.pseudo && !f.kind.remote);
+        QVERIFY(isPseudoFs(0x62656572)); // sysfs
+        QVERIFY(!isPseudoFs(0xEF53)); // ext4
+        QCOMPARE(probeXattrs(proc.get(), "user.strata.none"), Support::No);
+    }
+
+    // One uuid reader for every kind of fd: an O_PATH fd is reopened for the ioctl.
+    void fsUuidFromAnyFd()
+    {
+        TempDir t("strata-fsfacts");
+        UniqueFd path(::open(t.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        UniqueFd read(::open(t.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        QVERIFY(path && read);
+        QCOMPARE(fsUuidOf(path.get()), fsUuidOf(read.get()));
+        QVERIFY(!fsUuidOf(-1));
+        // The table's id: the one mountinfo prints for the mount the fd is on.
+        UniqueFd slash(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        const uint64_t tableId = tableMountIdOf(slash.get());
+        QVERIFY(tableId != 0);
+        const std::string mountinfo = strata::test::readText("/proc/self/mountinfo");
+        std::istringstream lines(mountinfo);
+        bool listed = false;
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream fields(line);
+            uint64_t id = 0, parent = 0;
+            std::string dev, root, mountPoint;
+            if (fields >> id >> parent >> dev >> root >> mountPoint && id == tableId && mountPoint == "/")
+                listed = true;
+        }
+        QVERIFY2(listed, mountinfo.c_str());
     }
 
     void mountIdsAndRoots()

@@ -4,6 +4,7 @@
 // the engine rely on.
 #include "mounts/layergeometry.h"
 #include "tempdir.h"
+#include "testdirs.h"
 #include "testenv.h"
 #include "testmain.h"
 #include "util/uniquefd.h"
@@ -17,16 +18,10 @@
 
 using namespace strata::mounts;
 using strata::UniqueFd;
+using strata::test::dirIn;
 using strata::test::TempDir;
 
 namespace {
-
-std::string dirIn(const TempDir &t, const std::string &name)
-{
-    const std::string p = t / name;
-    ::mkdir(p.c_str(), 0755);
-    return p;
-}
 
 PlacedDir place(const std::string &path, Walk walk = Walk::AcrossMounts)
 {
@@ -49,7 +44,7 @@ private Q_SLOTS:
     void ancestryReachesTheRoot()
     {
         TempDir t("strata-geometry");
-        const std::string deep = dirIn(t, "a") + "/b";
+        const std::string deep = dirIn(t.path(), "a") + "/b";
         ::mkdir(deep.c_str(), 0755);
         const auto chain = place(deep).chain;
         QVERIFY(chain.size() >= 3);
@@ -63,9 +58,9 @@ private Q_SLOTS:
     void overlapsNamedOnceInOrder()
     {
         TempDir t("strata-geometry");
-        dirIn(t, "l1");
-        dirIn(t, "l1/inner");
-        dirIn(t, "other");
+        dirIn(t.path(), "l1");
+        dirIn(t.path(), "l1/inner");
+        dirIn(t.path(), "other");
         // a symbolic link is another spelling of the same directory
         QCOMPARE(::symlink((t / "other").c_str(), (t / "link").c_str()), 0);
         const std::vector<PlacedDir> dirs {place(t / "l1"), place(t / "l1/inner"), place(t / "other"),
@@ -88,8 +83,8 @@ private Q_SLOTS:
         if (const std::string why = strata::test::requireRoot(); !why.empty())
             QSKIP(why.c_str());
         TempDir t("strata-geometry");
-        const std::string outer = dirIn(t, "outer");
-        const std::string mnt = dirIn(t, "outer/mnt");
+        const std::string outer = dirIn(t.path(), "outer");
+        const std::string mnt = dirIn(t.path(), "outer/mnt");
         if (::mount("strata-geometry", mnt.c_str(), "tmpfs", 0, "size=1m") != 0)
             QSKIP("cannot mount a tmpfs here");
         const std::string inner = mnt + "/layer";

@@ -7,6 +7,7 @@
 #include "mounts/mounttable.h"
 #include "mounts/overlaymount.h"
 #include "tempdir.h"
+#include "testdirs.h"
 #include "testenv.h"
 #include "testmain.h"
 
@@ -21,16 +22,10 @@
 
 using namespace strata::mounts;
 using strata::UniqueFd;
+using strata::test::dirIn;
 using strata::test::TempDir;
 
 namespace {
-
-std::string dirIn(const TempDir &t, const std::string &name)
-{
-    const std::string p = t / name;
-    ::mkdir(p.c_str(), 0755);
-    return p;
-}
 
 UniqueFd openPath(const std::string &p)
 {
@@ -53,18 +48,18 @@ private Q_SLOTS:
     void everyRoleByFd()
     {
         TempDir t("strata-mountseq");
-        std::ofstream(dirIn(t, "l1") + "/which") << "l1\n";
-        std::ofstream(dirIn(t, "l2") + "/only-l2") << "l2\n";
-        dirIn(t, "d1");
-        dirIn(t, "u");
-        dirIn(t, "w");
-        const std::string target = dirIn(t, "m");
+        std::ofstream(dirIn(t.path(), "l1") + "/which") << "l1\n";
+        std::ofstream(dirIn(t.path(), "l2") + "/only-l2") << "l2\n";
+        dirIn(t.path(), "d1");
+        dirIn(t.path(), "u");
+        dirIn(t.path(), "w");
+        const std::string target = dirIn(t.path(), "m");
         UniqueFd l1 = openPath(t / "l1"), l2 = openPath(t / "l2"), d1 = openPath(t / "d1"), u = openPath(t / "u"),
                  w = openPath(t / "w"), m = openPath(target);
         QVERIFY(l1 && l2 && d1 && u && w && m);
         // After opening, l1's path names another directory: the fd still counts.
         QCOMPARE(::rename((t / "l1").c_str(), (t / "l1.opened").c_str()), 0);
-        std::ofstream(dirIn(t, "l1") + "/which") << "swapped\n";
+        std::ofstream(dirIn(t.path(), "l1") + "/which") << "swapped\n";
 
         OverlayLayers layers;
         layers.lowers = {LayerRef::byFd(l1.get(), "lowerdir 1"), LayerRef::byFd(l2.get(), "lowerdir 2")};
@@ -102,7 +97,7 @@ private Q_SLOTS:
     {
         TempDir t("strata-mountseq");
         OverlayLayers layers;
-        layers.lowers = {LayerRef::byPath(dirIn(t, "l1")), LayerRef::byPath(dirIn(t, "l2"))};
+        layers.lowers = {LayerRef::byPath(dirIn(t.path(), "l1")), LayerRef::byPath(dirIn(t.path(), "l2"))};
         auto made = createOverlay(layers);
         QVERIFY2(made, made ? "" : made.error().message().c_str());
         made->mount.reset();
@@ -117,9 +112,9 @@ private Q_SLOTS:
     void refusalsNameTheLayer()
     {
         TempDir t("strata-mountseq");
-        const std::string upper = dirIn(t, "u");
-        const std::string inner = dirIn(t, "u/low");
-        dirIn(t, "w");
+        const std::string upper = dirIn(t.path(), "u");
+        const std::string inner = dirIn(t.path(), "u/low");
+        dirIn(t.path(), "w");
         UniqueFd low = openPath(inner), u = openPath(upper), w = openPath(t / "w");
         OverlayLayers layers;
         layers.lowers = {LayerRef::byFd(low.get(), "lowerdir 1 (inside the upper)")};
@@ -141,7 +136,7 @@ private Q_SLOTS:
 
         // An option the kernel does not know: it says so through the fs_context.
         OverlayLayers bad;
-        bad.lowers = {LayerRef::byPath(dirIn(t, "l1")), LayerRef::byPath(dirIn(t, "l2"))};
+        bad.lowers = {LayerRef::byPath(dirIn(t.path(), "l1")), LayerRef::byPath(dirIn(t.path(), "l2"))};
         bad.options = {{"strata_no_such_option", std::nullopt}};
         auto refused = createOverlay(bad);
         QVERIFY(!refused);

@@ -5,6 +5,7 @@
 #include "faultyfsrunner.h"
 #include "kerneloverlay.h"
 #include "mounts/doctor.h"
+#include "mounts/overlaymount.h"
 #include "mounts/volatile.h"
 #include "tempdir.h"
 #include "testdirs.h"
@@ -29,6 +30,35 @@ using strata::test::UnionFixture;
 using strata::test::writeFile;
 
 namespace {
+
+// A volatile upper on the tests' faulty FUSE fs, checkpointed, with the kernel's
+// marker, and a real writeback error on its superblock nobody has seen yet.
+struct FaultyVolatile {
+    TempDir t;
+    std::string backing = dirIn(t.path(), "backing"), fused = dirIn(t.path(), "fused");
+    FaultyFs ffs {backing, fused};
+    std::string u, w;
+
+    // Empty when ready, else why not.
+    std::string make()
+    {
+        if (!ffs.ok())
+            return ffs.error();
+        u = dirIn(fused, "u");
+        w = dirIn(fused, "w");
+        if (auto r = recordVolatileMount(u, w, "kernel"); !r)
+            return r.error().message();
+        if (auto r = createVolatileMarker(w); !r)
+            return r.error().message();
+        const int fd = ::open((u + "/lost").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0 || ::write(fd, "lost", 4) != 4)
+            return "cannot write into the page cache";
+        ffs.failWrites(true);
+        ::close(fd); // the writeback fails: the error is on the superblock
+        ffs.failWrites(false);
+        return {};
+    }
+};
 
 std::string joined(const std::vector<std::string> &v)
 {
@@ -131,6 +161,103 @@ private Q_SLOTS:
         QVERIFY(volatileMarkerPresent(w));
         QVERIFY(pathExists(u + "/kept"));
         QVERIFY(pathExists(backing + "/u/kept"));
+    }
+
+    // The GUI (and a user) runs the doctor before repairing: its syncfs consumes the
+    // error, so every later syncfs reports clean. The doctor records it in the
+    // checkpoint and the repair, CLI and GUI alike (repairVolatile), still refuses.
+    void errorConsumedByDoctorStillRefusesRepair()
+    {
+        FaultyVolatile fv;
+        const std::string why = fv.make();
+        QVERIFY2(why.empty(), why.c_str());
+        OverlayOptions spec;
+        spec.lowers = {dirIn(fv.t.path(), "l1")};
+        spec.upper = fv.u;
+        spec.work = fv.w;
+        DoctorOptions opts;
+        opts.probeWorkdir = false;
+        bool found = false;
+        for (const auto &f : diagnose(spec, opts).findings)
+            found = found || f.code == "writeback-error";
+        QVERIFY(found);
+        // The error is seen now: a fresh syncfs reports nothing.
+        const VolatileAssessment after = assessVolatile(fv.u, fv.w, true);
+        QCOMPARE(after.syncError, 0);
+        QVERIFY2(!after.safe, joined(after.reasons).c_str());
+        auto cp = readCheckpoint(fv.w);
+        QVERIFY(cp && *cp);
+        QCOMPARE((*cp)->state, std::string("tainted"));
+
+        auto r = repairVolatile(fv.u, fv.w, VolatileRepairMode::IfSafe, false);
+        QVERIFY2(r, r ? "" : r.error().message().c_str());
+        QCOMPARE(r->action, VolatileAction::Refused);
+        QVERIFY(volatileMarkerPresent(fv.w));
+        QVERIFY(pathExists(fv.w + "/strata-volatile"));
+        QVERIFY(pathExists(fv.u + "/lost"));
+    }
+
+    // The repair's own syncfs finds the error: refused, and a second repair (whose
+    // syncfs now reports clean) refuses too.
+    void repairRemembersTheErrorItFound()
+    {
+        FaultyVolatile fv;
+        const std::string why = fv.make();
+        QVERIFY2(why.empty(), why.c_str());
+        auto first = repairVolatile(fv.u, fv.w, VolatileRepairMode::IfSafe, true); // a dry run decides too
+        QVERIFY(first);
+        QCOMPARE(first->assessment.syncError, EIO);
+        QCOMPARE(first->action, VolatileAction::Refused);
+        auto second = repairVolatile(fv.u, fv.w, VolatileRepairMode::IfSafe, false);
+        QVERIFY(second);
+        QCOMPARE(second->assessment.syncError, 0);
+        QCOMPARE(second->action, VolatileAction::Refused);
+        QVERIFY(volatileMarkerPresent(fv.w));
+        // --force clears it regardless, and the checkpoint with it.
+        auto forced = repairVolatile(fv.u, fv.w, VolatileRepairMode::Force, false);
+        QVERIFY(forced);
+        QCOMPARE(forced->action, VolatileAction::Forced);
+        QVERIFY(!volatileMarkerPresent(fv.w));
+        QVERIFY(!pathExists(fv.w + "/strata-volatile"));
+    }
+
+    // The core mount path records the checkpoint itself (every mounter: the helper,
+    // stratactl, restore); repairVolatile then reuses the upper.
+    void coreMountRecordsTheCheckpoint()
+    {
+        TempDir t;
+        OverlayOptions spec;
+        spec.lowers = {dirIn(t.path(), "l1")};
+        spec.upper = dirIn(t.path(), "u");
+        spec.work = dirIn(t.path(), "w");
+        spec.others = {{"volatile", std::nullopt}};
+        QVERIFY(spec.isVolatile());
+        const std::string m = dirIn(t.path(), "m");
+        auto mounted = mountOverlay(spec, m);
+        QVERIFY2(mounted, mounted ? "" : mounted.error().message().c_str());
+        writeFile(m + "/kept", "volatile\n");
+        auto cp = readCheckpoint(*spec.work);
+        QVERIFY(cp && *cp);
+        QCOMPARE((*cp)->state, std::string("mounted"));
+        QCOMPARE((*cp)->backend, std::string("kernel"));
+        QVERIFY(unmount(m));
+        struct stat st {};
+        QVERIFY(::stat((*spec.work + "/strata-volatile").c_str(), &st) == 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0600)); // it names the boot and the mounts
+
+        auto r = repairVolatile(*spec.upper, *spec.work, VolatileRepairMode::IfSafe, false);
+        QVERIFY2(r, r ? "" : r.error().message().c_str());
+        QVERIFY2(r->action == VolatileAction::Cleared, joined(r->assessment.reasons).c_str());
+        QVERIFY(!volatileMarkerPresent(*spec.work));
+        QVERIFY(!pathExists(*spec.work + "/strata-volatile"));
+        spec.others.clear();
+        auto again = mountOverlay(spec, m);
+        QVERIFY2(again, again ? "" : again.error().message().c_str());
+        QCOMPARE(readFile(m + "/kept"), std::string("volatile\n"));
+        QVERIFY(unmount(m));
+        // fsync=volatile is the same mount.
+        QVERIFY((OverlayOptions {.others = {{"fsync", "volatile"}}}).isVolatile());
+        QVERIFY(!(OverlayOptions {.others = {{"fsync", "auto"}}}).isVolatile());
     }
 
     void discardListsExactlyWhatGoes()
