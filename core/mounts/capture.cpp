@@ -124,8 +124,8 @@ Result<DirIdentity> identifyDir(int fd, std::span<const MountEntry> table)
     if (!fh && fh.error().code == EACCES)
         // A directory the caller may reach but not open (a root-only layer seen by a
         // user's restore): its filesystem's uuid is asked through that mount's root.
-        if (const auto legacyId = statxMountId(fd, STATX_MNT_ID))
-            if (const MountEntry *e = entryById(table, *legacyId)) {
+        if (const uint64_t legacyId = tableMountIdOf(fd))
+            if (const MountEntry *e = entryById(table, legacyId)) {
                 const UniqueFd root(::open(e->target.c_str(), O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC));
                 if (root)
                     fh = ovl::handleOfFd(fd, false, root.get(), true);
