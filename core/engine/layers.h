@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.h"
+#include "mounts/doctor_probes.h"
 #include "ovl/xattrnames.h"
 #include "util/uniquefd.h"
 
@@ -24,6 +25,8 @@ struct Layers {
     UniqueFd work; // workdir/work (O_PATH), the copy-up staging dir
     UniqueFd index; // workdir/index (O_PATH) with index=on, persistent
     ovl::Namespace ns = ovl::Namespace::Trusted;
+    mounts::UpperFormat format; // how whiteouts and renames are written (upperformat.h)
+    bool upperXWhiteouts = false; // the upper root is marked: it keeps xattr whiteouts
 
     bool readOnly() const { return !upper.valid(); }
 };

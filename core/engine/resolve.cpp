@@ -579,8 +579,12 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
         bool xwhiteouts;
     };
     std::vector<Src> srcs;
-    if (dir.upper.valid())
-        srcs.push_back({dir.upper.get(), true, false});
+    if (dir.upper.valid()) {
+        // An upper keeping xattr whiteouts (upperformat.h) hides them where marked.
+        const bool upperX = f.layers.upperXWhiteouts
+            && ovl::isUpperXWhiteoutsDir(true, opaqueOf(ovl::XattrReader(dir.upper.get(), ".", f.layers.ns)));
+        srcs.push_back({dir.upper.get(), true, upperX});
+    }
     const bool dirHasX
         = std::any_of(dir.lowers.begin(), dir.lowers.end(), [](const LowerDir &l) { return l.xwhiteouts; });
     for (const auto &l : dir.lowers)
@@ -615,6 +619,8 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, looksUp, o.mode, o.size)) {
                     auto w = ovl::hasXattrWhiteoutMarker(s.fd, n, f.layers.ns);
                     o.whiteoutXattr = w && *w;
+                    if (o.whiteoutXattr && s.upper && sawWhiteouts)
+                        *sawWhiteouts = true;
                 }
                 if (ovl::readdirHides(filters, s.xwhiteouts, looksUp, o))
                     continue;
