@@ -307,8 +307,9 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     if (staged && !i.indexName.empty() && i.hasOrigin) {
         // index=on: into workdir/index, then linked at this name (ovl_link_up).
         staged = installIndexed(f, i, parent, tmp, static_cast<unsigned>(lst.st_nlink));
-    } else if (staged && ::renameat2(f.workFd(), tmp.c_str(), pdir, i.name.c_str(), RENAME_NOREPLACE) != 0) {
-        staged = fail(errnoError(errno, "move copy-up into place", i.name));
+    } else if (staged) {
+        if (const int err = renameNoReplace(f, f.workFd(), tmp, pdir, i.name))
+            staged = fail(errnoError(err, "move copy-up into place", i.name));
     }
     if (!staged) {
         cleanupTemp(f, tmp, isDir);

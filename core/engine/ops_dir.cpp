@@ -231,8 +231,10 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
         if (auto r = placeFromWork(f, tmp, pdir, name, displaced); !r)
             return cleanup(errOf(r.error()));
         ::unlinkat(work, displaced.c_str(), 0); // the whiteout, swapped out
-    } else if (::renameat2(work, tmp.c_str(), pdir, name, whiteout ? 0 : RENAME_NOREPLACE) != 0) {
-        return cleanup(errno);
+    } else if (const int err
+               = whiteout ? (::renameat(work, tmp.c_str(), pdir, name) == 0 ? 0 : errno)
+                          : renameNoReplace(f, work, tmp, pdir, name)) {
+        return cleanup(err);
     }
     const int err = enterCreated(f, parent, name, opaque, e);
     if (err == 0 && openFd)

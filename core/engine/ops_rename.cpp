@@ -115,21 +115,25 @@ Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLo
 // back in reverse order.
 class RenameSteps {
 public:
+    explicit RenameSteps(const Fs &f)
+        : m_f(f)
+    { }
     int move(int fromDir, const std::string &from, int toDir, const std::string &to)
     {
-        if (::renameat2(fromDir, from.c_str(), toDir, to.c_str(), RENAME_NOREPLACE) != 0)
-            return errno;
+        if (const int err = renameNoReplace(m_f, fromDir, from, toDir, to))
+            return err;
         m_done.push_back({fromDir, from, toDir, to});
         return 0;
     }
     void undo()
     {
         for (auto it = m_done.rbegin(); it != m_done.rend(); ++it)
-            ::renameat2(it->toDir, it->to.c_str(), it->fromDir, it->from.c_str(), RENAME_NOREPLACE);
+            renameNoReplace(m_f, it->toDir, it->to, it->fromDir, it->from);
         m_done.clear();
     }
 
 private:
+    const Fs &m_f;
     struct Step {
         int fromDir;
         std::string from;
@@ -153,7 +157,7 @@ Result<void> stagedRename(Fs &f, int odir, const std::string &name, int ndir, co
     const int work = f.workFd();
     std::string wh, aside;
     bool marked = false;
-    RenameSteps steps;
+    RenameSteps steps(f);
     auto abandon = [&](int err, const char *what) {
         steps.undo();
         if (!wh.empty())

@@ -78,14 +78,24 @@ void clearXWhiteoutsMark(Fs &f, int dirfd)
     (void)removeXattrAt(dirfd, ".", ovl::name(f.layers.ns, ovl::Attr::Opaque));
 }
 
+int renameNoReplace(const Fs &f, int olddir, const std::string &oldname, int newdir, const std::string &newname)
+{
+    if (f.layers.format.renameNoReplace)
+        return ::renameat2(olddir, oldname.c_str(), newdir, newname.c_str(), RENAME_NOREPLACE) == 0 ? 0 : errno;
+    struct stat st {};
+    if (::fstatat(newdir, newname.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return EEXIST;
+    return ::renameat(olddir, oldname.c_str(), newdir, newname.c_str()) == 0 ? 0 : errno;
+}
+
 Result<void> placeFromWork(Fs &f, const std::string &tmp, int dirfd, const std::string &name, std::string &displaced)
 {
     displaced.clear();
     const int work = f.workFd();
     struct stat st {}, tst {};
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (::renameat2(work, tmp.c_str(), dirfd, name.c_str(), RENAME_NOREPLACE) != 0)
-            return fail(sysError(errno, name, "move into place"));
+        if (const int err = renameNoReplace(f, work, tmp, dirfd, name))
+            return fail(sysError(err, name, "move into place"));
         return {};
     }
     ::fstatat(work, tmp.c_str(), &tst, AT_SYMLINK_NOFOLLOW);
@@ -102,11 +112,10 @@ Result<void> placeFromWork(Fs &f, const std::string &tmp, int dirfd, const std::
     }
     // Two steps; the first is undone when the second fails.
     const std::string out = tempName(f);
-    if (::renameat2(dirfd, name.c_str(), work, out.c_str(), RENAME_NOREPLACE) != 0)
-        return fail(sysError(errno, name, "move aside"));
-    if (::renameat2(work, tmp.c_str(), dirfd, name.c_str(), RENAME_NOREPLACE) != 0) {
-        const int err = errno;
-        ::renameat2(work, out.c_str(), dirfd, name.c_str(), RENAME_NOREPLACE);
+    if (const int err = renameNoReplace(f, dirfd, name, work, out))
+        return fail(sysError(err, name, "move aside"));
+    if (const int err = renameNoReplace(f, work, tmp, dirfd, name)) {
+        renameNoReplace(f, work, out, dirfd, name);
         return fail(sysError(err, name, "move into place"));
     }
     displaced = out;

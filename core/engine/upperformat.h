@@ -36,6 +36,11 @@ Result<void> makeUpperWhiteout(Fs &f, const std::string &tmp);
 Result<bool> markXWhiteoutsDir(Fs &f, int dirfd);
 void clearXWhiteoutsMark(Fs &f, int dirfd);
 
+// renameat2(RENAME_NOREPLACE), or where the upper refuses the flag (fuse2fs: every
+// flag is EINVAL) a check that the new name is free, then a plain rename: the engine
+// holds the tree lock for every change of the upper it makes. 0 or an errno.
+int renameNoReplace(const Fs &f, int olddir, const std::string &oldname, int newdir, const std::string &newname);
+
 // Puts work/`tmp` at dirfd/name. An object of the other kind already there (a
 // directory replaced by a whiteout, a whiteout by a directory) is exchanged out
 // where the upper has RENAME_EXCHANGE, else first moved into work/ (and moved back

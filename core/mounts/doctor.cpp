@@ -276,7 +276,7 @@ private:
                                          : "mount with -o userxattr, or use an upper filesystem with trusted xattrs";
             return;
         }
-        if (v.format->whiteout == WhiteoutForm::Chardev && v.format->renameWhiteout)
+        if (v.format->whiteout == WhiteoutForm::Chardev && v.format->renameWhiteout && feats.dType)
             return; // the kernel's own format, written as the kernel writes it
         DoctorFinding &f = add("upper-fuse-staged", Severity::Info, LayerRole::Upper, 0, upperPath());
         f.kernelRefuses = false;
@@ -284,7 +284,9 @@ private:
         f.cause = v.format->whiteout == WhiteoutForm::Xattr ? "the upper filesystem (" + feats.fsType
                 + ") cannot hold 0/0 whiteouts (mknod: " + feats.mknodError + "): strata-fuse writes xattr whiteouts ("
                 + ns + ".overlay.whiteout, directories marked opaque=x) and renames in undoable steps"
-                                                            : "the upper filesystem (" + feats.fsType
+                                                            : v.format->renameWhiteout
+            ? "the upper filesystem (" + feats.fsType + ") reports no d_type: strata-fuse stats what it lists"
+            : "the upper filesystem (" + feats.fsType
                 + ") has no RENAME_WHITEOUT: strata-fuse renames in undoable steps";
         f.fix = "nothing: strata-fuse serves it";
     }

@@ -103,10 +103,13 @@ Result<UpperFeatures> probeUpperFeaturesAt(int workfd, const std::string &shownP
     f.mknodWhiteout = ::mknodat(dir.get(), "m", S_IFCHR | 0, makedev(0, 0)) == 0;
     if (!f.mknodWhiteout)
         f.mknodError = std::strerror(errno);
-    // RENAME_EXCHANGE of two files (a FUSE server may not implement rename flags).
+    // RENAME_EXCHANGE of two files, RENAME_NOREPLACE onto a free name (a FUSE server
+    // may not implement rename flags).
     if (UniqueFd a(::openat(dir.get(), "x1", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); a)
-        if (UniqueFd b(::openat(dir.get(), "x2", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); b)
+        if (UniqueFd b(::openat(dir.get(), "x2", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); b) {
             f.renameExchange = ::renameat2(dir.get(), "x1", dir.get(), "x2", RENAME_EXCHANGE) == 0;
+            f.renameNoReplace = ::renameat2(dir.get(), "x1", dir.get(), "x3", RENAME_NOREPLACE) == 0;
+        }
     // overlay.opaque on a directory, in the namespace the mount will use.
     const auto ns = userXattr ? ovl::Namespace::User : ovl::Namespace::Trusted;
     if (::fsetxattr(dir.get(), ovl::name(ns, ovl::Attr::Opaque).c_str(), "0", 1, 0) != 0) {
@@ -131,14 +134,12 @@ UpperFormatVerdict chooseUpperFormat(const UpperFeatures &f, const std::string &
         v.missing = ns + ".overlay.* xattrs (setting " + ns + ".overlay.opaque on a directory: " + f.xattrError + ")";
         return v;
     }
-    // readdir must tell a 0/0 whiteout from a file without a stat per entry.
-    if (!f.dType) {
-        v.missing = "d_type (readdir does not report file types)";
-        return v;
-    }
+    // No d_type (fuse2fs) costs a stat per listed entry, which the engine does for
+    // DT_UNKNOWN anyway: not needed.
     UpperFormat fmt;
     fmt.renameWhiteout = f.renameWhiteout;
     fmt.renameExchange = f.renameExchange;
+    fmt.renameNoReplace = f.renameNoReplace;
     if (f.mknodWhiteout) {
         fmt.whiteout = WhiteoutForm::Chardev;
     } else if (f.xattrWhiteout) {

@@ -26,6 +26,7 @@ struct UpperFeatures {
     bool xattrWhiteout = true; // overlay.whiteout settable on a zero-size regular file
     std::string xattrWhiteoutError;
     bool renameExchange = true; // renameat2(RENAME_EXCHANGE)
+    bool renameNoReplace = true; // renameat2(RENAME_NOREPLACE) (fuse2fs refuses every flag: EINVAL)
     std::string fsType; // the upper filesystem's type name ("overlay", "fuse.bindfs", ...)
 };
 
@@ -42,10 +43,11 @@ struct UpperFormat {
     WhiteoutForm whiteout = WhiteoutForm::Chardev; // 0/0 devices where the upper can hold them
     bool renameWhiteout = true; // atomic rename + whiteout (else staged: engine/upperformat.h)
     bool renameExchange = true; // RENAME_EXCHANGE (else staged steps, undone on failure)
+    bool renameNoReplace = true; // RENAME_NOREPLACE (else a check for the name, then rename)
 };
 struct UpperFormatVerdict {
     std::optional<UpperFormat> format; // nullopt: strata-fuse refuses this upper
-    std::string missing; // the missing feature, named ("overlay xattrs in trusted.overlay.*: ...")
+    std::string missing; // the missing feature, named ("trusted.overlay.* xattrs (...)")
 };
 // `ns` is the namespace the mount writes ("trusted" or "user").
 UpperFormatVerdict chooseUpperFormat(const UpperFeatures &f, const std::string &ns);

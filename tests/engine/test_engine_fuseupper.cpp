@@ -73,6 +73,14 @@ const char *hostName(Host h)
     return "?";
 }
 
+// Operations the FUSE server itself answers otherwise than a local filesystem, with
+// or without strata-fuse above it: bindfs has no fallocate (EOPNOTSUPP), fuse2fs
+// removes an absent xattr without ENODATA. Left out of the comparison for that server.
+bool serverDoesAsKernel(Host h, fuzz::Kind k)
+{
+    return !(h == Host::Bindfs && k == fuzz::Kind::Fallocate) && !(h == Host::Fuse2fs && k == fuzz::Kind::RemoveXattr);
+}
+
 // Runs a program to its end; "" on exit 0, else what it said.
 std::string run(const QString &program, const QStringList &args)
 {
@@ -260,7 +268,9 @@ class TestEngineFuseUpper : public QObject {
                 fuzz::buildLayers(seed, l, dir); // upper left empty: it is the one under test
             }
             dirs.push_back(dir);
-            seqs.push_back(fuzz::generate(seed, nops));
+            auto ops = fuzz::generate(seed, nops);
+            std::erase_if(ops, [h](const fuzz::Op &op) { return !serverDoesAsKernel(h, op.kind); });
+            seqs.push_back(std::move(ops));
         }
         QVERIFY(k.mountKernel());
         QVERIFY2(f.mountFuse(), f.daemonLog().c_str());
