@@ -231,9 +231,8 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
         if (auto r = placeFromWork(f, tmp, pdir, name, displaced); !r)
             return cleanup(errOf(r.error()));
         ::unlinkat(work, displaced.c_str(), 0); // the whiteout, swapped out
-    } else if (const int err
-               = whiteout ? (::renameat(work, tmp.c_str(), pdir, name) == 0 ? 0 : errno)
-                          : renameNoReplace(f, work, tmp, pdir, name)) {
+    } else if (const int err = whiteout ? (::renameat(work, tmp.c_str(), pdir, name) == 0 ? 0 : errno)
+                                        : renameNoReplace(f, work, tmp, pdir, name)) {
         return cleanup(err);
     }
     const int err = enterCreated(f, parent, name, opaque, e);

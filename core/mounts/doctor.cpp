@@ -284,7 +284,7 @@ private:
         f.cause = v.format->whiteout == WhiteoutForm::Xattr ? "the upper filesystem (" + feats.fsType
                 + ") cannot hold 0/0 whiteouts (mknod: " + feats.mknodError + "): strata-fuse writes xattr whiteouts ("
                 + ns + ".overlay.whiteout, directories marked opaque=x) and renames in undoable steps"
-                                                            : v.format->renameWhiteout
+            : v.format->renameWhiteout
             ? "the upper filesystem (" + feats.fsType + ") reports no d_type: strata-fuse stats what it lists"
             : "the upper filesystem (" + feats.fsType
                 + ") has no RENAME_WHITEOUT: strata-fuse renames in undoable steps";
