@@ -4,9 +4,9 @@
 #include "fdbudget.h"
 #include "index.h"
 #include "ovl/filehandle.h"
-#include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
+#include "upperformat.h"
 #include "util/xattrio.h"
 
 #include <algorithm>
@@ -109,18 +109,6 @@ Result<void> copyXattrs(Fs &f, const Inode &i, const std::string &tmp)
     return {};
 }
 
-void cleanupTemp(Fs &f, const std::string &tmp, bool dir)
-{
-    if (dir) {
-        const int fd = ::openat(f.workFd(), tmp.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd >= 0) {
-            removeBelow(fd);
-            ::close(fd);
-        }
-    }
-    ::unlinkat(f.workFd(), tmp.c_str(), dir ? AT_REMOVEDIR : 0);
-}
-
 Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::string &tmp, bool truncate)
 {
     const int work = f.workFd();
@@ -197,6 +185,18 @@ Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::s
 }
 
 } // namespace
+
+void cleanupTemp(Fs &f, const std::string &tmp, bool dir)
+{
+    if (dir) {
+        const int fd = ::openat(f.workFd(), tmp.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            removeBelow(fd);
+            ::close(fd);
+        }
+    }
+    ::unlinkat(f.workFd(), tmp.c_str(), dir ? AT_REMOVEDIR : 0);
+}
 
 std::string tempName(Fs &f)
 {
@@ -307,8 +307,9 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     if (staged && !i.indexName.empty() && i.hasOrigin) {
         // index=on: into workdir/index, then linked at this name (ovl_link_up).
         staged = installIndexed(f, i, parent, tmp, static_cast<unsigned>(lst.st_nlink));
-    } else if (staged && ::renameat2(f.workFd(), tmp.c_str(), pdir, i.name.c_str(), RENAME_NOREPLACE) != 0) {
-        staged = fail(errnoError(errno, "move copy-up into place", i.name));
+    } else if (staged) {
+        if (const int err = renameNoReplace(f, f.workFd(), tmp, pdir, i.name))
+            staged = fail(errnoError(err, "move copy-up into place", i.name));
     }
     if (!staged) {
         cleanupTemp(f, tmp, isDir);
@@ -388,30 +389,29 @@ Result<void> copyUpData(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
 
 Result<void> whiteoutAt(Fs &f, int dirfd, const std::string &name, bool replaceDir)
 {
-    const std::string tmp = tempName(f);
-    if (auto r = ovl::makeWhiteout(f.workFd(), tmp); !r)
-        return r;
     struct stat st {};
     const bool exists = ::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
-    int rc = 0;
-    if (exists && S_ISDIR(st.st_mode)) {
-        if (!replaceDir) {
-            ::unlinkat(f.workFd(), tmp.c_str(), 0);
-            return fail(makeError(name, "is a directory", EISDIR));
-        }
-        rc = ::renameat2(f.workFd(), tmp.c_str(), dirfd, name.c_str(), RENAME_EXCHANGE);
-        if (rc == 0) {
-            cleanupTemp(f, tmp, true); // the old directory, holding whiteouts at most
-            return {};
-        }
-    } else {
-        rc = ::renameat2(f.workFd(), tmp.c_str(), dirfd, name.c_str(), exists ? 0 : RENAME_NOREPLACE);
+    if (exists && S_ISDIR(st.st_mode) && !replaceDir)
+        return fail(makeError(name, "is a directory", EISDIR));
+    // Staged in work/ in the form the upper holds (upperformat.h); every step that
+    // fails undoes the ones before, so a refused whiteout leaves nothing behind.
+    const std::string tmp = tempName(f);
+    if (auto r = makeUpperWhiteout(f, tmp); !r)
+        return r;
+    auto marked = markXWhiteoutsDir(f, dirfd);
+    if (!marked) {
+        cleanupTemp(f, tmp, false);
+        return fail(marked.error());
     }
-    if (rc != 0) {
-        const int err = errno;
-        ::unlinkat(f.workFd(), tmp.c_str(), 0);
-        return fail(errnoError(err, "place whiteout", name));
+    std::string displaced;
+    if (auto r = placeFromWork(f, tmp, dirfd, name, displaced); !r) {
+        cleanupTemp(f, tmp, false);
+        if (*marked)
+            clearXWhiteoutsMark(f, dirfd);
+        return fail(makeError(name, "cannot place whiteout: " + r.error().message(), r.error().code));
     }
+    if (!displaced.empty())
+        cleanupTemp(f, displaced, true); // the old directory, holding whiteouts at most
     return {};
 }
 

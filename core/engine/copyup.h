@@ -59,7 +59,11 @@ Result<void> copyUpData(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre 
 // A fresh "#<hex>" name in workdir/work (dir.c ovl_lookup_temp).
 std::string tempName(Fs &f);
 
-// Puts a 0/0 whiteout at dirfd/name, replacing what is there (a directory is
+// Removes work/`tmp`, a whole tree when `dir`.
+void cleanupTemp(Fs &f, const std::string &tmp, bool dir);
+
+// Puts a whiteout (0/0, or an xattr whiteout where the upper cannot hold one:
+// upperformat.h) at dirfd/name, replacing what is there (a directory is
 // exchanged out and removed), or creating it where nothing is.
 Result<void> whiteoutAt(Fs &f, int dirfd, const std::string &name, bool replaceDir);
 

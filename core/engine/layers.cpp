@@ -2,6 +2,7 @@
 #include "layers.h"
 
 #include "indexcheck.h"
+#include "upperformat.h"
 
 #include "ovl/filehandle.h"
 #include "ovl/nsscan.h"
@@ -162,14 +163,10 @@ Result<Layers> openLayers(const Config &c)
         l.index = std::move(*index);
     }
 
-    // The kernel probes xattr support on work/ the same way (ovl_make_workdir).
-    const std::string probe = std::string(ovl::prefix(l.ns)) + "opaque";
-    if (auto r = setXattrAt(l.work.get(), ".", probe, "0"); !r)
-        return fail(makeError(c.upperdir,
-                              "the upper filesystem refuses " + probe + " xattrs (" + r.error().message() + ")"
-                                  + (l.ns == ovl::Namespace::Trusted ? ": try -o userxattr" : ""),
-                              r.error().code));
-    (void)removeXattrAt(l.work.get(), ".", probe);
+    // What the upper can hold, probed in work/ as the kernel probes in work/work
+    // (ovl_make_workdir), by the doctor's probe: the xattr namespace, the whiteout form.
+    if (auto r = chooseFormatAtMount(c, l); !r)
+        return fail(r.error());
     l.sameDev = layersShareDev(l);
     if (auto r = verifyIndexAtMount(c, l); !r)
         return fail(r.error());

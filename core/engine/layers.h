@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.h"
+#include "mounts/doctor_probes.h"
 #include "ovl/xattrnames.h"
 #include "util/uniquefd.h"
 
@@ -35,6 +36,8 @@ struct Layers {
     // never cleared; read by readdir (ovl::inXWhiteoutsDir). Allocated at mount,
     // so a lookup sets it without a lock.
     std::deque<std::atomic<bool>> lowerXWhiteouts;
+    mounts::UpperFormat format; // how whiteouts and renames are written (upperformat.h)
+    bool upperXWhiteouts = false; // the upper root is marked: it keeps xattr whiteouts
 
     bool readOnly() const { return !upper.valid(); }
 };

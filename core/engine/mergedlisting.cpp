@@ -3,6 +3,7 @@
 
 #include "layerobject.h"
 #include "lowerwatch.h"
+#include "upperformat.h"
 #include "ovl/whiteout.h"
 
 #include <algorithm>
@@ -33,8 +34,8 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
         bool xwhiteouts;
     };
     std::vector<Src> srcs;
-    if (dir.upper.valid())
-        srcs.push_back({dir.upper.get(), true, false});
+    if (dir.upper.valid()) // an upper keeping xattr whiteouts hides them where marked
+        srcs.push_back({dir.upper.get(), true, upperDirKeepsXWhiteouts(f, dir.upper.get())});
     const bool dirHasX
         = std::any_of(dir.lowers.begin(), dir.lowers.end(), [](const LowerDir &l) { return l.xwhiteouts; });
     for (const auto &l : dir.lowers)
@@ -70,6 +71,8 @@ Result<std::vector<DirEntry>> mergedEntries(Fs &f, const Inode &dir, bool withDo
                 if (ovl::readdirNeedsWhiteoutXattr(filters, s.xwhiteouts, looksUp, o.mode, o.size)) {
                     auto w = ovl::hasXattrWhiteoutMarker(s.fd, n, ns);
                     o.whiteoutXattr = w && *w;
+                    if (o.whiteoutXattr && s.upper && sawWhiteouts)
+                        *sawWhiteouts = true;
                 }
                 if (ovl::readdirHides(filters, s.xwhiteouts, looksUp, o))
                     continue;

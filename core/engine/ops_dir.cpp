@@ -8,6 +8,7 @@
 #include "ovl/whiteout.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
+#include "upperformat.h"
 
 #include <cstdio>
 #include <fcntl.h>
@@ -225,11 +226,15 @@ int createObject(fuse_req_t req, fuse_ino_t parentIno, const char *name, const N
     if (direct) {
         // already in place
     } else if (whiteout && type == S_IFDIR) {
-        if (::renameat2(work, tmp.c_str(), pdir, name, RENAME_EXCHANGE) != 0)
-            return cleanup(errno);
-        ::unlinkat(work, tmp.c_str(), 0); // the whiteout, swapped out
-    } else if (::renameat2(work, tmp.c_str(), pdir, name, whiteout ? 0 : RENAME_NOREPLACE) != 0) {
-        return cleanup(errno);
+        // Exchanged with the whiteout, or in two steps where the upper cannot
+        // exchange (upperformat.h placeFromWork).
+        std::string displaced;
+        if (auto r = placeFromWork(f, tmp, pdir, name, displaced); !r)
+            return cleanup(errOf(r.error()));
+        ::unlinkat(work, displaced.c_str(), 0); // the whiteout, swapped out
+    } else if (const int err = whiteout ? (::renameat(work, tmp.c_str(), pdir, name) == 0 ? 0 : errno)
+                                        : renameNoReplace(f, work, tmp, pdir, name)) {
+        return cleanup(err);
     }
     const int err = enterCreated(f, parent, name, opaque, e);
     if (err == 0 && openFd)

@@ -10,11 +10,14 @@
 #include "index.h"
 #include "ovl/xattrs.h"
 #include "resolve.h"
+#include "upperformat.h"
+#include "util/xattrio.h"
 
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace strata::engine {
 
@@ -56,9 +59,38 @@ Result<std::optional<std::string>> redirectFor(Fs &f, const Inode &i, bool samed
     return std::optional<std::string>(path);
 }
 
+// What prepareMove() set, taken back when the move fails: a failed rename leaves
+// the upper as it found it.
+struct MoveUndo {
+    struct Step {
+        Inode *i;
+        int dirfd;
+        std::string name;
+        bool opaque; // else the redirect
+        std::string oldRedirect; // "" when there was none
+    };
+    Fs *f = nullptr;
+    std::vector<Step> steps;
+    void run()
+    {
+        for (auto &s : steps) {
+            const ovl::Attr a = s.opaque ? ovl::Attr::Opaque : ovl::Attr::Redirect;
+            if (s.opaque || s.oldRedirect.empty())
+                (void)removeXattrAt(s.dirfd, s.name, ovl::name(f->layers.ns, a));
+            else
+                (void)ovl::setRedirect(s.dirfd, s.name, f->layers.ns, s.oldRedirect);
+            if (s.opaque)
+                s.i->opaque = false;
+            else
+                s.i->redirect = s.oldRedirect;
+        }
+        steps.clear();
+    }
+};
+
 // Before the move: a redirect on a lower or merged dir, or opaque on a pure upper
 // dir that lands in a merge directory (so the new parent's lowers stay hidden).
-Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLower)
+Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLower, MoveUndo &undo)
 {
     if (mergeOrLower) {
         auto red = redirectFor(f, i, &from == &to);
@@ -67,13 +99,108 @@ Result<void> prepareMove(Fs &f, Inode &i, Inode &from, Inode &to, bool mergeOrLo
         if (*red) {
             if (auto r = ovl::setRedirect(from.upper.get(), i.name, f.layers.ns, **red); !r)
                 return fail(makeError(i.name, "cannot set redirect", EXDEV));
+            undo.steps.push_back({&i, from.upper.get(), i.name, false, i.redirect});
             i.redirect = **red;
         }
     } else if (i.isDir() && !i.opaque && to.merged()) {
         if (auto r = ovl::setOpaque(from.upper.get(), i.name, f.layers.ns, ovl::Opaque::Yes); !r)
             return fail(makeError(i.name, "cannot set opaque", EXDEV));
+        undo.steps.push_back({&i, from.upper.get(), i.name, true, {}});
         i.opaque = true;
     }
+    return {};
+}
+
+// Renames made one by one, each with RENAME_NOREPLACE, so undo() can take them
+// back in reverse order.
+class RenameSteps {
+public:
+    explicit RenameSteps(const Fs &f)
+        : m_f(f)
+    { }
+    int move(int fromDir, const std::string &from, int toDir, const std::string &to)
+    {
+        if (const int err = renameNoReplace(m_f, fromDir, from, toDir, to))
+            return err;
+        m_done.push_back({fromDir, from, toDir, to});
+        return 0;
+    }
+    void undo()
+    {
+        for (auto it = m_done.rbegin(); it != m_done.rend(); ++it)
+            renameNoReplace(m_f, it->toDir, it->to, it->fromDir, it->from);
+        m_done.clear();
+    }
+
+private:
+    const Fs &m_f;
+    struct Step {
+        int fromDir;
+        std::string from;
+        int toDir;
+        std::string to;
+    };
+    std::vector<Step> m_done;
+};
+
+// The rename for an upper that cannot do it in one renameat2 (upperformat.h): no
+// RENAME_WHITEOUT (an overlay, FUSE servers) or no RENAME_EXCHANGE (FUSE servers).
+// A whiteout for the old name is made in work/ first; then what is at the new name
+// is moved aside into work/ (or, for `exchange`, the source is parked there), the
+// object moved, the whiteout put at the old name. A failed step undoes the ones
+// before it, so the union and the upper are as they were. A crash between steps
+// can leave the object at its new name without the whiteout yet (the lower's old
+// name shows again) or the replaced target in work/ (emptied at the next mount).
+Result<void> stagedRename(Fs &f, int odir, const std::string &name, int ndir, const std::string &newname, bool whiteout,
+                          bool exchange)
+{
+    const int work = f.workFd();
+    std::string wh, aside;
+    bool marked = false;
+    RenameSteps steps(f);
+    auto abandon = [&](int err, const char *what) {
+        steps.undo();
+        if (!wh.empty())
+            cleanupTemp(f, wh, false);
+        if (marked)
+            clearXWhiteoutsMark(f, odir);
+        return fail(sysError(err, name, what));
+    };
+    if (whiteout) {
+        wh = tempName(f);
+        if (auto r = makeUpperWhiteout(f, wh); !r) {
+            wh.clear();
+            return fail(r.error());
+        }
+        auto m = markXWhiteoutsDir(f, odir);
+        if (!m)
+            return abandon(m.error().code, "cannot mark the directory for xattr whiteouts");
+        marked = *m;
+    }
+    if (exchange) {
+        const std::string park = tempName(f);
+        if (int err = steps.move(odir, name, work, park))
+            return abandon(err, "cannot rename");
+        if (int err = steps.move(ndir, newname, odir, name))
+            return abandon(err, "cannot rename");
+        if (int err = steps.move(work, park, ndir, newname))
+            return abandon(err, "cannot rename");
+        return {};
+    }
+    struct stat st {};
+    const bool targetExists = ::fstatat(ndir, newname.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (targetExists) {
+        aside = tempName(f);
+        if (int err = steps.move(ndir, newname, work, aside))
+            return abandon(err, "cannot move the rename's target aside");
+    }
+    if (int err = steps.move(odir, name, ndir, newname))
+        return abandon(err, "cannot rename");
+    if (whiteout)
+        if (int err = steps.move(work, wh, odir, name))
+            return abandon(err, "cannot place the whiteout at the old name");
+    if (targetExists)
+        cleanupTemp(f, aside, S_ISDIR(st.st_mode));
     return {};
 }
 
@@ -185,14 +312,17 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
         ensureImpure(f, newParent);
     if (!samedir && exchange && dst->hasOrigin)
         ensureImpure(f, parent);
-    if (auto r = prepareMove(f, *src, parent, newParent, srcMove); !r)
+    MoveUndo undo;
+    undo.f = &f;
+    if (auto r = prepareMove(f, *src, parent, newParent, srcMove, undo); !r) {
+        undo.run();
         return errOf(r.error());
+    }
     if (exchange)
-        if (auto r = prepareMove(f, *dst, newParent, parent, dstMove); !r)
+        if (auto r = prepareMove(f, *dst, newParent, parent, dstMove, undo); !r) {
+            undo.run();
             return errOf(r.error());
-    if (dst && !exchange && dst->isDir() && dst->upper.valid() && dstUpperWhiteouts)
-        removeBelow(dst->upper.get());
-
+        }
     unsigned rflags = exchange ? RENAME_EXCHANGE : 0;
     bool cleanupWhiteout = false;
     if (!exchange && srcPositive)
@@ -201,14 +331,26 @@ int renameName(fuse_req_t req, fuse_ino_t parentIno, const char *name, fuse_ino_
         rflags = RENAME_EXCHANGE;
         cleanupWhiteout = true;
     }
-    if (::renameat2(odir, name, ndir, newname, rflags) != 0) {
-        if (rflags != RENAME_WHITEOUT || errno != EINVAL)
-            return errno;
-        // An upper without RENAME_WHITEOUT: rename, then whiteout the old name.
-        if (::renameat(odir, name, ndir, newname) != 0)
-            return errno;
-        if (auto r = whiteoutAt(f, odir, name, false); !r)
+    // An upper without RENAME_WHITEOUT (an overlay, some FUSE servers) or without
+    // RENAME_EXCHANGE gets the same result in steps, undone when one fails.
+    const auto &fmt = f.layers.format;
+    const bool staged
+        = (!exchange && srcPositive && !fmt.renameWhiteout) || ((exchange || cleanupWhiteout) && !fmt.renameExchange);
+    // The staged path moves the target aside whole; a failed step then puts it back
+    // with its whiteouts.
+    if (!staged && dst && !exchange && dst->isDir() && dst->upper.valid() && dstUpperWhiteouts)
+        removeBelow(dst->upper.get());
+    if (staged) {
+        if (auto r = stagedRename(f, odir, name, ndir, newname, srcPositive, exchange); !r) {
+            undo.run();
             return errOf(r.error());
+        }
+        cleanupWhiteout = false;
+    } else if (::renameat2(odir, name, ndir, newname, rflags) != 0) {
+        // The upper's own refusal (ENOTEMPTY of a pure upper target) keeps the
+        // copy-up and redirect, as the kernel's upper does (test_engine_renamepure);
+        // neither changes the union.
+        return errno;
     }
     if (cleanupWhiteout)
         ::unlinkat(odir, name, 0);

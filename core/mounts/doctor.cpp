@@ -9,6 +9,7 @@
 #include "doctor_probes.h"
 #include "util/displayname.h"
 #include "volatile.h"
+#include "util/xattrio.h"
 
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -258,16 +259,58 @@ private:
         }
     }
 
+    // strata-fuse's verdict on the upper, from the decision its mount makes
+    // (chooseUpperFormat): refused naming the missing feature, or served with xattr
+    // whiteouts or staged renames where the upper lacks 0/0 devices or RENAME_WHITEOUT.
+    void checkFuseFormat(const UpperFeatures &feats, bool user)
+    {
+        const std::string ns = user ? "user" : "trusted";
+        const auto v = chooseUpperFormat(feats, ns);
+        if (!v.format) {
+            DoctorFinding &f = add("upper-fuse-format", Severity::Error, LayerRole::Upper, 0, upperPath());
+            f.kernelRefuses = false; // the kernel's own findings say whether it does
+            f.fuseRefuses = true;
+            f.cause = "strata-fuse cannot store the overlay format on this upper filesystem (" + feats.fsType
+                + "): missing " + v.missing;
+            f.fix = feats.xattrs || user ? "use an upper filesystem that stores these (for FUSE: a server with xattr "
+                                           "support)"
+                                         : "mount with -o userxattr, or use an upper filesystem with trusted xattrs";
+            return;
+        }
+        if (v.format->whiteout == WhiteoutForm::Chardev && v.format->renameWhiteout && feats.dType)
+            return; // the kernel's own format, written as the kernel writes it
+        DoctorFinding &f = add("upper-fuse-staged", Severity::Info, LayerRole::Upper, 0, upperPath());
+        f.kernelRefuses = false;
+        f.fuseRefuses = false;
+        f.cause = v.format->whiteout == WhiteoutForm::Xattr ? "the upper filesystem (" + feats.fsType
+                + ") cannot hold 0/0 whiteouts (mknod: " + feats.mknodError + "): strata-fuse writes xattr whiteouts ("
+                + ns + ".overlay.whiteout, directories marked opaque=x) and renames in undoable steps"
+            : v.format->renameWhiteout
+            ? "the upper filesystem (" + feats.fsType + ") reports no d_type: strata-fuse stats what it lists"
+            : "the upper filesystem (" + feats.fsType
+                + ") has no RENAME_WHITEOUT: strata-fuse renames in undoable steps";
+        f.fix = "nothing: strata-fuse serves it";
+    }
+
     // What the kernel tries in work/work, tried for real. Remote uppers must pass
     // (d_type, RENAME_WHITEOUT, xattrs); local ones degrade with a warning.
     void checkUpperFeatures()
     {
-        if (!m_spec.upper || !m_spec.work || !m_opts.probeWorkdir || find("upper-overlay") || find("layer-missing")
-            || find("upper-readonly"))
+        if (!m_spec.upper || !m_spec.work || !m_opts.probeWorkdir || find("layer-missing") || find("upper-readonly"))
             return;
+        // strata-fuse writes in the namespace it can (user.overlay.* without CAP_SYS_ADMIN).
+        const bool fuseUser = m_spec.has("userxattr") || !canReadTrustedXattrs();
         auto feats = probeUpperFeatures(*m_spec.work, m_spec.has("userxattr"));
         if (!feats)
             return; // the preflight's verdicts stand
+        if (fuseUser != m_spec.has("userxattr")) {
+            if (auto fuseFeats = probeUpperFeatures(*m_spec.work, fuseUser))
+                checkFuseFormat(*fuseFeats, fuseUser);
+        } else {
+            checkFuseFormat(*feats, fuseUser);
+        }
+        if (find("upper-overlay"))
+            return; // the kernel's verdict is given
         const bool remote = find("upper-remote") != nullptr;
         drop("upper-no-d-type");
         drop("upper-no-xattrs");
@@ -330,8 +373,10 @@ private:
         r->cause = "the upper is on a remote filesystem, whose dentries revalidate: the kernel then requires "
                    "d_type, RENAME_WHITEOUT and working xattrs, and this one lacks: "
             + list;
-        r->fix = "mount with strata-fuse (--backend fuse), which needs none of them from the upper, or give the "
-                 "upper filesystem the missing features";
+        r->fix = find("upper-fuse-format") ? "give the upper filesystem the missing features"
+                                           : "mount with strata-fuse (--backend fuse), which writes the overlay format "
+                                             "in a form this upper holds, or give the upper filesystem the missing "
+                                             "features";
     }
 
     void checkWriteback()

@@ -53,20 +53,28 @@ Result<UpperFeatures> probeUpperFeatures(const std::string &workdir, bool userXa
     UniqueFd work(::open(workdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!work)
         return fail(sysError(errno, workdir, "cannot open the workdir to probe it"));
+    return probeUpperFeaturesAt(work.get(), workdir, userXattr);
+}
+
+Result<UpperFeatures> probeUpperFeaturesAt(int workfd, const std::string &shownPath, bool userXattr)
+{
     // The kernel probes inside work/work; a name of our own beside it disturbs nothing
     // the kernel keeps and is removed at once.
     const std::string scratch = ".strata-doctor." + std::to_string(::getpid());
-    removeScratch(work.get(), scratch);
-    if (::mkdirat(work.get(), scratch.c_str(), 0700) != 0)
-        return fail(sysError(errno, workdir, "cannot create a scratch directory to probe the upper filesystem"));
-    UniqueFd dir(::openat(work.get(), scratch.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    removeScratch(workfd, scratch);
+    if (::mkdirat(workfd, scratch.c_str(), 0700) != 0)
+        return fail(sysError(errno, shownPath, "cannot create a scratch directory to probe the upper filesystem"));
+    UniqueFd dir(::openat(workfd, scratch.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!dir) {
         const int err = errno;
-        removeScratch(work.get(), scratch);
-        return fail(sysError(err, workdir, "cannot open the scratch directory"));
+        removeScratch(workfd, scratch);
+        return fail(sysError(err, shownPath, "cannot open the scratch directory"));
     }
 
     UpperFeatures f;
+    struct statfs sfs {};
+    if (::fstatfs(dir.get(), &sfs) == 0)
+        f.fsType = std::string(fsTypeName(static_cast<unsigned long>(sfs.f_type)));
     // d_type: a regular file must be reported as DT_REG (ovl_check_d_type_supported).
     if (UniqueFd file(::openat(dir.get(), "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); file) {
         f.dType = false;
@@ -91,15 +99,59 @@ Result<UpperFeatures> probeUpperFeatures(const std::string &workdir, bool userXa
                 && st.st_rdev == makedev(0, 0);
         }
     }
+    // A 0/0 whiteout made directly (vfs_whiteout; an overlay refuses it: dir.c ovl_mknod).
+    f.mknodWhiteout = ::mknodat(dir.get(), "m", S_IFCHR | 0, makedev(0, 0)) == 0;
+    if (!f.mknodWhiteout)
+        f.mknodError = std::strerror(errno);
+    // RENAME_EXCHANGE of two files, RENAME_NOREPLACE onto a free name (a FUSE server
+    // may not implement rename flags).
+    if (UniqueFd a(::openat(dir.get(), "x1", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); a)
+        if (UniqueFd b(::openat(dir.get(), "x2", O_CREAT | O_WRONLY | O_CLOEXEC, 0600)); b) {
+            f.renameExchange = ::renameat2(dir.get(), "x1", dir.get(), "x2", RENAME_EXCHANGE) == 0;
+            f.renameNoReplace = ::renameat2(dir.get(), "x1", dir.get(), "x3", RENAME_NOREPLACE) == 0;
+        }
     // overlay.opaque on a directory, in the namespace the mount will use.
-    const std::string name = ovl::name(userXattr ? ovl::Namespace::User : ovl::Namespace::Trusted, ovl::Attr::Opaque);
-    if (::fsetxattr(dir.get(), name.c_str(), "0", 1, 0) != 0) {
+    const auto ns = userXattr ? ovl::Namespace::User : ovl::Namespace::Trusted;
+    if (::fsetxattr(dir.get(), ovl::name(ns, ovl::Attr::Opaque).c_str(), "0", 1, 0) != 0) {
         f.xattrs = false;
         f.xattrError = std::strerror(errno);
     }
+    // overlay.whiteout on a zero-size regular file: an xattr whiteout.
+    if (auto r = setXattrAt(dir.get(), "f", ovl::name(ns, ovl::Attr::Whiteout), "y"); !r) {
+        f.xattrWhiteout = false;
+        f.xattrWhiteoutError = std::strerror(r.error().code);
+    }
     dir.reset();
-    removeScratch(work.get(), scratch);
+    removeScratch(workfd, scratch);
     return f;
+}
+
+UpperFormatVerdict chooseUpperFormat(const UpperFeatures &f, const std::string &ns)
+{
+    UpperFormatVerdict v;
+    // Opaque directories, redirects and origins have no other form than xattrs.
+    if (!f.xattrs) {
+        v.missing = ns + ".overlay.* xattrs (setting " + ns + ".overlay.opaque on a directory: " + f.xattrError + ")";
+        return v;
+    }
+    // No d_type (fuse2fs) costs a stat per listed entry, which the engine does for
+    // DT_UNKNOWN anyway: not needed.
+    UpperFormat fmt;
+    fmt.renameWhiteout = f.renameWhiteout;
+    fmt.renameExchange = f.renameExchange;
+    fmt.renameNoReplace = f.renameNoReplace;
+    if (f.mknodWhiteout) {
+        fmt.whiteout = WhiteoutForm::Chardev;
+    } else if (f.xattrWhiteout) {
+        fmt.whiteout = WhiteoutForm::Xattr; // the only whiteout an overlay upper can hold
+        fmt.renameWhiteout = false; // RENAME_WHITEOUT makes 0/0 devices
+    } else {
+        v.missing = "whiteouts: neither a 0/0 character device (mknod: " + f.mknodError + ") nor an xattr whiteout ("
+            + ns + ".overlay.whiteout on an empty file: " + f.xattrWhiteoutError + ")";
+        return v;
+    }
+    v.format = fmt;
+    return v;
 }
 
 Result<int> syncfsError(const std::string &path)

@@ -20,11 +20,37 @@ struct UpperFeatures {
     bool tmpfile = true; // O_TMPFILE
     bool xattrs = true; // overlay.opaque settable in the namespace asked for
     std::string xattrError; // strerror of the failed setxattr, when xattrs is false
+    // What strata-fuse needs to write the kernel's format (chooseUpperFormat):
+    bool mknodWhiteout = true; // mknod of a 0/0 char device (an overlay upper refuses: EPERM)
+    std::string mknodError;
+    bool xattrWhiteout = true; // overlay.whiteout settable on a zero-size regular file
+    std::string xattrWhiteoutError;
+    bool renameExchange = true; // renameat2(RENAME_EXCHANGE)
+    bool renameNoReplace = true; // renameat2(RENAME_NOREPLACE) (fuse2fs refuses every flag: EINVAL)
+    std::string fsType; // the upper filesystem's type name ("overlay", "fuse.bindfs", ...)
 };
 
 // Tries every feature in a fresh scratch directory created inside `workdir` (removed
 // again). `userXattr`: probe user.overlay.* instead of trusted.overlay.*.
 Result<UpperFeatures> probeUpperFeatures(const std::string &workdir, bool userXattr);
+// The same inside the directory `dirfd` (strata-fuse probes its own work/ at mount).
+Result<UpperFeatures> probeUpperFeaturesAt(int dirfd, const std::string &shownPath, bool userXattr);
+
+// How strata-fuse writes the kernel's format on an upper (engine/upperformat.h), or
+// why it cannot: one decision for the engine at mount and the doctor's fuse verdict.
+enum class WhiteoutForm { Chardev, Xattr };
+struct UpperFormat {
+    WhiteoutForm whiteout = WhiteoutForm::Chardev; // 0/0 devices where the upper can hold them
+    bool renameWhiteout = true; // atomic rename + whiteout (else staged: engine/upperformat.h)
+    bool renameExchange = true; // RENAME_EXCHANGE (else staged steps, undone on failure)
+    bool renameNoReplace = true; // RENAME_NOREPLACE (else a check for the name, then rename)
+};
+struct UpperFormatVerdict {
+    std::optional<UpperFormat> format; // nullopt: strata-fuse refuses this upper
+    std::string missing; // the missing feature, named ("trusted.overlay.* xattrs (...)")
+};
+// `ns` is the namespace the mount writes ("trusted" or "user").
+UpperFormatVerdict chooseUpperFormat(const UpperFeatures &f, const std::string &ns);
 
 // Opens a fresh fd on `path`'s filesystem and calls syncfs(2) on it: the errno of a
 // writeback error nobody has seen yet, 0 when none. This *consumes* the error (marks

@@ -87,6 +87,16 @@ bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque)
     return role == LayerRole::Lower && opaque == Opaque::XWhiteouts;
 }
 
+bool upperKeepsXWhiteouts(std::optional<Opaque> upperRootOpaque)
+{
+    return upperRootOpaque == Opaque::XWhiteouts;
+}
+
+bool isUpperXWhiteoutsDir(bool upperKeepsXWhiteouts, std::optional<Opaque> opaque)
+{
+    return upperKeepsXWhiteouts && opaque == Opaque::XWhiteouts;
+}
+
 bool inXWhiteoutsDir(bool layerHasXWhiteouts, bool dirHasXWhiteouts)
 {
     return layerHasXWhiteouts && dirHasXWhiteouts;

@@ -95,6 +95,17 @@ LookupStep lookupStep(LookupState &d, bool isUpper, bool lastElement, const Laye
 // xwhiteouts marker except in the lowermost layer".
 bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque);
 
+// Strata's own, for uppers that cannot hold 0/0 devices (an overlay, some FUSE
+// servers: engine/upperformat.h): strata-fuse keeps xattr whiteouts there and marks
+// the upper root opaque=x, and every upper directory holding them opaque=x. In such
+// an upper (`upperKeepsXWhiteouts`: its root's marker) a directory marked opaque=x
+// hides its xattr whiteouts from readdir as a lower's xwhiteouts dir does. The
+// kernel reads neither marker on an upper (namei.c ovl_lookup_single: !is_upper)
+// and lists those names, whose lookup fails; it refuses such uppers anyway. As a
+// lower layer later, the markers are exactly what the kernel reads.
+bool upperKeepsXWhiteouts(std::optional<Opaque> upperRootOpaque);
+bool isUpperXWhiteoutsDir(bool upperKeepsXWhiteouts, std::optional<Opaque> opaque);
+
 // readdir.c ovl_dir_read_merged(): "in_xwhiteouts_dir = layer->has_xwhiteouts &&
 // ovl_dentry_has_xwhiteouts(dentry)". A merged dir that counts opaque=x in some
 // layer has its xattr whiteouts checked in every layer where a lookup met an

@@ -40,6 +40,11 @@ Lookup::Lookup(const LayerStack &stack, int topLayer)
             const auto op = xr.opaque();
             m_roots[i].xwhiteouts = op && ovl::isXWhiteoutsDir(ovl::LayerRole::Lower, *op);
         }
+        // An upper written by strata-fuse with xattr whiteouts (engine/upperformat.h).
+        if (stack.hasUpper() && m_top == 0) {
+            const auto op = ovl::XattrReader(stack.upper()->fd.get(), ".", stack.xattrNamespace()).opaque();
+            m_upperX = op && ovl::upperKeepsXWhiteouts(*op);
+        }
     }
 }
 
@@ -47,7 +52,7 @@ std::vector<OpenDir> Lookup::rootDir() const
 {
     std::vector<OpenDir> dirs;
     if (m_stack.hasUpper() && m_top == 0)
-        dirs.push_back(OpenDir {0, "", false});
+        dirs.push_back(OpenDir {0, "", m_upperX});
     dirs.insert(dirs.end(), m_roots.begin(), m_roots.end());
     return dirs;
 }
@@ -147,7 +152,7 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
     }
     if (step.kind == ovl::LookupStep::Kind::Ignored)
         return true; // a non-dir below a dir, or in the middle of a path: hides
-    f.xwhiteouts = step.xwhiteouts;
+    f.xwhiteouts = step.xwhiteouts || (isUpper && ovl::isUpperXWhiteoutsDir(m_upperX, o.opaque));
     if (!step.checkRedirect) {
         out = std::move(f);
         return true;

@@ -86,6 +86,7 @@ private:
     int m_top;
     int m_bottomLower; // index of the last regular lower layer
     std::vector<OpenDir> m_roots; // lower roots in view (the root's lower stack, "roe")
+    bool m_upperX = false; // the upper keeps xattr whiteouts (ovl::upperKeepsXWhiteouts)
 };
 
 } // namespace strata::stack

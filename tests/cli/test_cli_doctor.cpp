@@ -208,6 +208,10 @@ private Q_SLOTS:
             = runCli(QStringList {QStringLiteral("doctor")} + layers
                      + QStringList {QStringLiteral("--backend"), QStringLiteral("fuse"), QStringLiteral("--json")});
         QVERIFY2(fuse.exitCode == 0, fuse.describe().constData());
+        // strata-fuse's own decision for this upper: xattr whiteouts, staged renames.
+        const QJsonObject staged = findingOf(fuse.json, QStringLiteral("upper-fuse-staged"));
+        QCOMPARE(staged.value(QStringLiteral("severity")).toString(), QStringLiteral("info"));
+        QVERIFY(staged.value(QStringLiteral("cause")).toString().contains(QStringLiteral("xattr whiteouts")));
     }
 };
 

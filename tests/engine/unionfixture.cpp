@@ -78,6 +78,13 @@ UnionFixture::~UnionFixture()
         ::umount2(m_dir.path().c_str(), MNT_DETACH);
 }
 
+void UnionFixture::placeUpperIn(const std::string &host)
+{
+    m_upperHost = host;
+    std::filesystem::create_directories(upper());
+    std::filesystem::create_directories(work());
+}
+
 void UnionFixture::resetWork(bool keepIndex) const
 {
     std::filesystem::remove_all(keepIndex ? work() + "/work" : work());

@@ -34,8 +34,11 @@ public:
     // Adds `n` data-only layers after the lowers ("::" in lowerdir=), empty at first.
     void addDataLayers(int n);
     std::string dataLayer(int i) const; // 0 = first searched
-    std::string upper() const { return m_dir / "upper"; }
-    std::string work() const { return m_dir / "work"; }
+    std::string upper() const { return m_upperHost.empty() ? m_dir / "upper" : m_upperHost + "/upper"; }
+    std::string work() const { return m_upperHost.empty() ? m_dir / "work" : m_upperHost + "/work"; }
+    // Upper and work from now on as `host`/upper and `host`/work (created), e.g. on a
+    // FUSE or overlay mount at `host` (test_engine_fuseupper).
+    void placeUpperIn(const std::string &host);
     std::string mnt() const { return m_dir / "mnt"; }
     std::string path(const std::string &rel) const { return mnt() + "/" + rel; }
     std::string lowerdirOption() const;
@@ -63,6 +66,7 @@ private:
     int m_lowers;
     int m_dataLayers = 0;
     bool m_tmpfs = false;
+    std::string m_upperHost;
     unsigned m_fdLimit = 0;
     std::unique_ptr<QProcess> m_daemon;
     std::string m_log;
