@@ -12,40 +12,11 @@
 
 namespace strata::gui {
 
-struct MergedTreeModel::Node {
-    Node *parent = nullptr;
-    int row = 0;
-    std::optional<stack::MergedEntry> entry; // nullopt for the root
-    std::vector<std::unique_ptr<Node>> children;
-    enum class Fetch : uint8_t { No, Running, Done, Failed } fetch = Fetch::No;
-
-    bool isDir() const { return !entry || (entry->isDir() && !entry->isWhiteout()); }
-    // The merged path ("" for the root), from the names up the tree: a row does not
-    // keep its own copy of its parents' names.
-    std::string path() const
-    {
-        std::vector<const std::string *> names;
-        size_t size = 0;
-        for (const Node *n = this; n->entry; n = n->parent) {
-            names.push_back(&n->entry->name);
-            size += n->entry->name.size() + 1;
-        }
-        std::string out;
-        out.reserve(size);
-        for (auto it = names.rbegin(); it != names.rend(); ++it) {
-            if (!out.empty())
-                out += '/';
-            out += **it;
-        }
-        return out;
-    }
-};
-
-// One batch of a directory's listing, built entirely in the worker: the GUI thread
+// One batch of a directory's listing, packed entirely in the worker: the GUI thread
 // only links it in. The last batch of a listing says so (`done`) and carries the
 // listing's problems or its error.
 struct MergedTreeModel::FetchResult {
-    std::vector<std::unique_ptr<Node>> children;
+    PackedBatch batch;
     bool done = false;
     std::vector<Error> problems;
     std::optional<Error> error;
@@ -53,14 +24,13 @@ struct MergedTreeModel::FetchResult {
 
 MergedTreeModel::MergedTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
-    , m_root(std::make_unique<Node>())
 {
     m_dirIcon = QIcon::fromTheme(QStringLiteral("folder"));
     m_fileIcon = QIcon::fromTheme(QStringLiteral("text-x-generic"));
     m_linkIcon = QIcon::fromTheme(QStringLiteral("inode-symlink"));
     m_otherIcon = QIcon::fromTheme(QStringLiteral("unknown"));
     m_whiteoutIcon = QIcon::fromTheme(QStringLiteral("edit-delete"));
-    m_root->fetch = Node::Fetch::Done;
+    m_rows.dir(TreeRows::kRoot)->fetch = TreeRows::Fetch::Done;
 }
 
 MergedTreeModel::~MergedTreeModel()
@@ -84,10 +54,12 @@ void MergedTreeModel::setTree(std::shared_ptr<const stack::MergedTree> tree)
 {
     beginResetModel();
     ++m_generation; // listings still running for the old tree are dropped on arrival
+    ++m_revision;
     cancelFetches();
     m_tree = std::move(tree);
-    m_root = std::make_unique<Node>();
-    m_root->fetch = m_tree ? Node::Fetch::No : Node::Fetch::Done;
+    m_rows = TreeRows();
+    m_rows.dir(TreeRows::kRoot)->fetch = m_tree ? TreeRows::Fetch::No : TreeRows::Fetch::Done;
+    m_detail.reset();
     m_changes.clear();
     const bool wasLoading = m_pending > 0;
     m_pending = 0;
@@ -106,36 +78,63 @@ void MergedTreeModel::setChanges(const std::vector<stack::LayerChange> &changes)
     m_changes.clear();
     for (const auto &c : changes)
         m_changes.insert(QByteArray::fromStdString(c.path), c.change);
-    notifyChanges(m_root.get());
+    notifyChanges(TreeRows::kRoot);
 }
 
-void MergedTreeModel::notifyChanges(Node *node)
+void MergedTreeModel::notifyChanges(uint32_t dir)
 {
-    if (node->children.empty())
+    const TreeRows::Dir *d = m_rows.dir(dir);
+    if (!d || d->children.empty())
         return;
-    Q_EMIT dataChanged(createIndex(0, 0, node->children.front().get()),
-                       createIndex(int(node->children.size()) - 1, ColumnCount - 1, node->children.back().get()),
+    Q_EMIT dataChanged(createIndex(0, 0, quintptr(d->children.front())),
+                       createIndex(int(d->children.size()) - 1, ColumnCount - 1, quintptr(d->children.back())),
                        {Qt::ForegroundRole, ChangeRole, Qt::ToolTipRole});
-    for (auto &child : node->children)
-        notifyChanges(child.get());
+    for (uint32_t child : d->children)
+        notifyChanges(child);
 }
 
-MergedTreeModel::Node *MergedTreeModel::nodeOf(const QModelIndex &index) const
+uint32_t MergedTreeModel::idOf(const QModelIndex &index) const
 {
-    return index.isValid() ? static_cast<Node *>(index.internalPointer()) : m_root.get();
+    return index.isValid() ? uint32_t(index.internalId()) : TreeRows::kRoot;
+}
+
+QModelIndex MergedTreeModel::indexOf(uint32_t id, int column) const
+{
+    return id == TreeRows::kRoot ? QModelIndex() : createIndex(int(m_rows.row(id).pos), column, quintptr(id));
 }
 
 const stack::MergedEntry *MergedTreeModel::entry(const QModelIndex &index) const
 {
-    if (!index.isValid() || index.model() != this)
+    if (!index.isValid() || index.model() != this || !m_tree)
         return nullptr;
-    const Node *n = nodeOf(index);
-    return n->entry ? &*n->entry : nullptr;
+    const uint32_t id = idOf(index);
+    if (m_detail && m_detailId == id && m_detailRevision == m_revision)
+        return &*m_detail;
+    const std::string path = m_rows.path(id);
+    auto e = m_tree->lookup(path, stack::ListOptions {true, true});
+    if (e) {
+        m_detail = std::move(*e);
+    } else {
+        // Gone or unreadable since it was listed: what the row knows, and why.
+        const TreeRow &r = m_rows.row(id);
+        stack::MergedEntry known;
+        known.name = std::string(m_rows.name(id));
+        known.layer = r.layer;
+        known.attrs = r.attrs();
+        known.state = r.state;
+        if (const TreeRows::Dir *d = m_rows.dir(id))
+            known.dirLayers.assign(d->layers.begin(), d->layers.end());
+        known.problems.push_back(e.error());
+        m_detail = std::move(known);
+    }
+    m_detailId = id;
+    m_detailRevision = m_revision;
+    return &*m_detail;
 }
 
 std::string MergedTreeModel::mergedPath(const QModelIndex &index) const
 {
-    return nodeOf(index)->path();
+    return m_rows.path(idOf(index));
 }
 
 QModelIndex MergedTreeModel::indexForPath(const std::string &path) const
@@ -143,40 +142,33 @@ QModelIndex MergedTreeModel::indexForPath(const std::string &path) const
     auto parts = stack::splitMergedPath(path);
     if (!parts)
         return {};
-    Node *n = m_root.get();
-    for (const std::string &name : *parts) {
-        auto it
-            = std::lower_bound(n->children.begin(), n->children.end(), name,
-                               [](const std::unique_ptr<Node> &c, const std::string &v) { return c->entry->name < v; });
-        if (it == n->children.end() || (*it)->entry->name != name)
+    uint32_t n = TreeRows::kRoot;
+    for (const std::string &name : *parts)
+        if ((n = m_rows.child(n, name)) == TreeRows::kNone)
             return {};
-        n = it->get();
-    }
-    return n == m_root.get() ? QModelIndex() : createIndex(n->row, 0, n);
+    return indexOf(n);
 }
 
 QModelIndex MergedTreeModel::index(int row, int column, const QModelIndex &parent) const
 {
     if (!hasIndex(row, column, parent))
         return {};
-    return createIndex(row, column, nodeOf(parent)->children[size_t(row)].get());
+    return createIndex(row, column, quintptr(m_rows.dir(idOf(parent))->children[size_t(row)]));
 }
 
 QModelIndex MergedTreeModel::parent(const QModelIndex &child) const
 {
     if (!child.isValid())
         return {};
-    Node *p = nodeOf(child)->parent;
-    if (!p || p == m_root.get())
-        return {};
-    return createIndex(p->row, 0, p);
+    return indexOf(m_rows.row(idOf(child)).parent);
 }
 
 int MergedTreeModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.column() > 0)
         return 0;
-    return int(nodeOf(parent)->children.size());
+    const TreeRows::Dir *d = m_rows.dir(idOf(parent));
+    return d ? int(d->children.size()) : 0;
 }
 
 int MergedTreeModel::columnCount(const QModelIndex &) const
@@ -188,59 +180,54 @@ bool MergedTreeModel::hasChildren(const QModelIndex &parent) const
 {
     if (parent.column() > 0)
         return false;
-    const Node *n = nodeOf(parent);
-    if (!n->isDir())
+    const TreeRows::Dir *d = m_rows.dir(idOf(parent));
+    if (!d)
         return false;
-    return n->fetch == Node::Fetch::No || n->fetch == Node::Fetch::Running || !n->children.empty();
+    return d->fetch == TreeRows::Fetch::No || d->fetch == TreeRows::Fetch::Running || !d->children.empty();
 }
 
 bool MergedTreeModel::isListed(const QModelIndex &index) const
 {
-    const Node *n = nodeOf(index);
-    return n->fetch == Node::Fetch::Done || n->fetch == Node::Fetch::Failed;
+    const TreeRows::Dir *d = m_rows.dir(idOf(index));
+    return !d || d->fetch == TreeRows::Fetch::Done || d->fetch == TreeRows::Fetch::Failed;
 }
 
 bool MergedTreeModel::canFetchMore(const QModelIndex &parent) const
 {
     if (!m_tree || parent.column() > 0)
         return false;
-    const Node *n = nodeOf(parent);
-    return n->isDir() && n->fetch == Node::Fetch::No;
+    const TreeRows::Dir *d = m_rows.dir(idOf(parent));
+    return d && d->fetch == TreeRows::Fetch::No;
 }
 
 void MergedTreeModel::fetchMore(const QModelIndex &parent)
 {
     if (!canFetchMore(parent))
         return;
-    Node *node = nodeOf(parent);
-    node->fetch = Node::Fetch::Running;
-    m_fetching.insert(node);
+    const uint32_t dir = idOf(parent);
+    m_rows.dir(dir)->fetch = TreeRows::Fetch::Running;
+    const quint64 token = ++m_nextToken;
+    m_fetching.insert(dir, token);
     if (m_pending++ == 0)
         Q_EMIT loadingChanged(true);
 
     auto tree = m_tree;
-    const std::string path = node->path();
+    const std::string path = m_rows.path(dir);
     // The listing streams: core hands out its entries in batches (the first small),
-    // and each batch is inserted as it arrives, so the first rows of a huge directory
-    // show after one read of its names, not after every entry was looked up.
+    // and each batch is packed and inserted as it arrives, so the first rows of a huge
+    // directory show after one read of its names, not after every entry was looked up.
     using Batch = std::shared_ptr<FetchResult>;
-    auto future = QtConcurrent::run([tree, path, node](QPromise<Batch> &promise) {
+    auto future = QtConcurrent::run([tree, path](QPromise<Batch> &promise) {
         stack::ListOptions opts;
         opts.includeWhiteouts = true;
-        int row = 0;
         auto listing = tree->list(path, opts, [&](std::vector<stack::MergedEntry> &&entries) {
             if (promise.isCanceled())
                 return false;
-            auto batch = std::make_shared<FetchResult>();
-            batch->children.reserve(entries.size());
-            for (auto &e : entries) {
-                auto child = std::make_unique<Node>();
-                child->parent = node; // only dereferenced on the GUI thread, after a generation check
-                child->row = row++;
-                child->entry = std::move(e);
-                batch->children.push_back(std::move(child));
-            }
-            promise.addResult(std::move(batch));
+            auto result = std::make_shared<FetchResult>();
+            result->batch.rows.reserve(entries.size());
+            for (const auto &e : entries)
+                result->batch.add(e);
+            promise.addResult(std::move(result));
             return true;
         });
         auto last = std::make_shared<FetchResult>();
@@ -253,9 +240,8 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
     });
     auto *watcher = new QFutureWatcher<Batch>(this);
     m_fetches.insert(watcher);
-    const quint64 generation = m_generation;
     connect(watcher, &QFutureWatcherBase::resultReadyAt, this,
-            [this, watcher, node, generation](int i) { applyFetch(node, generation, watcher->resultAt(i)); });
+            [this, watcher, dir, token](int i) { applyFetch(dir, token, watcher->resultAt(i)); });
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher]() {
         m_fetches.remove(watcher);
         watcher->deleteLater();
@@ -263,116 +249,115 @@ void MergedTreeModel::fetchMore(const QModelIndex &parent)
     watcher->setFuture(future);
 }
 
-void MergedTreeModel::applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result)
+void MergedTreeModel::applyFetch(uint32_t dir, quint64 token, const std::shared_ptr<FetchResult> &result)
 {
-    if (generation != m_generation || !m_fetching.contains(node))
-        return; // the tree was replaced or the directory went: `node` no longer exists
-    const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
-    if (!result->children.empty()) {
-        const int first = int(node->children.size());
-        beginInsertRows(parentIndex, first, first + int(result->children.size()) - 1);
-        std::move(result->children.begin(), result->children.end(), std::back_inserter(node->children));
+    if (m_fetching.value(dir) != token)
+        return; // the tree was replaced or the directory went: `dir` is not this listing's
+    const QModelIndex parentIndex = indexOf(dir);
+    if (!result->batch.rows.empty()) {
+        const int first = int(m_rows.dir(dir)->children.size());
+        beginInsertRows(parentIndex, first, first + int(result->batch.rows.size()) - 1);
+        m_rows.append(dir, std::move(result->batch));
         endInsertRows();
-        result->children.clear();
+        result->batch = {};
     }
     if (!result->done)
         return;
-    m_fetching.remove(node);
-    const QByteArray path = QByteArray::fromStdString(node->path());
+    m_fetching.remove(dir);
+    TreeRows::Dir *d = m_rows.dir(dir);
+    d->children.shrink_to_fit(); // batches grew it by doubling
+    const QByteArray path = QByteArray::fromStdString(m_rows.path(dir));
     if (result->error) {
-        node->fetch = Node::Fetch::Failed;
+        d->fetch = TreeRows::Fetch::Failed;
         Q_EMIT directoryProblem(path, errorText(*result->error));
     } else {
-        node->fetch = Node::Fetch::Done;
+        d->fetch = TreeRows::Fetch::Done;
         for (const Error &e : result->problems)
             Q_EMIT directoryProblem(path, errorText(e));
     }
-    if (node != m_root.get())
+    if (dir != TreeRows::kRoot)
         Q_EMIT dataChanged(parentIndex, parentIndex); // hasChildren may have changed
     if (--m_pending == 0)
         Q_EMIT loadingChanged(false);
     Q_EMIT directoryLoaded(path);
 }
 
-void MergedTreeModel::dropFetches(Node *node)
+void MergedTreeModel::dropFetches(uint32_t id)
 {
-    if (m_fetching.remove(node) && --m_pending == 0)
+    const TreeRows::Dir *d = m_rows.dir(id);
+    if (!d)
+        return;
+    if (m_fetching.remove(id) && --m_pending == 0)
         Q_EMIT loadingChanged(false);
-    for (auto &child : node->children)
-        dropFetches(child.get());
+    for (uint32_t child : d->children)
+        dropFetches(child);
 }
 
-void MergedTreeModel::removeRows(Node *node, int first, int last)
+void MergedTreeModel::removeRow(uint32_t dir, int row)
 {
-    const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
-    beginRemoveRows(parentIndex, first, last);
-    for (int r = first; r <= last; ++r)
-        dropFetches(node->children[size_t(r)].get());
-    node->children.erase(node->children.begin() + first, node->children.begin() + last + 1);
-    for (size_t r = size_t(first); r < node->children.size(); ++r)
-        node->children[r]->row = int(r);
+    beginRemoveRows(indexOf(dir), row, row);
+    dropFetches(m_rows.dir(dir)->children[size_t(row)]);
+    m_rows.remove(dir, size_t(row));
+    ++m_revision;
     endRemoveRows();
-}
-
-// The facts a row shows; the watch's own comparison (EntryFacts) plus what it leaves out.
-static bool sameEntry(const stack::MergedEntry &a, const stack::MergedEntry &b)
-{
-    return watch::EntryFacts::of(a) == watch::EntryFacts::of(b) && a.dirLayers == b.dirLayers
-        && a.attrs.uid == b.attrs.uid && a.attrs.gid == b.attrs.gid && a.layerPath == b.layerPath
-        && a.problems.size() == b.problems.size();
 }
 
 bool MergedTreeModel::updateDirectory(const std::string &path, std::vector<stack::MergedEntry> entries)
 {
     if (!m_tree)
         return false;
-    Node *node = m_root.get();
+    uint32_t dir = TreeRows::kRoot;
     if (!path.empty()) {
         const QModelIndex idx = indexForPath(path);
         if (!idx.isValid())
             return false;
-        node = nodeOf(idx);
+        dir = idOf(idx);
     }
-    if (node->fetch != Node::Fetch::Done)
+    if (!m_rows.dir(dir) || m_rows.dir(dir)->fetch != TreeRows::Fetch::Done)
         return false; // not listed yet (its own listing comes) or failed
     m_tree->forget(path); // where its subdirectories lie may have changed
     std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
-    const QModelIndex parentIndex = node == m_root.get() ? QModelIndex() : createIndex(node->row, 0, node);
+    const QModelIndex parentIndex = indexOf(dir);
+    auto children = [&]() -> const std::vector<uint32_t> & { return m_rows.dir(dir)->children; };
 
     // Rows that went, from the end (each removal its own range: the rest keep theirs).
-    for (int r = int(node->children.size()) - 1; r >= 0; --r) {
-        const std::string &name = node->children[size_t(r)]->entry->name;
+    for (int r = int(children().size()) - 1; r >= 0; --r) {
+        const std::string_view name = m_rows.name(children()[size_t(r)]);
         const auto it = std::lower_bound(entries.begin(), entries.end(), name,
-                                         [](const stack::MergedEntry &a, const std::string &b) { return a.name < b; });
+                                         [](const stack::MergedEntry &a, std::string_view b) { return a.name < b; });
         const bool kept = it != entries.end() && it->name == name;
         if (!kept)
-            removeRows(node, r, r);
+            removeRow(dir, r);
     }
     // Then, in name order, rows that changed and rows that appeared.
     for (size_t i = 0; i < entries.size(); ++i) {
-        stack::MergedEntry &e = entries[i];
-        if (i < node->children.size() && node->children[i]->entry->name == e.name) {
-            Node *child = node->children[i].get();
-            if (sameEntry(*child->entry, e))
+        const stack::MergedEntry &e = entries[i];
+        if (i < children().size() && m_rows.name(children()[i]) == e.name) {
+            const uint32_t child = children()[i];
+            const TreeRow &r = m_rows.row(child);
+            const TreeRows::Dir *d = m_rows.dir(child);
+            const bool sameLayers
+                = !d || std::equal(d->layers.begin(), d->layers.end(), e.dirLayers.begin(), e.dirLayers.end());
+            if (r.sameFacts(TreeRow::factsOf(e)) && sameLayers)
                 continue;
-            const bool wasDir = child->isDir();
-            child->entry = std::move(e);
-            if (wasDir && !child->isDir()) {
-                if (!child->children.empty())
-                    removeRows(child, 0, int(child->children.size()) - 1);
-                dropFetches(child);
-                child->fetch = Node::Fetch::No;
+            const bool wasDir = r.isDir();
+            if (wasDir) {
+                // Facts that stop it being a directory drop its rows first (announced).
+                TreeRow facts = TreeRow::factsOf(e);
+                if (!facts.isDir()) {
+                    while (!m_rows.dir(child)->children.empty())
+                        removeRow(child, int(m_rows.dir(child)->children.size()) - 1);
+                    dropFetches(child);
+                }
             }
-            Q_EMIT dataChanged(createIndex(int(i), 0, child), createIndex(int(i), ColumnCount - 1, child));
+            m_rows.update(child, e);
+            ++m_revision;
+            Q_EMIT dataChanged(createIndex(int(i), 0, quintptr(child)),
+                               createIndex(int(i), ColumnCount - 1, quintptr(child)));
             continue;
         }
-        auto child = std::make_unique<Node>();
-        child->parent = node;
-        child->entry = std::move(e);
         beginInsertRows(parentIndex, int(i), int(i));
-        node->children.insert(node->children.begin() + ptrdiff_t(i), std::move(child));
-        for (size_t r = i; r < node->children.size(); ++r)
-            node->children[r]->row = int(r);
+        m_rows.insert(dir, i, e);
         endInsertRows();
     }
     return true;
@@ -382,35 +367,36 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const Node *n = nodeOf(index);
-    const stack::MergedEntry &e = *n->entry;
-    const bool whiteout = e.isWhiteout();
+    const uint32_t id = idOf(index);
+    const TreeRow &r = m_rows.row(id);
+    const bool whiteout = r.isWhiteout();
+    const bool isDir = r.isDirType();
     const auto change
-        = m_changes.isEmpty() ? m_changes.constEnd() : m_changes.constFind(QByteArray::fromStdString(n->path()));
+        = m_changes.isEmpty() ? m_changes.constEnd() : m_changes.constFind(QByteArray::fromStdString(m_rows.path(id)));
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
-            return displayText(e.name);
+            return displayText(m_rows.name(id));
         case LayerColumn:
-            return layerLabel(e.layer, isUpperLayer(e.layer));
+            return layerLabel(r.layer, isUpperLayer(r.layer));
         case StateColumn:
-            return stateText(e.state);
+            return stateText(r.state);
         case SizeColumn:
-            return (e.isDir() || whiteout) ? QString() : sizeText(quint64(e.attrs.size));
+            return (isDir || whiteout) ? QString() : sizeText(quint64(r.size));
         case ModeColumn:
-            return modeText(e.attrs.mode);
+            return modeText(r.mode);
         case OwnerColumn:
-            return ownerText(e.attrs.uid, e.attrs.gid);
+            return ownerText(r.uid, r.gid);
         case MtimeColumn:
-            return timeText(e.attrs.mtime);
+            return timeText(r.attrs().mtime);
         }
         return {};
     case Qt::DecorationRole:
         if (index.column() == NameColumn) {
             if (whiteout)
                 return m_whiteoutIcon;
-            switch (e.attrs.type) {
+            switch (stack::fileTypeOf(r.mode)) {
             case stack::FileType::Directory:
                 return m_dirIcon;
             case stack::FileType::Regular:
@@ -422,7 +408,7 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
             }
         }
         if (index.column() == LayerColumn)
-            return layerChip(e.layer);
+            return layerChip(r.layer);
         return {};
     case Qt::FontRole:
         if (whiteout) {
@@ -449,33 +435,38 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QStringList lines;
-        lines << pathText(n->path());
+        lines << pathText(m_rows.path(id));
         if (change != m_changes.constEnd())
             lines << QString::fromUtf8(stack::changeName(*change).data());
-        for (const Error &p : e.problems)
-            lines << errorText(p);
+        if (r.hasProblems) // read again: rows do not keep them
+            if (const stack::MergedEntry *e = entry(index))
+                for (const Error &p : e->problems)
+                    lines << errorText(p);
         return lines.join(QLatin1Char('\n'));
     }
     case PathRole:
-        return pathText(n->path());
+        return pathText(m_rows.path(id));
     case PathBytesRole:
-        return QByteArray::fromStdString(n->path());
+        return QByteArray::fromStdString(m_rows.path(id));
     case NameBytesRole:
-        return QByteArray::fromStdString(e.name);
+        return QByteArray(m_rows.name(id).data(), qsizetype(m_rows.name(id).size()));
     case LayerRole:
-        return e.layer;
+        return int(r.layer);
     case StateRole:
-        return uint(e.state);
+        return uint(r.state);
     case SizeRole:
-        return qulonglong((e.isDir() || whiteout) ? 0 : e.attrs.size);
+        return qulonglong((isDir || whiteout) ? 0 : r.size);
     case IsDirRole:
-        return e.isDir() && !whiteout;
+        return isDir && !whiteout;
     case IsWhiteoutRole:
         return whiteout;
     case ChangeRole:
         return change == m_changes.constEnd() ? -1 : int(*change);
     case DirLayersRole: {
-        QList<int> layers(e.dirLayers.begin(), e.dirLayers.end());
+        const TreeRows::Dir *d = m_rows.dir(id);
+        QList<int> layers;
+        if (d)
+            layers.assign(d->layers.begin(), d->layers.end());
         return QVariant::fromValue(layers);
     }
     default:
@@ -511,7 +502,7 @@ Qt::ItemFlags MergedTreeModel::flags(const QModelIndex &index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-    if (!nodeOf(index)->isDir())
+    if (!m_rows.row(idOf(index)).isDir())
         f |= Qt::ItemNeverHasChildren;
     return f;
 }

@@ -5,10 +5,12 @@
 // blocking I/O) in a worker when the view first asks (canFetchMore/fetchMore), and
 // arrive in batches as core builds them (the first small: rows show early), each one
 // row insertion at the end. Whiteouts are always listed; the filter proxy hides them
-// on request, so the toggle costs no rescan.
+// on request, so the toggle costs no rescan. Rows are compact (treerows.h): an
+// entry's full facts are read again from the layers when asked for (entry()).
 
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
+#include "treerows.h"
 
 #include <QAbstractItemModel>
 #include <QFutureWatcherBase>
@@ -47,11 +49,16 @@ public:
     // dive's marking: what the shown layer added, modified, deleted. Empty clears.
     void setChanges(const std::vector<stack::LayerChange> &changes);
 
+    // The entry's full facts, read again from the layers (MergedTree::lookup) and kept
+    // until another entry is asked for or the rows change: the pointer is valid until
+    // then. An entry that cannot be read any more gets the row's facts and the reason.
     const stack::MergedEntry *entry(const QModelIndex &index) const;
     std::string mergedPath(const QModelIndex &index) const;
     // The index of a loaded entry ("" is the invisible root); invalid when not loaded.
     QModelIndex indexForPath(const std::string &path) const;
     int pendingFetches() const { return m_pending; }
+    size_t loadedRows() const { return m_rows.rowCount(); }
+    size_t bytesHeld() const { return m_rows.bytesHeld(); } // the rows' storage (treerows.h)
     // The directory was listed completely (or failed): no more rows will arrive.
     bool isListed(const QModelIndex &index) const;
     // Live changes (livewatch.h): brings a listed directory's rows to `entries` (the
@@ -77,24 +84,28 @@ Q_SIGNALS:
     void directoryProblem(const QByteArray &path, const QString &message);
     void loadingChanged(bool loading);
 
-public:
-    struct Node;
-
 private:
     struct FetchResult;
-    Node *nodeOf(const QModelIndex &index) const;
-    void applyFetch(Node *node, quint64 generation, const std::shared_ptr<FetchResult> &result);
-    void notifyChanges(Node *node);
+    uint32_t idOf(const QModelIndex &index) const;
+    QModelIndex indexOf(uint32_t id, int column = 0) const; // invalid for the root
+    void applyFetch(uint32_t dir, quint64 token, const std::shared_ptr<FetchResult> &result);
+    void notifyChanges(uint32_t dir);
     void cancelFetches();
-    void removeRows(Node *node, int first, int last);
-    void dropFetches(Node *node); // a subtree went: its listings in flight are dropped
+    void removeRow(uint32_t dir, int row);
+    void dropFetches(uint32_t id); // a subtree goes: its listings in flight are dropped
 
     std::shared_ptr<const stack::MergedTree> m_tree;
-    std::unique_ptr<Node> m_root;
+    TreeRows m_rows;
     quint64 m_generation = 0;
+    quint64 m_nextToken = 0;
     int m_pending = 0;
     QSet<QFutureWatcherBase *> m_fetches; // listings in flight, cancelled on reset
-    QSet<const Node *> m_fetching; // nodes whose listing is in flight (removed: dropped)
+    QHash<uint32_t, quint64> m_fetching; // directories whose listing is in flight, by token
+    // entry()'s last answer, for row `m_detailId` as of rows revision `m_detailRevision`.
+    mutable std::optional<stack::MergedEntry> m_detail;
+    mutable uint32_t m_detailId = TreeRows::kNone;
+    mutable quint64 m_detailRevision = 0;
+    quint64 m_revision = 0; // bumped whenever rows change in place or go
     QHash<QByteArray, stack::Change> m_changes;
     QIcon m_dirIcon, m_fileIcon, m_linkIcon, m_otherIcon, m_whiteoutIcon;
 };

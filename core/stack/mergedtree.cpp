@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -202,6 +203,55 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     return listing;
 }
 
+namespace {
+
+// Opens and reads every layer dir of a merged dir. `only` empty: every name (one
+// getdents pass per layer); otherwise just that name, statted in each layer, so a
+// single entry costs a stat per layer however large its directory is.
+LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> &dirs, const std::string &only,
+                            std::vector<Error> &problems)
+{
+    LayerDirTable table;
+    table.dirs = dirs;
+    table.names.resize(dirs.size());
+    table.readOk.assign(dirs.size(), false);
+    table.fds.resize(dirs.size());
+    table.paths.resize(dirs.size());
+    for (size_t pos = 0; pos < dirs.size(); ++pos) {
+        const OpenDir &d = dirs[pos];
+        const Layer &layer = stack.layers()[static_cast<size_t>(d.layer)];
+        table.paths[pos] = layer.path + (d.path.empty() ? "" : "/" + d.path);
+        auto fd = openLayerDir(layer.fd.get(), d.path, true);
+        if (!fd) {
+            Error e = fd.error();
+            e.subject = table.paths[pos];
+            problems.push_back(e);
+            continue;
+        }
+        if (only.empty()) {
+            auto entries = readLayerDirNames(fd->get(), table.paths[pos]);
+            if (!entries) {
+                problems.push_back(entries.error());
+                continue;
+            }
+            table.names[pos] = std::move(*entries);
+        } else {
+            // Absent here: no name. Any other failure keeps the name, so the
+            // builder's own stat reports it as a listing would.
+            struct stat st {};
+            if (::fstatat(fd->get(), only.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+                table.names[pos].offsets.push_back(0);
+                table.names[pos].pool.assign(only.c_str(), only.size() + 1);
+            }
+        }
+        table.readOk[pos] = true;
+        table.fds[pos] = std::move(*fd);
+    }
+    return table;
+}
+
+} // namespace
+
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const
 {
     const Lookup lookup(*m_stack, m_top);
@@ -209,40 +259,14 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     if (!resolved)
         return fail(resolved.error());
     const std::vector<std::string> &comps = resolved->comps;
-    const std::vector<OpenDir> *dirs = &resolved->dirs;
 
     Listing listing;
     listing.path = joinMerged(comps, comps.size());
-    listing.stack = toDirStack(*dirs);
+    listing.stack = toDirStack(resolved->dirs);
 
     // Read every layer's directory once (names only); the builder stats each entry
     // when it reaches it, and lookups use what was read.
-    LayerDirTable table;
-    table.dirs = *dirs;
-    table.names.resize(dirs->size());
-    table.readOk.assign(dirs->size(), false);
-    table.fds.resize(dirs->size());
-    table.paths.resize(dirs->size());
-    for (size_t pos = 0; pos < dirs->size(); ++pos) {
-        const OpenDir &d = (*dirs)[pos];
-        const Layer &layer = m_stack->layers()[static_cast<size_t>(d.layer)];
-        table.paths[pos] = layer.path + (d.path.empty() ? "" : "/" + d.path);
-        auto fd = openLayerDir(layer.fd.get(), d.path, true);
-        if (!fd) {
-            Error e = fd.error();
-            e.subject = table.paths[pos];
-            listing.problems.push_back(e);
-            continue;
-        }
-        auto entries = readLayerDirNames(fd->get(), table.paths[pos]);
-        if (!entries) {
-            listing.problems.push_back(entries.error());
-            continue;
-        }
-        table.names[pos] = std::move(*entries);
-        table.readOk[pos] = true;
-        table.fds[pos] = std::move(*fd);
-    }
+    LayerDirTable table = readLayerDirs(*m_stack, resolved->dirs, {}, listing.problems);
 
     EntryBuilder builder(*m_stack, lookup, table, opts);
     std::vector<std::pair<std::string, std::vector<OpenDir>>> childDirs;
@@ -290,24 +314,22 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
             root.state |= StateMerged;
         return root;
     }
+    // One name: its parent resolved, the name statted in each of the parent's
+    // layers, and built as a listing would build it (the same rules, the same facts).
     const std::string parent = joinMerged(*comps, comps->size() - 1);
-    // Streamed: batches come in bytewise name order, so the walk stops at the
-    // batch holding the name (or passing it) and the rest is never statted.
-    const std::string &want = comps->back();
+    const Lookup lookup(*m_stack, m_top);
+    auto resolved = resolvePath(lookup, parent, *m_cache);
+    if (!resolved)
+        return fail(resolved.error());
+    std::vector<Error> problems;
+    LayerDirTable table = readLayerDirs(*m_stack, resolved->dirs, comps->back(), problems);
+    EntryBuilder builder(*m_stack, lookup, table, ListOptions {true, opts.readOrigins});
+    builder.useUpperAliases(&m_cache->upperAliases);
+    std::vector<MergedEntry> built;
+    builder.buildSome(built, 1);
     std::optional<MergedEntry> hit;
-    auto listing = list(parent, ListOptions {true, opts.readOrigins}, [&](std::vector<MergedEntry> &&batch) {
-        for (auto &e : batch) {
-            if (e.name == want) {
-                hit = std::move(e);
-                return false;
-            }
-            if (e.name > want)
-                return false;
-        }
-        return true;
-    });
-    if (!listing)
-        return fail(listing.error());
+    if (!built.empty())
+        hit = std::move(built.front());
     if (hit && (!hit->isWhiteout() || opts.includeWhiteouts))
         return std::move(*hit);
     return fail(makeError(path, "not in the merged view", ENOENT));

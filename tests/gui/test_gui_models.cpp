@@ -4,12 +4,14 @@
 #include "assemblymodel.h"
 #include "guitesthelpers.h"
 #include "guitestmain.h"
+#include "guitext.h"
 #include "layerstackmodel.h"
 #include "mergedtreemodel.h"
 #include "rowtablemodel.h"
 #include "testenv.h"
 #include "treedump.h"
 #include "treefilterproxy.h"
+#include "treerows.h"
 
 #include <QAbstractItemModelTester>
 #include <QFont>
@@ -93,6 +95,110 @@ private Q_SLOTS:
         QVERIFY(model.indexForPath("data/meta.bin").isValid());
         model.setTree(nullptr);
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // Rows keep packed facts only; entry() reads the full entry again from the
+    // layers, and it is the entry the listing built (core's one lookup of one name).
+    void mergedTreeRereadsEntries()
+    {
+        MergedTreeModel model;
+        const auto tree = std::make_shared<stack::MergedTree>(m_demo->stack);
+        model.setTree(tree);
+        QVERIFY(test::fetchAll(model, model));
+        int compared = 0;
+        std::vector<std::string> dirs {""};
+        while (!dirs.empty()) {
+            const std::string dir = dirs.back();
+            dirs.pop_back();
+            auto listing = tree->list(dir, stack::ListOptions {true, true});
+            QVERIFY(listing);
+            for (const stack::MergedEntry &want : listing->entries) {
+                const std::string path = dir.empty() ? want.name : dir + "/" + want.name;
+                const QModelIndex i = model.indexForPath(path);
+                QVERIFY2(i.isValid(), path.c_str());
+                const stack::MergedEntry *got = model.entry(i);
+                QVERIFY2(got, path.c_str());
+                QCOMPARE(got->name, want.name);
+                QCOMPARE(got->layer, want.layer);
+                QCOMPARE(got->layerPath, want.layerPath);
+                QCOMPARE(got->state, want.state);
+                QCOMPARE(got->attrs.mode, want.attrs.mode);
+                QCOMPARE(got->attrs.size, want.attrs.size);
+                QCOMPARE(got->attrs.mtime.tv_nsec, want.attrs.mtime.tv_nsec);
+                QCOMPARE(got->dirLayers, want.dirLayers);
+                QCOMPARE(got->shadowed.size(), want.shadowed.size());
+                QCOMPARE(got->problems.size(), want.problems.size());
+                QCOMPARE(got->origin.has_value(), want.origin.has_value());
+                QCOMPARE(got->data.has_value(), want.data.has_value());
+                // The columns come from the packed row and say what the entry says.
+                QCOMPARE(i.data(MergedTreeModel::StateRole).toUInt(), uint(want.state));
+                QCOMPARE(i.data(MergedTreeModel::LayerRole).toInt(), want.layer);
+                QCOMPARE(model.index(i.row(), MergedTreeModel::MtimeColumn, i.parent()).data().toString(),
+                         timeText(want.attrs.mtime));
+                QCOMPARE(model.index(i.row(), MergedTreeModel::ModeColumn, i.parent()).data().toString(),
+                         modeText(want.attrs.mode));
+                ++compared;
+                if (want.isDir() && !want.isWhiteout())
+                    dirs.push_back(path);
+            }
+        }
+        QVERIFY(compared >= 20);
+        QCOMPARE(model.loadedRows(), size_t(compared));
+    }
+
+    // What a loaded row costs, counted from the storage (deterministic, not sampled):
+    // a 200k-entry directory of container-like names, one entry in ten a directory.
+    void compactRowsBound()
+    {
+        QCOMPARE(sizeof(TreeRow), size_t(52));
+        TreeRows rows;
+        constexpr size_t kRows = 200000;
+        std::vector<std::string> names;
+        for (size_t i = 0; i < kRows; ++i)
+            names.push_back((i % 10 ? "libfile" : "dir") + std::to_string(i) + (i % 10 ? ".so.1" : ""));
+        std::sort(names.begin(), names.end()); // a listing's order: children are found by name
+        PackedBatch batch;
+        for (size_t i = 0; i < kRows; ++i) {
+            stack::MergedEntry e;
+            e.name = names[i];
+            const bool dir = e.name.starts_with("dir");
+            e.attrs.mode = dir ? S_IFDIR | 0755 : S_IFREG | 0644;
+            e.attrs.size = off_t(i);
+            e.layer = int(i % 3);
+            if (dir)
+                e.dirLayers = {0, 2};
+            batch.add(e);
+            if (batch.rows.size() == 16384 || i + 1 == kRows)
+                rows.append(TreeRows::kRoot, std::exchange(batch, {}));
+        }
+        rows.dir(TreeRows::kRoot)->children.shrink_to_fit();
+        QCOMPARE(rows.rowCount(), kRows);
+        const double perRow = double(rows.bytesHeld()) / double(kRows);
+        qInfo("compact rows: %.1f bytes per loaded row (%zu rows)", perRow, kRows);
+        QVERIFY2(perRow <= 100, qPrintable(QString::number(perRow)));
+
+        // Links, names and paths survive removals and insertions (ids are reused).
+        const uint32_t d10 = rows.child(TreeRows::kRoot, "dir10");
+        QVERIFY(d10 != TreeRows::kNone);
+        stack::MergedEntry sub;
+        sub.name = "inner";
+        sub.attrs.mode = S_IFREG | 0600;
+        rows.insert(d10, 0, sub);
+        QCOMPARE(rows.path(rows.child(d10, "inner")), std::string("dir10/inner"));
+        rows.remove(TreeRows::kRoot, rows.row(d10).pos); // the dir and its child go
+        QCOMPARE(rows.rowCount(), kRows - 1);
+        QCOMPARE(rows.child(TreeRows::kRoot, "dir10"), TreeRows::kNone);
+        stack::MergedEntry again;
+        again.name = "dir10";
+        again.attrs.mode = S_IFREG | 0644;
+        const uint32_t at = rows.row(rows.child(TreeRows::kRoot, "dir100")).pos;
+        rows.insert(TreeRows::kRoot, at, again);
+        const uint32_t back = rows.child(TreeRows::kRoot, "dir10");
+        QVERIFY(back != TreeRows::kNone);
+        QVERIFY(!rows.dir(back)); // a file now: no directory record
+        QCOMPARE(uint32_t(rows.row(back).pos), at);
+        QCOMPARE(uint32_t(rows.row(rows.child(TreeRows::kRoot, "dir100")).pos), at + 1);
+        QCOMPARE(rows.rowCount(), kRows);
     }
 
     void mergedTreeMarksChanges()
