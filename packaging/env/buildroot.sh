@@ -73,7 +73,7 @@ debootstrap --variant=minbase trixie "$tmp" "$mirror" >"$cache/debootstrap.log" 
 
 cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
 echo "deb $mirror trixie main" >"$tmp/etc/apt/sources.list"
-# Debian's unstable suite, for the few packages packages.txt names as NAME/sid (see
+# Debian's unstable suite, for packages packages.txt names as NAME/sid or rebuilds (see
 # the comment there for why). Pinned at 100, so apt never takes anything else from it;
 # its Release file may be past Valid-Until on a snapshot mirror, hence the option.
 echo "deb [check-valid-until=no] $mirror sid main" >"$tmp/etc/apt/sources.list.d/sid.list"
