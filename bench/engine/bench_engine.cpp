@@ -186,7 +186,7 @@ void printRequests(const std::vector<Engine> &engines, const std::vector<Measure
     std::printf("%-26s", "workload");
     for (const auto &e : engines)
         if (e.stats)
-            std::printf(" %26s", e.name.c_str());
+            std::printf(" %28s", e.name.c_str());
     std::printf("\n");
     for (size_t r = 0; r < kRows.size(); ++r) {
         std::printf("%-26s", kRows[r].name.c_str());
@@ -195,7 +195,7 @@ void printRequests(const std::vector<Engine> &engines, const std::vector<Measure
                 continue;
             const Measured &m = measured[i];
             if (r >= m.rates.size() || m.ops[r] <= 0 || m.requests[r] < 0) {
-                std::printf(" %26s", "-");
+                std::printf(" %28s", "-");
                 continue;
             }
             const double perOp = m.requests[r] / m.ops[r];
@@ -203,7 +203,7 @@ void printRequests(const std::vector<Engine> &engines, const std::vector<Measure
             char cell[64];
             std::snprintf(cell, sizeof(cell), "%.2f req/op, %.1f us/req", perOp,
                           m.requests[r] > 0 ? seconds * 1e6 / m.requests[r] : 0.0);
-            std::printf(" %26s", cell);
+            std::printf(" %28s", cell);
         }
         std::printf("\n");
     }
@@ -213,16 +213,16 @@ void print(const std::vector<Engine> &engines, const std::vector<std::vector<dou
 {
     std::printf("\n%-26s %-10s", "workload", "unit");
     for (const auto &e : engines)
-        std::printf(" %14s", e.name.c_str());
+        std::printf(" %18s", e.name.c_str());
     std::printf("  target\n");
     for (size_t r = 0; r < kRows.size(); ++r) {
         std::printf("%-26s %-10s", kRows[r].name.c_str(), kRows[r].unit.c_str());
         for (size_t i = 0; i < engines.size(); ++i) {
             const double v = r < results[i].size() ? results[i][r] : NAN;
             if (i == 0 || results[0].size() <= r)
-                std::printf(" %14.0f", v);
+                std::printf(" %18.0f", v);
             else
-                std::printf(" %7.0f (%.2f)", v, v / results[0][r]);
+                std::printf(" %11.0f (%.2f)", v, v / results[0][r]);
         }
         // Every strata-fuse column (one per transport) against the target.
         if (kRows[r].target > 0 && !results.empty() && results[0].size() > r) {

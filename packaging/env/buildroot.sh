@@ -10,7 +10,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # Bump when the way the root is built changes (not for edits elsewhere in this file):
 # the cache key is this number plus the package list.
-root_format=2
+root_format=3
 
 here=$(cd "$(dirname "$0")" && pwd)
 # Outside the checkout, so fresh clones (CI) reuse it; /var/cache when HOME is unset.
@@ -73,7 +73,7 @@ debootstrap --variant=minbase trixie "$tmp" "$mirror" >"$cache/debootstrap.log" 
 
 cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
 echo "deb $mirror trixie main" >"$tmp/etc/apt/sources.list"
-# Debian's unstable suite, for the few packages packages.txt names as NAME/sid (see
+# Debian's unstable suite, for packages packages.txt names as NAME/sid or rebuilds (see
 # the comment there for why). Pinned at 100, so apt never takes anything else from it;
 # its Release file may be past Valid-Until on a snapshot mirror, hence the option.
 echo "deb [check-valid-until=no] $mirror sid main" >"$tmp/etc/apt/sources.list.d/sid.list"
@@ -81,20 +81,25 @@ printf 'Package: *\nPin: release n=sid\nPin-Priority: 100\n' >"$tmp/etc/apt/pref
 # No recommends: the list names everything we need, and recommends pull in a desktop.
 printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
     >"$tmp/etc/apt/apt.conf.d/90strata"
-mapfile -t pkgs < <(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$' | grep -v '^extract ')
+mapfile -t pkgs < <(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$' | grep -v '^extract \|^rebuild ')
 # "extract DIR NAME/SUITE" lines: a package unpacked (not installed) under
 # /opt/extract/DIR, for build-only checks against another version of a library
 # (libfuse 3.17's headers and library beside the 3.18 that is installed).
 mapfile -t extracts < <(grep '^extract ' "$here/packages.txt" | cut -d' ' -f2-)
+# Runs bash -c SCRIPT ARGS... as root in the new root, with /proc and /dev (apt's
+# maintainer scripts and package builds need them), in a private mount namespace.
+in_root() {
+    unshare --mount --fork -- bash -c '
+        set -e
+        mount -t proc proc "$1/proc"
+        mount --rbind /dev "$1/dev"
+        shift_root=$1; shift
+        chroot "$shift_root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+            bash -c "$@"
+    ' strata "$tmp" "$@"
+}
 log "installing ${#pkgs[@]} packages into the build root"
-unshare --mount --fork -- bash -c '
-    set -e
-    mount -t proc proc "$1/proc"
-    mount --rbind /dev "$1/dev"
-    shift_root=$1; shift
-    chroot "$shift_root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-        bash -c "apt-get update -qq && apt-get install -y -qq \"\$@\"" apt "$@"
-' strata "$tmp" "${pkgs[@]}" >"$cache/apt.log" 2>&1 \
+in_root 'apt-get update -qq && apt-get install -y -qq "$@"' apt "${pkgs[@]}" >"$cache/apt.log" 2>&1 \
     || die "installing packages into the build root failed; see $cache/apt.log"
 
 # Users the system-tier tests need: a real dbus and polkitd refuse to run without them.
@@ -111,6 +116,42 @@ for x in "${extracts[@]}"; do
         apt-get download -qq '$pkg' && dpkg -x *.deb /opt/extract/$dir && rm -rf \$d" \
         >>"$cache/apt.log" 2>&1 || die "could not unpack $pkg into the build root; see $cache/apt.log"
 done
+# "rebuild SOURCE=VERSION SUITE EXTRA..." lines: Debian's source package built in the
+# root with the EXTRA packages installed first (so its configure finds them) and its
+# binary packages installed over the ones apt put there. The version gets a
+# "+strata1" suffix, from a changelog entry dated as Debian's, so the packages say
+# they are not Debian's and two builds of the root agree.
+mapfile -t rebuilds < <(grep '^rebuild ' "$here/packages.txt" | cut -d' ' -f2-)
+for x in "${rebuilds[@]}"; do
+    read -r srcver suite extra <<<"$x"
+    log "building ${srcver%%=*} ${srcver#*=} from $suite's source with $extra (a few minutes)"
+    in_root '
+        set -e; srcver=$1 suite=$2 mirror=$3; shift 3
+        src=${srcver%%=*} ver=${srcver#*=}
+        echo "deb-src [check-valid-until=no] $mirror $suite main" >/etc/apt/sources.list.d/$suite-src.list
+        apt-get update -qq
+        d=/var/tmp/rebuild-$src; rm -rf $d; mkdir -p $d; chown _apt $d; cd $d
+        apt-get source -qq --only-source "$src=$ver"
+        apt-get build-dep -y -qq -o APT::Get::Build-Dep-Automatic=true --only-source "$src=$ver"
+        apt-get install -y -qq "$@"
+        cd "$src-${ver%-*}"
+        date=$(dpkg-parsechangelog -SDate)
+        { printf "%s (%s+strata1) UNRELEASED; urgency=medium\n\n" "$src" "$ver"
+          printf "  * Rebuilt by Strata'"'"'s build root (packaging/env) with %s.\n\n" "$*"
+          printf " -- Strata build root <strata@invalid>  %s\n\n" "$date"
+          cat debian/changelog; } >debian/changelog.new
+        mv debian/changelog.new debian/changelog
+        DEB_BUILD_OPTIONS="nocheck noddebs parallel=2" DEB_BUILD_PROFILES="nocheck noudeb" \
+            dpkg-buildpackage -B -uc -us
+        cd $d && apt-get install -y -qq ./*.deb
+        cd /; rm -rf $d' rebuild "$srcver" "$suite" "$mirror" $extra \
+        >>"$cache/apt.log" 2>&1 || die "could not rebuild $srcver from $suite's source; see $cache/apt.log"
+done
+# The reason for the fuse3 rebuild: a libfuse that links liburing runs FUSE over io_uring.
+if [[ " ${rebuilds[*]} " == *" fuse3="* ]] && ! chroot "$tmp" /usr/bin/env -i PATH=/usr/bin:/bin \
+        bash -c 'ldd /usr/lib/*/libfuse3.so.4' | grep -q liburing; then
+    die "the rebuilt libfuse3 does not link liburing (meson did not turn io_uring on); see $cache/apt.log"
+fi
 apt_clean() { rm -rf "$tmp/var/cache/apt/archives/"*.deb; }
 apt_clean
 touch "$tmp/.strata-ready"
