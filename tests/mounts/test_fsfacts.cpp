@@ -10,8 +10,8 @@
 #include <QTest>
 
 #include <cerrno>
-#include <sstream>
 #include <fcntl.h>
+#include <sstream>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
