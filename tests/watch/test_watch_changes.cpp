@@ -220,6 +220,26 @@ private Q_SLOTS:
         QVERIFY(a && (a->kinds & EffectVanished));
         QVERIFY(fx.compareWithFresh().empty());
     }
+
+    // Watches follow what is loaded (inotify's count against max_user_watches): an
+    // unloaded merged dir gives back the layer dirs only it merged, and so does a
+    // merged dir whose lower dir went.
+    void watchesReleased()
+    {
+        WatchFixture fx;
+        QVERIFY2(fx.error().empty(), fx.error().c_str());
+        QVERIFY(fx.start(watch::Method::Inotify).empty());
+        const size_t all = fx.watcher().watchedDirs();
+        fx.tracker().unload("sub"); // its dirs in layers 0, 1 and 2
+        QCOMPARE(fx.watcher().watchedDirs(), all - 3);
+        std::error_code ec;
+        std::filesystem::remove_all(fx.layerDir(2) + "/d2", ec);
+        QVERIFY(!ec);
+        (void)fx.collect();
+        QVERIFY(!fx.tracker().isLoaded("d2"));
+        QCOMPARE(fx.watcher().watchedDirs(), all - 4);
+        QVERIFY(fx.compareWithFresh().empty());
+    }
 };
 
 STRATA_TEST_MAIN_REQUIRES(TestWatchChanges, requireRoot)
