@@ -203,8 +203,8 @@ Json engineWatchJson(const std::optional<watch::EngineReport> &r, bool off)
     Json layers = Json::array();
     if (r)
         for (const auto &l : r->layers)
-            layers.push_back(
-                Json {{"lower", l.layer + 1}, {"method", std::string(watch::methodName(l.method))}, {"reason", l.reason}});
+            layers.push_back(Json {
+                {"lower", l.layer + 1}, {"method", std::string(watch::methodName(l.method))}, {"reason", l.reason}});
     j["layers"] = r ? std::move(layers) : Json(nullptr);
     return j;
 }

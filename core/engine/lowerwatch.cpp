@@ -101,6 +101,7 @@ struct LowerWatch::Impl {
     void run();
     void nameChanged(int layer, const std::string &path);
     void refresh(const Key &dirKey, const std::string &name);
+    void refreshDir(const Key &key); // re-resolves a known union dir by its parent and name
     void overflowed();
 
     // What one refresh found, acted on once the tree lock is dropped.
@@ -247,13 +248,44 @@ void LowerWatch::Impl::nameChanged(int layer, const std::string &path)
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
     std::vector<Key> keys;
+    std::vector<Key> below; // union dirs whose lower dir is this path or lies below it
     {
         std::lock_guard g(mutex);
         if (auto it = dirsAt.find({layer, dir}); it != dirsAt.end())
             keys = it->second;
+        // Under the same union name as in the layer, re-resolving the name in its
+        // parent reaches them (restack), but a union dir reached through a redirect
+        // (a renamed or exchanged dir) has its lower dir under another name.
+        // In every layer: a name appearing in this layer (a whiteout, a dir, an
+        // opaque one) changes what a lookup of the same path finds in the layers
+        // below, where the union dir's lower dirs are.
+        for (int l = 0; l < static_cast<int>(roots.size()); ++l)
+            for (auto it = dirsAt.lower_bound({l, path});
+                 it != dirsAt.end() && it->first.first == l && it->first.second.starts_with(path); ++it)
+                if (it->first.second.size() == path.size() || it->first.second[path.size()] == '/')
+                    for (const Key &k : it->second)
+                        if (std::find(below.begin(), below.end(), k) == below.end())
+                            below.push_back(k);
     }
     for (const Key &k : keys)
         refresh(k, name);
+    for (const Key &k : below)
+        refreshDir(k);
+}
+
+void LowerWatch::Impl::refreshDir(const Key &key)
+{
+    Key parent;
+    std::string name;
+    {
+        std::lock_guard t(f.table);
+        auto it = f.inodes.find(key);
+        if (it == f.inodes.end() || !it->second || !it->second->parent)
+            return; // forgotten, or the root
+        parent = {it->second->parent->keyDev, it->second->parent->keyIno};
+        name = it->second->name;
+    }
+    refresh(parent, name);
 }
 
 Pin LowerWatch::Impl::pin(Inode &i, Work &w)

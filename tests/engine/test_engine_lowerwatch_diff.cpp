@@ -249,8 +249,12 @@ private Q_SLOTS:
                     seqs.push_back(
                         makeSeq(id, static_cast<uint64_t>(seed) * 1000003ULL + static_cast<uint64_t>(id), nsteps));
             run += static_cast<long>(seqs.size());
-            if (!seqs.empty())
-                runBatch(seqs, method, out);
+            if (seqs.empty())
+                continue;
+            runBatch(seqs, method, out);
+            std::printf("  batch of %zu from %ld (%s): %zu mismatching so far, %.1f s\n", seqs.size(), first, method,
+                        out.failures.size(), t.elapsed() / 1000.0);
+            std::fflush(stdout);
         }
         std::printf(
             "lowerwatch differential: %ld sequences of %d steps, %ld converged (mean %.1f ms, slowest %lld ms), "
