@@ -102,8 +102,8 @@ void printRow(const char *what, const Percentiles &p, double target)
 
 void printSettled(const char *what, size_t n, double ms, size_t seen, double target)
 {
-    std::printf("%-44s %zu changes, settled after %8.1f ms (%zu seen)  target <= %.0f ms: %s\n", what, n, ms, seen,
-                target, seen == n && ms <= target ? "met" : "MISSED");
+    std::printf("%-44s %zu changes, settled after %8.1f ms (%zu lines or names seen)  target <= %.0f ms: %s\n", what, n,
+                ms, seen, target, seen >= n && ms <= target ? "met" : "MISSED");
 }
 
 // A child process whose stdout lines are collected with their arrival time.
