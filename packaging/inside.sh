@@ -60,6 +60,8 @@ bench)
     bindir="$builddir/bin"
     build
     "$bindir/strata-bench-inspector" "$@"
+    # Live lower-layer changes: latencies and the cost of watching (docs/BENCHMARKS.md).
+    "$bindir/strata-bench-watch"
     ;;
 lupdate)
     # Refresh translations/*.ts from the sources (Qt Linguist).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // stratactl inspect: the stack, its layers, and per-layer and wasted-space figures.
 #include "commands.h"
+#include "mounts/captureresolve.h"
 #include "report.h"
 #include "stack/factformat.h"
 #include "stack/identitycheck.h"
@@ -9,6 +10,7 @@
 #include "table.h"
 #include "textformat.h"
 #include "util/displayname.h"
+#include "watch/enginereport.h"
 
 #include <array>
 
@@ -177,6 +179,52 @@ void printIdentityText(const IdentityVerdict &v)
         std::printf("  %s %s: %s\n", w.applicable ? "-" : "x", w.action.c_str(), w.consequence.c_str());
 }
 
+// A strata-fuse mount: how its daemon watches each lower (-o lowerwatch), as the
+// daemon published it at start-up (watch/enginereport.h). nullopt for other stacks.
+std::optional<watch::EngineReport> engineWatchOf(const LayerStack &st, bool *off)
+{
+    const StackSpec &spec = st.spec();
+    if (spec.fstype != "fuse.strata-fuse" || spec.mountpoint.empty())
+        return std::nullopt;
+    auto entry = mounts::findMount(spec.mountpoint);
+    if (!entry)
+        return std::nullopt;
+    auto sources = mounts::layerSourcesOf(*entry);
+    if (!sources || !sources->enginePid)
+        return std::nullopt;
+    *off = sources->options.value("lowerwatch") == "off";
+    return watch::readEngineReport(sources->enginePid);
+}
+
+Json engineWatchJson(const std::optional<watch::EngineReport> &r, bool off)
+{
+    Json j;
+    j["enabled"] = !off;
+    Json layers = Json::array();
+    if (r)
+        for (const auto &l : r->layers)
+            layers.push_back(Json {
+                {"lower", l.layer + 1}, {"method", std::string(watch::methodName(l.method))}, {"reason", l.reason}});
+    j["layers"] = r ? std::move(layers) : Json(nullptr);
+    return j;
+}
+
+void printEngineWatchText(const std::optional<watch::EngineReport> &r, bool off)
+{
+    if (off) {
+        std::printf("\nLower watch:     off (-o lowerwatch=off): changes made on the lowers may not show\n");
+        return;
+    }
+    if (!r) {
+        std::printf("\nLower watch:     not reported by the daemon\n");
+        return;
+    }
+    std::printf("\nLower watch:\n");
+    for (const auto &l : r->layers)
+        std::printf("  lower %d by %s: %s\n", l.layer + 1, std::string(watch::methodName(l.method)).c_str(),
+                    l.reason.c_str());
+}
+
 } // namespace
 
 const CommandInfo kInspectCommand {
@@ -225,13 +273,19 @@ int runInspect(std::span<const std::string> argv)
     }
 
     const IdentityVerdict identity = checkIdentity(st);
+    bool watchOff = false;
+    const auto engineWatch = engineWatchOf(st, &watchOff);
+    const bool isEngine = st.spec().fstype == "fuse.strata-fuse";
     Json payload;
     payload["stack"] = stackJson(st);
     payload["summary"] = summary ? summaryJson(*summary) : Json(nullptr);
     payload["identity"] = identityJson(identity);
+    payload["lowerwatch"] = isEngine ? engineWatchJson(engineWatch, watchOff) : Json(nullptr);
     return report.print(inv->out.json, payload, [&] {
         printStackText(st, summary ? &*summary : nullptr, inv->out);
         printIdentityText(identity);
+        if (isEngine)
+            printEngineWatchText(engineWatch, watchOff);
     });
 }
 

@@ -2,6 +2,7 @@
 #include "fs.h"
 
 #include "fdbudget.h"
+#include "lowerwatch.h"
 
 #include <cstdio>
 
@@ -18,6 +19,7 @@ void releaseLocked(Fs &f, Inode *i)
         uncountFds(f, *i);
         if (i->isDir() && i->evicted.load(std::memory_order_relaxed))
             --f.evictedDirs;
+        lowerDirForgotten(f, *i); // its lower dirs' watches go (lowerwatch.h)
         if (i->hashed) {
             auto it = f.inodes.find({i->keyDev, i->keyIno});
             if (it != f.inodes.end() && it->second.get() == i) {

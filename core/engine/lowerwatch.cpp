@@ -7,6 +7,7 @@
 #include "mounts/captureresolve.h"
 #include "resolve.h"
 #include "stack/layerstack.h"
+#include "watch/enginereport.h"
 #include "watch/stackwatcher.h"
 
 #include <cstdio>
@@ -14,8 +15,10 @@
 #include <mutex>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <syslog.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace strata::engine {
@@ -42,17 +45,37 @@ void unpin(Fs &f, const Pin &p)
     forgetInode(f, *p.inode, 0); // frees it when nothing else refers to it
 }
 
+// A line for the person who started the daemon: on `fd` (stderr, or without -f a
+// copy of the caller's stderr kept across fuse_daemonize), and without -f also in
+// the system log, where a daemon's later messages are found.
+void say(const Fs &f, const std::string &line, int fd)
+{
+    if (fd >= 0)
+        (void)!::dprintf(fd, "strata-fuse: %s\n", line.c_str());
+    if (!f.config.foreground)
+        ::syslog(LOG_INFO, "%s", line.c_str());
+}
+
 } // namespace
 
 struct LowerWatch::Impl {
     Fs &f;
     std::unique_ptr<watch::StackWatcher> watcher;
     std::vector<std::string> roots; // each lower root's path, as /proc/self/fd shows it
+    // Serialises registering and releasing layer dirs with the watcher, so a dir
+    // released by one forgotten union dir and registered again for another stays
+    // watched. Taken before `mutex`, never with an engine lock held by its taker
+    // except Fs::tree (note() runs under it).
+    std::mutex watchMutex;
     // Leaf lock: never held while taking an engine lock or calling the watcher.
     std::mutex mutex;
     std::unordered_set<Key, KeyHash> noted; // union directories already registered
     std::map<std::pair<int, std::string>, std::vector<Key>> dirsAt; // (lower, path in it) -> union dirs
+    std::unordered_map<Key, std::vector<std::pair<int, std::string>>, KeyHash> placesOf; // the reverse
+    std::vector<std::pair<int, std::string>> released; // no union dir uses them now: unwatch
     UniqueFd stopFd;
+    UniqueFd wakeFd; // `released` has entries
+    std::string reportPath; // published for stratactl inspect; removed at the end
     std::thread thread;
 
     explicit Impl(Fs &fs)
@@ -60,10 +83,24 @@ struct LowerWatch::Impl {
     { }
 
     void note(const Inode &dir, bool again);
+    void forget(const Key &key);
+    void unwatchReleased();
     void run();
     void nameChanged(int layer, const std::string &path);
     void refresh(const Key &dirKey, const std::string &name);
+    void refreshDir(const Key &key); // re-resolves a known union dir by its parent and name
     void overflowed();
+
+    // What one refresh found, acted on once the tree lock is dropped.
+    struct Work {
+        std::vector<Pin> pins; // unpinned at the end
+        std::vector<Pin> restacked; // known dirs given a new lower stack
+        std::vector<std::pair<Pin, std::string>> entries; // (dir, name) whose dentry to drop
+        std::vector<std::unique_ptr<Inode>> fresh; // resolved, not interned: parents for deeper names
+    };
+    Pin pin(Inode &i, Work &w); // Fs::table held
+    std::vector<Pin> knownChildDirs(Inode &parent, Work &w);
+    void restack(Inode &resolveIn, const Pin &oldParent, Inode *old, const std::string &name, Work &w, int depth);
 };
 
 void LowerWatch::Impl::note(const Inode &dir, bool again)
@@ -71,12 +108,12 @@ void LowerWatch::Impl::note(const Inode &dir, bool again)
     if (!dir.isDir())
         return;
     const Key key {dir.keyDev, dir.keyIno};
-    std::vector<std::pair<int, std::string>> toWatch;
     {
         std::lock_guard g(mutex);
-        if (!noted.insert(key).second && !again)
+        if (noted.contains(key) && !again)
             return;
     }
+    std::vector<std::pair<int, std::string>> toWatch;
     for (const LowerDir &ld : dir.lowers) {
         if (ld.layer < 0 || static_cast<size_t>(ld.layer) >= roots.size() || !ld.fd.valid())
             continue;
@@ -87,26 +124,91 @@ void LowerWatch::Impl::note(const Inode &dir, bool again)
             continue;
         toWatch.emplace_back(ld.layer, p->size() > root.size() ? p->substr(root.size() + 1) : std::string());
     }
+    std::lock_guard w(watchMutex);
     {
         std::lock_guard g(mutex);
-        for (const auto &w : toWatch) {
-            auto &keys = dirsAt[w];
+        noted.insert(key);
+        auto &places = placesOf[key];
+        for (const auto &place : toWatch) {
+            auto &keys = dirsAt[place];
             if (std::find(keys.begin(), keys.end(), key) == keys.end())
                 keys.push_back(key);
+            if (std::find(places.begin(), places.end(), place) == places.end())
+                places.push_back(place);
         }
     }
     for (const auto &[layer, path] : toWatch)
         (void)watcher->watchDir(layer, path); // a failure is also queued as a Problem event
 }
 
+void LowerWatch::Impl::forget(const Key &key)
+{
+    std::lock_guard g(mutex);
+    noted.erase(key);
+    auto it = placesOf.find(key);
+    if (it == placesOf.end())
+        return;
+    bool any = false;
+    for (const auto &place : it->second) {
+        auto at = dirsAt.find(place);
+        if (at == dirsAt.end())
+            continue;
+        std::erase(at->second, key);
+        if (at->second.empty()) {
+            dirsAt.erase(at);
+            released.push_back(place);
+            any = true;
+        }
+    }
+    placesOf.erase(it);
+    if (any) {
+        const uint64_t one = 1;
+        (void)!::write(wakeFd.get(), &one, sizeof(one));
+    }
+}
+
+void LowerWatch::Impl::unwatchReleased()
+{
+    uint64_t n = 0;
+    (void)!::read(wakeFd.get(), &n, sizeof(n));
+    std::lock_guard w(watchMutex);
+    std::vector<std::pair<int, std::string>> places;
+    {
+        std::lock_guard g(mutex);
+        places.swap(released);
+        // Registered again since (another union dir lies there): keep watching.
+        std::erase_if(places, [&](const auto &place) { return dirsAt.contains(place); });
+    }
+    for (const auto &[layer, path] : places)
+        watcher->unwatchDir(layer, path);
+    // unwatchDir drops the registrations below too: a dir still used there (a
+    // redirect can place one under another's lower dir) is registered again.
+    std::vector<std::pair<int, std::string>> again;
+    {
+        std::lock_guard g(mutex);
+        for (const auto &[place, keys] : dirsAt)
+            for (const auto &[layer, path] : places)
+                if (place.first == layer && place.second.size() > path.size()
+                    && place.second.compare(0, path.size(), path) == 0
+                    && (path.empty() || place.second[path.size()] == '/')) {
+                    again.push_back(place);
+                    break;
+                }
+    }
+    for (const auto &[layer, path] : again)
+        (void)watcher->watchDir(layer, path);
+}
+
 void LowerWatch::Impl::run()
 {
     for (;;) {
-        pollfd p[2] = {{watcher->notifyFd(), POLLIN, 0}, {stopFd.get(), POLLIN, 0}};
-        if (::poll(p, 2, -1) < 0 && errno != EINTR)
+        pollfd p[3] = {{watcher->notifyFd(), POLLIN, 0}, {stopFd.get(), POLLIN, 0}, {wakeFd.get(), POLLIN, 0}};
+        if (::poll(p, 3, -1) < 0 && errno != EINTR)
             return;
         if (p[1].revents)
             return;
+        if (p[2].revents)
+            unwatchReleased();
         for (const watch::WatchEvent &ev : watcher->take()) {
             switch (ev.type) {
             case watch::WatchEvent::Type::Change:
@@ -118,7 +220,7 @@ void LowerWatch::Impl::run()
                 overflowed();
                 break;
             case watch::WatchEvent::Type::Problem:
-                std::fprintf(stderr, "strata-fuse: lowerwatch: %s\n", ev.problem.message().c_str());
+                say(f, "lowerwatch: " + ev.problem.message(), 2);
                 break;
             }
         }
@@ -133,19 +235,111 @@ void LowerWatch::Impl::nameChanged(int layer, const std::string &path)
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
     std::vector<Key> keys;
+    std::vector<Key> below; // union dirs whose lower dir is this path or lies below it
     {
         std::lock_guard g(mutex);
         if (auto it = dirsAt.find({layer, dir}); it != dirsAt.end())
             keys = it->second;
+        // Under the same union name as in the layer, re-resolving the name in its
+        // parent reaches them (restack), but a union dir reached through a redirect
+        // (a renamed or exchanged dir) has its lower dir under another name.
+        // In every layer: a name appearing in this layer (a whiteout, a dir, an
+        // opaque one) changes what a lookup of the same path finds in the layers
+        // below, where the union dir's lower dirs are.
+        for (int l = 0; l < static_cast<int>(roots.size()); ++l)
+            for (auto it = dirsAt.lower_bound({l, path});
+                 it != dirsAt.end() && it->first.first == l && it->first.second.starts_with(path); ++it)
+                if (it->first.second.size() == path.size() || it->first.second[path.size()] == '/')
+                    for (const Key &k : it->second)
+                        if (std::find(below.begin(), below.end(), k) == below.end())
+                            below.push_back(k);
     }
     for (const Key &k : keys)
         refresh(k, name);
+    for (const Key &k : below)
+        refreshDir(k);
+}
+
+void LowerWatch::Impl::refreshDir(const Key &key)
+{
+    Key parent;
+    std::string name;
+    {
+        std::lock_guard t(f.table);
+        auto it = f.inodes.find(key);
+        if (it == f.inodes.end() || !it->second || !it->second->parent)
+            return; // forgotten, or the root
+        parent = {it->second->parent->keyDev, it->second->parent->keyIno};
+        name = it->second->name;
+    }
+    refresh(parent, name);
+}
+
+Pin LowerWatch::Impl::pin(Inode &i, Work &w)
+{
+    if (&i == &f.root)
+        return {&f.root, FUSE_ROOT_ID};
+    ++i.childRefs;
+    w.pins.push_back({&i, f.nodeId(i)});
+    return w.pins.back();
+}
+
+std::vector<Pin> LowerWatch::Impl::knownChildDirs(Inode &parent, Work &w)
+{
+    std::vector<Pin> out;
+    std::lock_guard t(f.table);
+    for (auto &[k, in] : f.inodes)
+        if (in && in->parent == &parent && in->isDir() && in->nlookup > 0)
+            out.push_back(pin(*in, w));
+    return out;
+}
+
+// Resolves `name` again in `resolveIn` (its parent's stack as it is now). A
+// directory the kernel holds under the same identity gets the new lower stack,
+// and so, recursively, do the directories the kernel holds beneath it: a lower
+// dir that appeared (or went, or turned opaque) under a merged dir changes the
+// stacks of every known dir below, and no event names them (their new lower
+// dirs were not watched yet). `old` is what the kernel last knew under the name
+// in `oldParent`; when it is not kept, its dentry is dropped. Fs::tree exclusive.
+void LowerWatch::Impl::restack(Inode &resolveIn, const Pin &oldParent, Inode *old, const std::string &name, Work &w,
+                               int depth)
+{
+    if (depth > 256 || ensureFds(f, resolveIn) != 0)
+        return;
+    auto r = resolveChild(f, resolveIn, name);
+    Inode *next = nullptr; // where the names below are resolved now
+    Inode *known = nullptr;
+    if (r && r->inode && r->inode->isDir()) {
+        std::lock_guard t(f.table);
+        if (auto it = f.inodes.find({r->inode->keyDev, r->inode->keyIno}); it != f.inodes.end() && it->second) {
+            Inode &k = *it->second;
+            if (k.isDir() && !k.evicted.load(std::memory_order_acquire)) {
+                uncountFds(f, k);
+                std::swap(k.lowers, r->inode->lowers);
+                countFds(f, k);
+                known = &k;
+                w.restacked.push_back(pin(k, w));
+            }
+        }
+        if (known) {
+            next = known;
+        } else {
+            w.fresh.push_back(std::move(r->inode));
+            next = w.fresh.back().get();
+        }
+    }
+    if (depth > 0 && old && old != known)
+        w.entries.emplace_back(oldParent, name);
+    if (!next || !old || !old->isDir())
+        return; // gone, or no longer a directory: dropping the entry drops what lay below
+    for (const Pin &c : knownChildDirs(*old, w))
+        restack(*next, Pin {old, f.nodeId(*old)}, c.inode, c.inode->name, w, depth + 1);
 }
 
 void LowerWatch::Impl::refresh(const Key &dirKey, const std::string &name)
 {
-    Pin dir, child, replaced;
-    std::unique_ptr<Inode> fresh;
+    Work w;
+    Pin dir, child;
     {
         std::unique_lock tree(f.tree);
         {
@@ -155,57 +349,39 @@ void LowerWatch::Impl::refresh(const Key &dirKey, const std::string &name)
                 d = &f.root;
             } else if (auto it = f.inodes.find(dirKey); it != f.inodes.end() && it->second) {
                 d = it->second.get();
-                ++d->childRefs;
             }
             if (!d)
                 return; // forgotten: the kernel holds nothing of it
-            dir = {d, f.nodeId(*d)};
+            dir = pin(*d, w);
             // The object the kernel last knew under this name (its attributes, pages).
             for (auto &[k, in] : f.inodes) {
                 if (in && in->parent == d && in->name == name && in->nlookup > 0) {
-                    ++in->childRefs;
-                    child = {in.get(), f.nodeId(*in)};
+                    child = pin(*in, w);
                     break;
                 }
             }
         }
         // The engine's own cache: a known directory keeps the lower stack it was
         // resolved with (internInode returns it as it is), so give it the new one.
-        if (ensureFds(f, *dir.inode) == 0) {
-            if (auto r = resolveChild(f, *dir.inode, name); r && r->inode && r->inode->isDir())
-                fresh = std::move(r->inode);
-        }
-        if (fresh) {
-            std::lock_guard t(f.table);
-            if (auto it = f.inodes.find({fresh->keyDev, fresh->keyIno}); it != f.inodes.end() && it->second) {
-                Inode &known = *it->second;
-                if (known.isDir() && !known.evicted.load(std::memory_order_acquire)) {
-                    uncountFds(f, known);
-                    std::swap(known.lowers, fresh->lowers);
-                    countFds(f, known);
-                    ++known.childRefs;
-                    replaced = {&known, f.nodeId(known)};
-                }
-            }
-        }
+        restack(*dir.inode, dir, child.inode, name, w, 0);
+        w.fresh.clear(); // before the tree lock goes: their fds count nowhere
     }
-    fresh.reset();
-    if (replaced.inode) {
-        // Its new lower directories are read from now on: watch them too.
-        {
-            std::shared_lock tree(f.tree);
-            note(*replaced.inode, true);
-        }
-        fuse_lowlevel_notify_inval_inode(f.session, replaced.id, 0, 0);
+    // Their new lower directories are read from now on: watch them too.
+    for (const Pin &p : w.restacked) {
+        std::shared_lock tree(f.tree);
+        note(*p.inode, true);
     }
     // No engine lock held from here: the kernel takes the directory's i_rwsem.
+    for (const Pin &p : w.restacked)
+        fuse_lowlevel_notify_inval_inode(f.session, p.id, 0, 0);
+    for (const auto &[parent, entry] : w.entries)
+        fuse_lowlevel_notify_inval_entry(f.session, parent.id, entry.data(), entry.size());
     fuse_lowlevel_notify_inval_entry(f.session, dir.id, name.data(), name.size());
     fuse_lowlevel_notify_inval_inode(f.session, dir.id, 0, 0); // listing cache, attributes
     if (child.inode)
         fuse_lowlevel_notify_inval_inode(f.session, child.id, 0, 0);
-    unpin(f, replaced);
-    unpin(f, child);
-    unpin(f, dir);
+    for (auto it = w.pins.rbegin(); it != w.pins.rend(); ++it)
+        unpin(f, *it);
 }
 
 void LowerWatch::Impl::overflowed()
@@ -247,9 +423,11 @@ LowerWatch::~LowerWatch()
         (void)!::write(m_impl->stopFd.get(), &one, sizeof(one));
         m_impl->thread.join();
     }
+    if (!m_impl->reportPath.empty())
+        ::unlink(m_impl->reportPath.c_str());
 }
 
-Result<std::unique_ptr<LowerWatch>> LowerWatch::start(Fs &f)
+Result<std::unique_ptr<LowerWatch>> LowerWatch::start(Fs &f, int startupFd)
 {
     auto impl = std::make_unique<Impl>(f);
     stack::StackSpec spec;
@@ -269,12 +447,22 @@ Result<std::unique_ptr<LowerWatch>> LowerWatch::start(Fs &f)
     if (!w)
         return fail(w.error());
     impl->watcher = std::move(*w);
-    for (const watch::LayerWatch &lw : impl->watcher->layers())
-        std::fprintf(stderr, "strata-fuse: lowerwatch: lower %d (%s) by %s: %s\n", lw.layer + 1,
-                     spec.lower.at(static_cast<size_t>(lw.layer)).c_str(),
-                     std::string(watch::methodName(lw.method)).c_str(), lw.reason.c_str());
+    watch::EngineReport report;
+    for (const watch::LayerWatch &lw : impl->watcher->layers()) {
+        const std::string line = "lowerwatch: lower " + std::to_string(lw.layer + 1) + " ("
+            + spec.lower.at(static_cast<size_t>(lw.layer)) + ") by " + std::string(watch::methodName(lw.method)) + ": "
+            + lw.reason;
+        say(f, line, startupFd);
+        report.layers.push_back(lw);
+    }
+    // For `stratactl inspect` of this mount (the lines above are gone with a terminal).
+    if (auto published = watch::publishEngineReport(report))
+        impl->reportPath = *published;
+    else
+        say(f, "lowerwatch: " + published.error().message(), startupFd);
     impl->stopFd = UniqueFd(::eventfd(0, EFD_CLOEXEC));
-    if (!impl->stopFd.valid())
+    impl->wakeFd = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!impl->stopFd.valid() || !impl->wakeFd.valid())
         return fail(makeError("lowerwatch", "cannot create an eventfd", errno));
     std::unique_ptr<LowerWatch> lw(new LowerWatch(std::move(impl)));
     lw->noteDir(f.root); // before anything is read from it
@@ -288,10 +476,21 @@ void LowerWatch::noteDir(const Inode &dir)
     m_impl->note(dir, false);
 }
 
+void LowerWatch::forgetDir(const Inode &dir)
+{
+    m_impl->forget({dir.keyDev, dir.keyIno});
+}
+
 void watchLowerDirs(Fs &f, const Inode &dir)
 {
     if (f.lowerWatch)
         f.lowerWatch->noteDir(dir);
+}
+
+void lowerDirForgotten(Fs &f, const Inode &dir)
+{
+    if (f.lowerWatch && dir.isDir() && dir.hashed)
+        f.lowerWatch->forgetDir(dir);
 }
 
 } // namespace strata::engine

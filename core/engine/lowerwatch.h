@@ -33,10 +33,12 @@ struct Inode;
 
 class LowerWatch {
 public:
-    // Starts the watcher over f's lower layers and the notify thread; prints one
-    // line per lower layer on stderr: how it is watched and why. Call once the
-    // session exists and the daemon has forked (threads do not survive fork).
-    static Result<std::unique_ptr<LowerWatch>> start(Fs &f);
+    // Starts the watcher over f's lower layers and the notify thread; writes one
+    // line per lower layer on `startupFd`: how it is watched and why (without -f
+    // also to syslog), and publishes them for `stratactl inspect`
+    // (watch/enginereport.h). Call once the session exists and the daemon has
+    // forked (threads do not survive fork).
+    static Result<std::unique_ptr<LowerWatch>> start(Fs &f, int startupFd);
     ~LowerWatch(); // stops the thread
     LowerWatch(const LowerWatch &) = delete;
     LowerWatch &operator=(const LowerWatch &) = delete;
@@ -44,6 +46,11 @@ public:
     // `dir` is about to be read (a name looked up in it, or listed): registers its
     // lower directories once. Fs::tree held (shared is enough).
     void noteDir(const Inode &dir);
+    // The kernel forgot `dir` (the engine frees it): its lower dirs that no other
+    // known union dir uses are unwatched (by the notify thread, soon after), so the
+    // watches (inotify's count against max_user_watches) follow what the kernel
+    // holds instead of growing for the mount's whole life. Fs::table held.
+    void forgetDir(const Inode &dir);
 
     struct Impl;
 
@@ -54,5 +61,7 @@ private:
 
 // The hook the engine calls before reading a directory: nothing with lowerwatch=off.
 void watchLowerDirs(Fs &f, const Inode &dir);
+// The hook the inode table calls as it frees a hashed inode (Fs::table held).
+void lowerDirForgotten(Fs &f, const Inode &dir);
 
 } // namespace strata::engine

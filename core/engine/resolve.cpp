@@ -116,6 +116,20 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<std::p
         in.keyDev = real.st_dev;
         in.keyIno = real.st_ino;
     }
+    if (in.isDir())
+        return;
+    // A lower file renamed directly in its layer after its copy-up (lowerwatch): the
+    // upper copy keeps the lower's key (its origin) while the lower file, still
+    // there under its new name, is another union object, as a fresh mount shows it
+    // (the kernel's ovl_verify_inode refuses to take one for the other). Whichever
+    // is looked up second gets a key of its own.
+    std::lock_guard t(f.table);
+    if (auto it = f.inodes.find({in.keyDev, in.keyIno}); it != f.inodes.end() && it->second && !it->second->isDir()
+        && !it->second->evicted.load(std::memory_order_acquire) // its fds closed: upper unknown
+        && it->second->upper.valid() != in.upper.valid()) {
+        in.keyIno = static_cast<ino_t>(in.keyIno ^ (static_cast<uint64_t>(in.keyDev) * 0x9e3779b97f4a7c15ULL));
+        in.keyDev = static_cast<dev_t>(-2);
+    }
 }
 
 } // namespace
@@ -396,6 +410,11 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         origin = std::pair {fh ? originDev(f, *fh) : top.st_dev, *indexOrigin};
     }
     setIdentity(f, *in, top, origin);
+    // A directory's own lower dirs are watched from its lookup on, not only once it
+    // is read: one reached through a redirect lies elsewhere in the lowers, where
+    // no event about its union name is ever seen (lowerwatch.h).
+    if (in->isDir())
+        watchLowerDirs(f, *in);
     // Kernel overlayfs records the origin of a merge dir whose upper lacks one
     // at lookup (namei.c ovl_fix_origin), and marks the parent impure.
     if (!f.readOnly() && in->isDir() && in->upper.valid() && !in->lowers.empty() && !in->hasOrigin) {

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace strata::engine {
 
@@ -209,6 +210,10 @@ int run(Config config)
         fuse_session_destroy(se);
         return failBeforeMount(makeError(c.mountpoint, "mounting the FUSE filesystem failed (see above)"));
     }
+    // Without -f the caller's stderr is /dev/null once fuse_daemonize returns; the
+    // lowerwatch start-up lines (written after the fork) go to this copy of it, which
+    // the caller reading to its end waits for.
+    UniqueFd startupErr(c.foreground ? -1 : ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
     // The mount is live: only now does the caller get its exit status 0.
     if (fuse_daemonize(c.foreground ? 1 : 0) != 0) {
         fuse_session_unmount(se);
@@ -221,14 +226,16 @@ int run(Config config)
     // After the fork: the watcher's and the notify thread would not survive it.
     std::unique_ptr<LowerWatch> lowerWatch;
     if (c.lowerWatch && !f->layers.lowers.empty()) {
-        if (auto lw = LowerWatch::start(*f)) {
+        const int out = startupErr.valid() ? startupErr.get() : STDERR_FILENO;
+        if (auto lw = LowerWatch::start(*f, out)) {
             lowerWatch = std::move(*lw);
             f->lowerWatch = lowerWatch.get();
         } else {
-            std::fprintf(stderr, "strata-fuse: lowerwatch: not following the lower layers: %s\n",
-                         lw.error().message().c_str());
+            (void)!::dprintf(out, "strata-fuse: lowerwatch: not following the lower layers: %s\n",
+                             lw.error().message().c_str());
         }
     }
+    startupErr = UniqueFd(); // the caller's stderr is not held any longer
     fuse_loop_config *loop = fuse_loop_cfg_create();
     if (c.threads)
         fuse_loop_cfg_set_max_threads(loop, c.threads);

@@ -3,6 +3,8 @@
 // GUI accept.
 #include "layerstack.h"
 
+#include "capturespec.h"
+#include "mounts/capture.h"
 #include "mounts/mounttable.h"
 #include "mounts/overlayoptions.h"
 
@@ -16,6 +18,27 @@ Result<std::shared_ptr<const LayerStack>> LayerStack::fromMount(const std::strin
     auto mount = mounts::findMount(mountpoint);
     if (!mount)
         return fail(mount.error());
+    if (mount->fstype == "fuse.strata-fuse") {
+        // Its layers are on its daemon's command line (and in its fds): captured
+        // as `stratactl capture` does, then opened as a one-mount capture.
+        auto table = mounts::readMountTable();
+        if (!table)
+            return fail(table.error());
+        auto captured = mounts::captureMount(*mount, *table);
+        if (!captured)
+            return fail(captured.error());
+        mounts::Capture capture;
+        capture.mounts.push_back(std::move(*captured));
+        auto spec = specFromCapture(capture, mountpoint);
+        if (!spec)
+            return fail(spec.error());
+        spec->sourceKind = "mount";
+        auto built = build(std::move(*spec));
+        if (!built)
+            return fail(built.error());
+        (*built)->m_mount = std::move(*mount);
+        return std::shared_ptr<const LayerStack>(std::move(*built));
+    }
     if (mount->fstype != "overlay") {
         if (mounts::isUnionFsType(mount->fstype))
             return fail(makeError(mountpoint,

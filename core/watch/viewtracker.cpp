@@ -87,10 +87,37 @@ void ViewTracker::indexDir(const std::string &mergedPath, const DirStack &stack,
     }
 }
 
+void ViewTracker::release(const DirStack &stack)
+{
+    if (!m_watcher)
+        return;
+    std::vector<std::string> gone; // layer keys unwatched
+    for (const auto &d : stack)
+        if (!m_byLayerDir.contains(layerKey(d.layer, d.path))) {
+            m_watcher->unwatchDir(d.layer, d.path);
+            gone.push_back(layerKey(d.layer, d.path));
+        }
+    if (gone.empty())
+        return;
+    // unwatchDir drops the registrations below too: a dir still merged there (a
+    // redirect can place one under another's layer dir) is registered again.
+    for (const auto &[key, merged] : m_byLayerDir)
+        for (const auto &g : gone)
+            if (key.size() > g.size() + 1 && key.compare(0, g.size(), g) == 0
+                && (key[g.size()] == '/' || g.back() == '\0')) {
+                const auto nul = key.find('\0');
+                (void)m_watcher->watchDir(std::stoi(key.substr(0, nul)), key.substr(nul + 1));
+                break;
+            }
+}
+
 void ViewTracker::remember(const std::string &mergedPath, const Listing &listing)
 {
-    if (auto it = m_dirs.find(mergedPath); it != m_dirs.end())
+    DirStack old;
+    if (auto it = m_dirs.find(mergedPath); it != m_dirs.end()) {
         indexDir(mergedPath, it->second.stack, false);
+        old = std::move(it->second.stack);
+    }
     LoadedDir &dir = m_dirs[mergedPath];
     dir.stack = listing.stack;
     dir.entries.clear();
@@ -104,6 +131,7 @@ void ViewTracker::remember(const std::string &mergedPath, const Listing &listing
         }
     }
     indexDir(mergedPath, dir.stack, true);
+    release(old); // layer dirs it no longer merges (a lower dir removed, an opaque cut)
 }
 
 Result<Listing> ViewTracker::load(const std::string &mergedPath)
@@ -151,6 +179,7 @@ void ViewTracker::unload(const std::string &mergedPath)
     for (auto it = m_dirs.begin(); it != m_dirs.end();) {
         if (isWithin(it->first, mergedPath)) {
             indexDir(it->first, it->second.stack, false);
+            release(it->second.stack);
             it = m_dirs.erase(it);
         } else {
             ++it;
@@ -341,6 +370,7 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
     } else if (auto it = m_dirs.find(mergedPath); it != m_dirs.end()) {
         // Only this dir: the loaded ones below are diffed (and dropped) in turn.
         indexDir(mergedPath, it->second.stack, false);
+        release(it->second.stack);
         m_dirs.erase(it);
     }
     // Loaded subdirectories take their layers from this one: re-examine them when

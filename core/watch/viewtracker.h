@@ -39,7 +39,9 @@ public:
     Result<stack::Listing> load(const std::string &mergedPath);
     // Loads the whole merged tree, directory by directory, at most `maxDirs`.
     Result<size_t> loadAll(size_t maxDirs = 1'000'000);
-    void unload(const std::string &mergedPath); // and everything below it
+    // Forgets `mergedPath` and everything below it; their layer dirs that no loaded
+    // dir merges any more are unwatched (inotify's watches are a per-user budget).
+    void unload(const std::string &mergedPath);
     bool isLoaded(const std::string &mergedPath) const;
     size_t loadedDirs() const { return m_dirs.size(); }
     size_t loadedEntries() const;
@@ -80,6 +82,8 @@ private:
                   int depth);
     bool cutOff(const stack::DirStack &oldStack, const stack::DirStack &newStack, int layer) const;
     void indexDir(const std::string &mergedPath, const stack::DirStack &stack, bool add);
+    // Unwatches the dirs of `stack` no loaded merged dir uses now (after indexDir).
+    void release(const stack::DirStack &stack);
 
     std::shared_ptr<const stack::LayerStack> m_stack;
     stack::MergedTree m_tree;

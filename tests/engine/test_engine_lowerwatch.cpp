@@ -7,6 +7,7 @@
 // a fresh kernel overlay mount of the same layers (the upper as the top lower,
 // read-only), at most kConvergeMs; the time taken is printed. With lowerwatch=off
 // the same changes must at least not break the mount.
+#include "freshview.h"
 #include "testenv.h"
 #include "testmain.h"
 #include "treesnapshot.h"
@@ -19,6 +20,7 @@
 #include <functional>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 using namespace strata;
@@ -28,46 +30,13 @@ namespace {
 
 constexpr int kConvergeMs = 10000;
 
-// What a fresh kernel overlay mount of u's layers shows now (upper on top).
-Snapshot freshKernelView(const UnionFixture &u, std::string *err)
-{
-    const std::string dir = u.dir() / "kview";
-    std::filesystem::create_directories(dir);
-    // redirect_dir=follow: the upper's directory renames are followed as the
-    // read-write mount would (the default depends on the kernel's configuration).
-    std::string opts = "redirect_dir=follow,lowerdir=" + u.upper();
-    for (int i = 0; i < 3; ++i)
-        opts += ":" + u.lower(i);
-    if (::mount("overlay", dir.c_str(), "overlay", MS_RDONLY, opts.c_str()) != 0) {
-        *err = "kernel overlay mount failed: " + std::string(std::strerror(errno));
-        return {};
-    }
-    Snapshot s = snapshot(dir);
-    ::umount2(dir.c_str(), MNT_DETACH);
-    return s;
-}
-
-// Reads the union until it equals the fresh kernel view, at most kConvergeMs. "" and
-// the time taken, or the last difference.
+// Reads the whole union until it equals a fresh kernel mount of its three lowers.
 std::string converge(const UnionFixture &u, qint64 *ms)
 {
-    QElapsedTimer t;
-    t.start();
-    std::string last;
-    for (;;) {
-        std::string err;
-        const Snapshot want = freshKernelView(u, &err);
-        if (!err.empty())
-            return err;
-        last = diff(want, snapshot(u.mnt()), "fresh kernel mount", "strata-fuse");
-        if (last.empty()) {
-            *ms = t.elapsed();
-            return {};
-        }
-        if (t.elapsed() > kConvergeMs)
-            return last;
-        QTest::qWait(10); // bounded poll: the notify thread runs on its own
-    }
+    long long t = 0;
+    std::string why = convergeToFresh(u, 3, {}, kConvergeMs, &t);
+    *ms = t;
+    return why;
 }
 
 // Stats the union's `path` (never reading it) until its size and mode are those of
@@ -104,6 +73,7 @@ void buildLayers(const UnionFixture &u)
         writeFile(L + "d" + tag + "/h", "h in d" + tag);
         writeFile(L + "shared/s" + tag, "shared " + tag);
         writeFile(L + "kept" + tag + "/low", "low");
+        writeFile(L + "deep" + tag + "/sub/z", "z in deep" + tag);
     }
     writeFile(u.lower(2) + "/only2/x", "x");
     writeFile(u.lower(0) + "/top", "top");
@@ -143,6 +113,19 @@ const std::vector<Kind> &kinds()
          // gains a lower; lower 1 gains d2 above lower 2's: it gets a new key.
          [](const std::string &L, const std::string &t) {
              writeFile(L + "/d" + std::string(t == "1" ? "2" : "1") + "/joined", "j");
+         }},
+        {"a lower dir appears beneath a known subdirectory",
+         // The other lower's deep<N>/sub is held by the kernel (listed); this layer
+         // had no deep<N> at all: the event names deep<N> at the root only, and the
+         // known deep<N>/sub must gain this layer's dir too.
+         [](const std::string &L, const std::string &t) {
+             writeFile(L + "/deep" + std::string(t == "1" ? "2" : "1") + "/sub/joined", "j");
+         }},
+        {"opaque set on a lower dir above a known subdirectory",
+         [](const std::string &L, const std::string &t) {
+             const std::string d = L + "/deep" + std::string(t == "1" ? "2" : "1");
+             writeFile(d + "/sub/above", "a");
+             ::setxattr(d.c_str(), "trusted.overlay.opaque", "y", 1, 0);
          }},
         {"remove dir", [](const std::string &L, const std::string &t) { std::filesystem::remove_all(L + "/d" + t); }},
         {"remove dir the upper holds files beneath",
@@ -263,6 +246,40 @@ private Q_SLOTS:
             qInfo("%s: converged in %lld ms", what, static_cast<long long>(ms));
         }
         QVERIFY2(u.unmount(), u.daemonLog().c_str());
+    }
+
+    // Without -f the start-up lines still reach the caller's stderr (and syslog),
+    // and `stratactl inspect` of the mount shows them.
+    void startupLinesWithoutForeground()
+    {
+        UnionFixture u(3);
+        buildLayers(u);
+        const std::string log = u.dir() / "daemon.log";
+        const std::string cmd = "'" + fuseBinary() + "' -o lowerdir=" + u.lowerdirOption() + ",upperdir=" + u.upper()
+            + ",workdir=" + u.work() + " '" + u.mnt() + "' 2>'" + log + "'";
+        QCOMPARE(std::system(cmd.c_str()), 0);
+        // The daemon writes them after the fork: wait for them, bounded.
+        QElapsedTimer t;
+        t.start();
+        std::string text;
+        while ((text = readFile(log)).find("lowerwatch: lower 3 (") == std::string::npos && t.elapsed() < kConvergeMs)
+            QTest::qWait(20);
+        const bool mounted = isMountPoint(u.mnt());
+        std::string inspect;
+        if (FILE *p
+            = ::popen(("'" + binaryDir() + "/stratactl' inspect --no-summary '" + u.mnt() + "' 2>&1").c_str(), "r")) {
+            char buf[4096];
+            for (size_t n; (n = std::fread(buf, 1, sizeof(buf), p)) > 0;)
+                inspect.append(buf, n);
+            ::pclose(p);
+        }
+        ::umount2(u.mnt().c_str(), MNT_DETACH);
+        QVERIFY(mounted);
+        QVERIFY2(text.find("strata-fuse: lowerwatch: lower 1 (" + u.lower(0) + ") by ") != std::string::npos,
+                 text.c_str());
+        QVERIFY2(text.find("lowerwatch: lower 3 (" + u.lower(2) + ") by ") != std::string::npos, text.c_str());
+        QVERIFY2(inspect.find("Lower watch:") != std::string::npos, inspect.c_str());
+        QVERIFY2(inspect.find("  lower 3 by ") != std::string::npos, inspect.c_str());
     }
 
     void lowerwatchOffIsNoCrash()

@@ -220,6 +220,29 @@ private Q_SLOTS:
         QVERIFY(a && (a->kinds & EffectVanished));
         QVERIFY(fx.compareWithFresh().empty());
     }
+
+    // Watches follow what is loaded (inotify's count against max_user_watches): an
+    // unloaded merged dir gives back the layer dirs only it merged, and so does a
+    // merged dir whose lower dir went.
+    void watchesReleased()
+    {
+        WatchFixture fx;
+        QVERIFY2(fx.error().empty(), fx.error().c_str());
+        QVERIFY(fx.start(watch::Method::Inotify).empty());
+        const size_t all = fx.watcher().watchedDirs();
+        fx.tracker().unload("sub"); // its dirs in layers 0, 1 and 2
+        QCOMPARE(fx.watcher().watchedDirs(), all - 3);
+        QVERIFY(fx.tracker().load("sub")); // watched again
+        QCOMPARE(fx.watcher().watchedDirs(), all);
+        std::error_code ec;
+        std::filesystem::remove_all(fx.layerDir(2) + "/d2", ec);
+        QVERIFY(!ec);
+        (void)fx.collect();
+        QVERIFY(!fx.tracker().isLoaded("d2"));
+        QCOMPARE(fx.watcher().watchedDirs(), all - 1);
+        const std::string diff = fx.compareWithFresh();
+        QVERIFY2(diff.empty(), diff.c_str());
+    }
 };
 
 STRATA_TEST_MAIN_REQUIRES(TestWatchChanges, requireRoot)
