@@ -80,7 +80,11 @@ void writeCaptureSeeds(const stack::StackSpec &spec, const fs::path &demo, const
     const fs::path merged = demo / "merged", top = demo / "stacked";
     for (const auto &d : {merged, top, demo / "stacked-upper", demo / "stacked-work"})
         fs::create_directories(d);
-    if (auto m = mounts::mountOverlay(stack::overlayOptionsFor(spec), merged); !m) {
+    // The demo is a user-xattr stack, with which the kernel refuses redirect_dir=on
+    // and metacopy=on ("conflicting options"): its layers are mounted without them.
+    mounts::OverlayOptions options = stack::overlayOptionsFor(spec);
+    std::erase_if(options.others, [](const auto &o) { return o.key == "redirect_dir" || o.key == "metacopy"; });
+    if (auto m = mounts::mountOverlay(options, merged); !m) {
         std::fprintf(stderr, "strata-fuzz-seeds: no capture files: %s\n", m.error().message().c_str());
         return;
     }
