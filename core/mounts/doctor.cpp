@@ -8,8 +8,8 @@
 
 #include "doctor_probes.h"
 #include "util/displayname.h"
-#include "volatile.h"
 #include "util/xattrio.h"
+#include "volatile.h"
 
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -523,21 +523,24 @@ private:
 
     void checkFileHandles()
     {
-        const bool index = optionOn(m_spec, "index", "index") || m_spec.value("nfs_export") == "on";
-        if (!index || !m_spec.upper)
+        // The kernel's condition (ovl_lower_dir): nfs_export, or index=on with an upper.
+        const bool nfsExport = m_spec.value("nfs_export") == "on";
+        const bool index = optionOn(m_spec, "index", "index") && m_spec.upper;
+        if (!index && !nfsExport)
             return;
         for (size_t i = 0; i < m_spec.lowers.size(); ++i) {
             if (supportsFileHandles(m_spec.lowers[i]))
                 continue;
             DoctorFinding &f = add("index-no-file-handles", Severity::Warning, LayerRole::Lower, i, m_spec.lowers[i]);
-            f.kernelMessage
-                = "fs on '" + m_spec.lowers[i] + "' does not support file handles, falling back to index=off";
-            f.cause = "index=on needs file handles it can decode on every layer, and this layer's filesystem "
-                      "cannot decode them: the kernel mounts with index=off (hard links break on copy-up)";
+            f.kernelMessage = "fs on '" + m_spec.lowers[i]
+                + "' does not support file handles, falling back to index=off,nfs_export=off";
+            f.cause = "index=on and nfs_export need file handles they can decode on every layer, and this layer's "
+                      "filesystem cannot decode them (an overlay without nfs_export gives identify-only ones): the "
+                      "kernel mounts with index=off,nfs_export=off (hard links break on copy-up)";
             f.fix = "mount with index=off, or use a lower filesystem with export support";
             f.kernelRefuses = false;
         }
-        if (m_spec.upper && !find("layer-missing") && !supportsFileHandles(*m_spec.upper)) {
+        if (index && !find("layer-missing") && !supportsFileHandles(*m_spec.upper)) {
             DoctorFinding &f = add("index-no-file-handles", Severity::Warning, LayerRole::Upper, 0, *m_spec.upper);
             f.kernelMessage = "upper fs does not support file handles, falling back to index=off";
             f.cause = "index=on needs file handles on the upper filesystem, which it cannot decode";

@@ -4,6 +4,7 @@
 #include "faultyfsrunner.h"
 #include "kerneloverlay.h"
 #include "mounts/doctor.h"
+#include "mounts/mounttable.h"
 #include "tempdir.h"
 #include "testdirs.h"
 #include "testenv.h"
@@ -11,6 +12,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -195,6 +197,43 @@ private Q_SLOTS:
         OverlayOptions spec = stackIn(t.path());
         spec.lowers = {b.target()};
         expectConfirmed(spec, "stack-depth", true);
+    }
+
+    // An overlay mounted without nfs_export hands out identify-only file handles
+    // (AT_HANDLE_FID, since 6.6) that nothing can decode. index=on over a lower inside
+    // one: the kernel warns and mounts with index=off.
+    void indexOverALowerWithoutFileHandles()
+    {
+        TempDir t;
+        const std::string a1 = dirIn(t.path(), "a1");
+        dirIn(a1, "sub");
+        KernelOverlay a(dirIn(t.path(), "a"), {a1, dirIn(t.path(), "a2")}, {}, {}, {"nfs_export=off"});
+        QVERIFY2(a.ok(), a.error().c_str());
+        OverlayOptions spec = stackIn(t.path(), {"index=on"});
+        spec.lowers = {a / "sub"};
+        expectConfirmed(spec, "index-no-file-handles", false);
+
+        const TryMount tm = tryMount(spec);
+        const Diagnosis d = diagnose(spec);
+        const std::string why = describe(d, tm);
+        const DoctorFinding *f = findingOf(d, "index-no-file-handles");
+        QCOMPARE(f->severity, Severity::Warning);
+        QCOMPARE(f->role, LayerRole::Lower);
+        QCOMPARE(f->layer, spec.lowers.front());
+        // The doctor quotes the kernel's whole message, not a part of it.
+        const bool whole = std::ranges::any_of(tm.messages, [&](const std::string &m) {
+            return m.ends_with(f->kernelMessage) || m.ends_with(f->kernelMessage + ".");
+        });
+        QVERIFY2(whole, why.c_str());
+
+        // What the kernel made of it: no index=on in the superblock options (it shows
+        // index only when it differs from the module default) and no index dir.
+        KernelOverlay b(dirIn(t.path(), "b"), spec.lowers, *spec.upper, *spec.work, {"index=on"});
+        QVERIFY2(b.ok(), b.error().c_str());
+        const auto mounted = findMount(b.target());
+        QVERIFY2(mounted, mounted ? "" : mounted.error().message().c_str());
+        QVERIFY2(mounted->fsOptions.find("index=on") == std::string::npos, mounted->fsOptions.c_str());
+        QVERIFY(!pathExists(*spec.work + "/index"));
     }
 
     void optionStringOverOnePage()
