@@ -191,6 +191,35 @@ private Q_SLOTS:
         QVERIFY(!pathExists(w + "/work/incompat"));
     }
 
+    // index=on over a lower inside an overlay without nfs_export (no decodable file
+    // handles): a warning, and the kernel's fallback message in the try-mount.
+    void indexOverALowerWithoutFileHandles()
+    {
+        Stack s;
+        const std::string a1 = dirIn(s.t.path(), "a1");
+        dirIn(a1, "sub");
+        KernelOverlay a(dirIn(s.t.path(), "a"), {a1, dirIn(s.t.path(), "a2")}, {}, {}, {"nfs_export=off"});
+        QVERIFY2(a.ok(), a.error().c_str());
+        const QStringList args {QStringLiteral("doctor"),
+                                QStringLiteral("--lower"),
+                                qpath(a / "sub"),
+                                QStringLiteral("--upper"),
+                                qpath(s.u),
+                                QStringLiteral("--work"),
+                                qpath(s.w),
+                                QStringLiteral("-o"),
+                                QStringLiteral("index=on"),
+                                QStringLiteral("--json")};
+        CliRun doc = runCli(args);
+        QVERIFY2(doc.exitCode == 0 && doc.jsonOk, doc.describe().constData());
+        const QJsonObject f = findingOf(doc.json, QStringLiteral("index-no-file-handles"));
+        QVERIFY2(!f.isEmpty(), doc.out.constData());
+        QCOMPARE(f.value(QStringLiteral("severity")).toString(), QStringLiteral("warning"));
+        QVERIFY2(f.value(QStringLiteral("confirmed")).toBool(), doc.out.constData());
+        QVERIFY(doc.json.value(QStringLiteral("agrees")).toBool());
+        QVERIFY(doc.json.value(QStringLiteral("try_mount")).toObject().value(QStringLiteral("mounted")).toBool());
+    }
+
     void fuseBackendTakesAnOverlayUpper()
     {
         TempDir t;
