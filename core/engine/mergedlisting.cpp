@@ -3,8 +3,8 @@
 
 #include "layerobject.h"
 #include "lowerwatch.h"
-#include "upperformat.h"
 #include "ovl/whiteout.h"
+#include "upperformat.h"
 
 #include <algorithm>
 #include <fcntl.h>

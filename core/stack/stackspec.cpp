@@ -32,6 +32,8 @@ Result<std::string> pathAt(const ordered_json &j, const std::string &where)
 {
     if (auto p = pathFromJson(j))
         return std::move(*p);
+    if (j.is_object() && j.contains("bytes_hex") && j["bytes_hex"].is_string())
+        return fail(makeError(where, "bytes_hex is not valid hex"));
     return fail(makeError(where, "expected a path (a string, or {\"bytes_hex\": HEX})"));
 }
 

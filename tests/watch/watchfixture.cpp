@@ -39,7 +39,9 @@ WatchFixture::WatchFixture()
     step(up.file("fu", "up"));
     step(up.dir("ed"));
     step(up.file("sub/c", "c"));
-    step(up.file("meta", ""));
+    // Metacopy in a lower: the kernel follows a redirect into the data-only layers
+    // only from a lower metacopy file (an upper one fails its lookup with EIO).
+    step(l1.file("meta", ""));
     step(l1.file("f1", "one"));
     step(l1.file("d1/y", "y"));
     step(l1.dir("d1e"));
@@ -51,12 +53,12 @@ WatchFixture::WatchFixture()
     step(l2.file("sub/a", "a"));
     step(l2.file("shared", "bottom"));
     step(data.file("blob", "data!"));
-    step(up.redirect("meta", "/blob"));
+    step(l1.redirect("meta", "/blob"));
     if (e.empty()) {
         // A metacopy file has the size of its data.
-        if (::truncate((up / "meta").c_str(), 5) != 0)
+        if (::truncate((l1 / "meta").c_str(), 5) != 0)
             e = "truncate meta failed";
-        const UniqueFd dir(::open(layerDir(0).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        const UniqueFd dir(::open(layerDir(1).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (auto r = ovl::setMetacopy(dir.get(), "meta", ns, nullptr); !r)
             e = r.error().message();
     }
