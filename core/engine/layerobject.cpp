@@ -24,6 +24,12 @@ ovl::LayerObject objectFacts(ovl::Namespace ns, int dirfd, const std::string &na
     return o;
 }
 
+std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd)
+{
+    auto op = rd.opaque();
+    return op ? *op : std::nullopt;
+}
+
 std::optional<ino_t> inoOf(const std::optional<ovl::FileHandle> &fh)
 {
     if (fh)

@@ -3,8 +3,9 @@
 
 // One object in one layer, as the engine reads it for the merge rules
 // (core/ovl/mergerules.h): its overlay xattrs read once each, the facts
-// ovl::lookupSeesWhiteout() needs, and the inode number an origin records. Used by
-// the lookup (resolve.cpp) and the listing (mergedlisting.cpp); no union state.
+// ovl::lookupSeesWhiteout() needs, its opaque marker, and the inode number an
+// origin records. Used by the lookup (resolve.cpp), the listing
+// (mergedlisting.cpp) and the upper's format (upperformat.cpp); no union state.
 
 #include "ovl/filehandle.h"
 #include "ovl/mergerules.h"
@@ -37,6 +38,12 @@ struct OverlayXattrs {
 // ovl::lookupSeesWhiteout() needs.
 ovl::LayerObject objectFacts(ovl::Namespace ns, int dirfd, const std::string &name, const struct stat &st,
                              const OverlayXattrs *ox = nullptr);
+
+// overlay.opaque as the lookup and the listing use it: an unreadable or unknown
+// value counts as not opaque, as the kernel's ovl_path_check_dir_xattr() does.
+// The one reader of a directory's opaque state in the engine (resolve.cpp, and
+// upperformat.cpp for the upper's xattr-whiteout markers).
+std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd);
 
 // The inode number an origin records, when its fid layout is the common one
 // (ext4, tmpfs, xfs with 32-bit inodes...). Kernel overlayfs decodes the handle;

@@ -27,12 +27,6 @@ bool statFd(int fd, struct stat &st)
     return ::fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-std::optional<ovl::Opaque> opaqueOf(const ovl::XattrReader &rd)
-{
-    auto op = rd.opaque();
-    return op ? *op : std::nullopt;
-}
-
 // ovl_lookup_data_layers(): the absolute redirect from each data-only layer's root,
 // beneath it, without symlinks or mount crossings; the first regular file wins.
 void lookupDataLayers(Fs &f, Inode &in, const std::vector<std::string> &comps)

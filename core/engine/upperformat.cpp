@@ -2,6 +2,7 @@
 #include "upperformat.h"
 
 #include "copyup.h"
+#include "layerobject.h"
 #include "mounts/doctor_probes.h"
 #include "ovl/mergerules.h"
 #include "ovl/whiteout.h"
@@ -16,19 +17,10 @@
 
 namespace strata::engine {
 
-namespace {
-
-std::optional<ovl::Opaque> opaqueOfDir(int dirfd, ovl::Namespace ns)
-{
-    auto o = ovl::XattrReader(dirfd, ".", ns).opaque();
-    return o ? *o : std::nullopt;
-}
-
-} // namespace
-
 bool upperDirKeepsXWhiteouts(const Fs &f, int dirfd)
 {
-    return f.layers.upperXWhiteouts && ovl::isUpperXWhiteoutsDir(true, opaqueOfDir(dirfd, f.layers.ns));
+    return f.layers.upperXWhiteouts
+        && ovl::isUpperXWhiteoutsDir(true, opaqueOf(ovl::XattrReader(dirfd, ".", f.layers.ns)));
 }
 
 Result<void> chooseFormatAtMount(const Config &c, Layers &l)
@@ -48,13 +40,13 @@ Result<void> chooseFormatAtMount(const Config &c, Layers &l)
     if (l.format.whiteout == mounts::WhiteoutForm::Xattr) {
         // The root's marker says this upper keeps xattr whiteouts; the kernel reads
         // no opaque marker on an upper (namei.c ovl_lookup_single: !is_upper).
-        const auto root = opaqueOfDir(l.upper.get(), l.ns);
+        const auto root = opaqueOf(ovl::XattrReader(l.upper.get(), ".", l.ns));
         if (!root)
             if (auto r = ovl::setOpaque(l.upper.get(), ".", l.ns, ovl::Opaque::XWhiteouts); !r)
                 return fail(makeError(c.upperdir, "cannot mark the upper for xattr whiteouts: " + r.error().message(),
                                       r.error().code));
     }
-    l.upperXWhiteouts = ovl::upperKeepsXWhiteouts(opaqueOfDir(l.upper.get(), l.ns));
+    l.upperXWhiteouts = ovl::upperKeepsXWhiteouts(opaqueOf(ovl::XattrReader(l.upper.get(), ".", l.ns)));
     if (c.debug)
         std::fprintf(stderr, "strata-fuse: upper on %s: %s whiteouts, RENAME_WHITEOUT %s, RENAME_EXCHANGE %s\n",
                      feats->fsType.c_str(), l.format.whiteout == mounts::WhiteoutForm::Xattr ? "xattr" : "0/0",
@@ -71,7 +63,7 @@ Result<void> makeUpperWhiteout(Fs &f, const std::string &tmp)
 
 Result<bool> markXWhiteoutsDir(Fs &f, int dirfd)
 {
-    if (f.layers.format.whiteout != mounts::WhiteoutForm::Xattr || opaqueOfDir(dirfd, f.layers.ns))
+    if (f.layers.format.whiteout != mounts::WhiteoutForm::Xattr || opaqueOf(ovl::XattrReader(dirfd, ".", f.layers.ns)))
         return false;
     if (auto r = ovl::setOpaque(dirfd, ".", f.layers.ns, ovl::Opaque::XWhiteouts); !r)
         return fail(r.error());
