@@ -80,8 +80,10 @@ dev_t originDev(const Fs &f, const ovl::FileHandle &fh)
     return l.lowerDev.empty() ? 0 : l.lowerDev.front();
 }
 
-// `origin`: the inode number and the device of the lower layer an upper's origin
-// names, so a copied-up object keeps the key (and st_ino) its lower had.
+// `origin`: the inode number and the device of the lower layer an upper
+// non-directory's origin names, so a copied-up file keeps the key (and st_ino) its
+// lower had. A directory with an upper is keyed by the first lower dir its lookup
+// found, else by its upper, as the kernel's inode is (ovl::originIsLower).
 void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<std::pair<dev_t, ino_t>> origin)
 {
     in.type = real.st_mode & S_IFMT;
@@ -110,17 +112,28 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<std::p
         in.keyDev = real.st_dev;
         in.keyIno = real.st_ino;
     }
-    if (in.isDir())
-        return;
-    // A lower file renamed directly in its layer after its copy-up (lowerwatch): the
-    // upper copy keeps the lower's key (its origin) while the lower file, still
-    // there under its new name, is another union object, as a fresh mount shows it
-    // (the kernel's ovl_verify_inode refuses to take one for the other). Whichever
-    // is looked up second gets a key of its own.
+    // A lower object renamed or exchanged directly in its layer (lowerwatch) can
+    // key another union object than the one the table holds under that key: a
+    // lower file renamed after its copy-up (the upper copy keeps the lower's key,
+    // its origin, while the lower file under its new name is another object), or a
+    // lower dir moved while an upper dir merged with it stays (a merged dir is keyed
+    // by the lower dir its lookup finds now, and that dir's old union object still
+    // holds the key). A fresh mount shows two objects: the kernel's ovl_verify_inode
+    // refuses to take one for the other ("Lookup of an uncovered redirect
+    // origin?"). Whichever is looked up second gets a key of its own.
     std::lock_guard t(f.table);
-    if (auto it = f.inodes.find({in.keyDev, in.keyIno}); it != f.inodes.end() && it->second && !it->second->isDir()
-        && !it->second->evicted.load(std::memory_order_acquire) // its fds closed: upper unknown
-        && it->second->upper.valid() != in.upper.valid()) {
+    const auto it = f.inodes.find({in.keyDev, in.keyIno});
+    if (it == f.inodes.end() || !it->second || it->second->isDir() != in.isDir())
+        return;
+    const Inode &known = *it->second;
+    bool other = known.upper.valid() != in.upper.valid();
+    if (!in.isDir())
+        other = other && !known.evicted.load(std::memory_order_acquire); // its fds closed: upper unknown
+    else if (!other && in.upper.valid()) {
+        struct stat ks {};
+        other = !statFd(known.upper.get(), ks) || ks.st_dev != real.st_dev || ks.st_ino != real.st_ino;
+    }
+    if (other) {
         in.keyIno = static_cast<ino_t>(in.keyIno ^ (static_cast<uint64_t>(in.keyDev) * 0x9e3779b97f4a7c15ULL));
         in.keyDev = static_cast<dev_t>(-2);
     }
@@ -232,7 +245,9 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                     if (auto fh = ovl::decodeFileHandle(ovl::asBytes(**raw)))
                         upperOrigin = std::move(*fh);
             }
-            if (auto ino = inoOf(upperOrigin))
+            // Only a non-directory's origin is its lower (ovl::originIsLower): a
+            // directory is keyed by the lower dir its lookup finds, else its upper.
+            if (auto ino = inoOf(upperOrigin); ino && ovl::originIsLower(S_ISDIR(top.st_mode)))
                 origin = std::pair {originDev(f, *upperOrigin), *ino};
             if (S_ISDIR(top.st_mode)) {
                 in->opaque = d.opaque;

@@ -136,6 +136,11 @@ ino_t readdirIno(bool entryInUpper, bool dirMerged, bool dirImpure, ino_t realIn
     return readdirInoFromOrigin(entryInUpper, dirMerged, dirImpure) && originIno ? *originIno : realIno;
 }
 
+bool originIsLower(bool isDir)
+{
+    return !isDir;
+}
+
 MetacopyData metacopyData(const MetacopyFacts &m)
 {
     // The data of a lower metacopy redirected absolutely is in a data-only layer:

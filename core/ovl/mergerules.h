@@ -148,6 +148,16 @@ bool readdirInoFromOrigin(bool entryInUpper, bool dirMerged, bool dirImpure);
 // handle that names no inode number; only read when readdirInoFromOrigin()).
 ino_t readdirIno(bool entryInUpper, bool dirMerged, bool dirImpure, ino_t realIno, std::optional<ino_t> originIno);
 
+// namei.c ovl_lookup(): "if (upperdentry && !d.is_dir) ovl_check_origin()": an
+// upper non-directory's overlay.origin is decoded into its lower (its copy-up
+// source, wherever that is now); a directory's lower is only what its lookup
+// found by name or redirect, and its origin names nothing. That lower keys the
+// union object (inode.c ovl_hash_bylower) and gives its st_ino (ovl_getattr);
+// with none, the upper does. So an upper dir whose origin names a lower dir since
+// renamed or exchanged in its layer is its own object, with its upper's st_ino,
+// and the lower dir under its new name is another (observed on 6.18).
+bool originIsLower(bool isDir);
+
 // namei.c ovl_lookup(), the end: where a metacopy file's data lies.
 enum class MetacopyData : uint8_t {
     Resolved, // not metacopy, or its data was found in a lower layer below

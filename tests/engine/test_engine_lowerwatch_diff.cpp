@@ -17,7 +17,8 @@
 // it is a lookup rule, test_engine_diff's domain).
 //
 //   STRATA_LWDIFF_SEQUENCES (default 500), STRATA_LWDIFF_STEPS (16), STRATA_LWDIFF_SEED
-//   (1), STRATA_LWDIFF_BATCH (125), STRATA_LWDIFF_ONLY=id runs one sequence.
+//   (1), STRATA_LWDIFF_BATCH (125), STRATA_LWDIFF_ONLY=id runs one sequence,
+//   STRATA_LWDIFF_DUMP=1 adds a mismatching sequence's layers (with xattrs).
 #include "diffops.h"
 #include "freshview.h"
 #include "ovl/xattrs.h"
@@ -216,6 +217,11 @@ void runBatch(const std::vector<Seq> &seqs, const char *method, Outcome &out)
                                    "fresh strata-fuse mount");
         out.failures[id] += d.empty() ? "(a fresh strata-fuse mount agrees with the kernel: lowerwatch left it stale)\n"
                                       : "(a fresh strata-fuse mount differs too:\n" + d + ")\n";
+        if (std::getenv("STRATA_LWDIFF_DUMP")) {
+            out.failures[id] += "  upper:\n" + fuzz::dumpLayer(u.upper() + "/" + dir);
+            for (int i = 0; i < kLowers; ++i)
+                out.failures[id] += "  lower " + std::to_string(i) + ":\n" + fuzz::dumpLayer(u.lower(i) + "/" + dir);
+        }
     }
     u.unmount();
 }
