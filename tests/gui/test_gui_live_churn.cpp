@@ -4,7 +4,9 @@
 // (lowerwatch=on) while two readers walk the union and the app, open on that mount,
 // updates its tree model live under QAbstractItemModelTester (offscreen). Nothing
 // deadlocks: the writer and the readers are threads the test waits for with a
-// deadline, the GUI thread keeps running its event loop meanwhile. Afterwards both
+// deadline, the GUI thread keeps running its event loop meanwhile. A walk error
+// other than a name vanishing mid-walk (ENOENT, ESTALE) fails the test with its
+// path and errno. Afterwards both
 // views converge: the union equals a fresh kernel overlay mount of the same layers,
 // and the model's rows under the churned directory are the names that mount shows.
 #include "freshview.h"
@@ -23,12 +25,19 @@
 #include <QTest>
 #include <QTreeView>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
+#include <vector>
 
 using namespace strata;
 using namespace strata::gui;
@@ -105,6 +114,62 @@ private:
     std::thread m_thread;
 };
 
+// A name vanishing between its listing and its lstat or opening (ENOENT; ESTALE
+// when the daemon's handle of it went with it) is what churn does; so is a
+// directory turned into a file between its lstat and its opening (ENOTDIR, there
+// only). Anything else (EIO, ELOOP, EINVAL...) is the union failing.
+bool churnRace(int err)
+{
+    return err == ENOENT || err == ESTALE;
+}
+
+void walkError(std::vector<std::string> &errors, const std::string &path, const char *call, int err)
+{
+    errors.push_back(path + ": " + call + ": " + std::strerror(err) + " (errno " + std::to_string(err) + ")");
+}
+
+// Walks `dir` as find(1) does (open, list, lstat each entry, descend into the
+// directories), recording every failure churn does not explain.
+void walkTree(const std::string &dir, std::vector<std::string> &errors)
+{
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (!churnRace(errno) && errno != ENOTDIR)
+            walkError(errors, dir, "open", errno);
+        return;
+    }
+    DIR *d = ::fdopendir(fd);
+    if (!d) {
+        walkError(errors, dir, "fdopendir", errno);
+        ::close(fd);
+        return;
+    }
+    std::vector<std::string> subdirs;
+    for (;;) {
+        errno = 0;
+        const dirent *e = ::readdir(d);
+        if (!e) {
+            if (errno != 0 && !churnRace(errno))
+                walkError(errors, dir, "readdir", errno);
+            break;
+        }
+        const std::string name = e->d_name;
+        if (name == "." || name == "..")
+            continue;
+        struct stat st {};
+        if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (!churnRace(errno))
+                walkError(errors, dir + "/" + name, "lstat", errno);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode))
+            subdirs.push_back(dir + "/" + name);
+    }
+    ::closedir(d);
+    for (const auto &s : subdirs)
+        walkTree(s, errors);
+}
+
 // The names the model shows under `path` (loaded rows only).
 std::set<std::string> modelNames(const MergedTreeModel *m, const std::string &path)
 {
@@ -164,16 +229,15 @@ private Q_SLOTS:
         view->expand(w.treePanel()->proxy()->mapFromSource(model->indexForPath("churn")));
         QTRY_VERIFY_WITH_TIMEOUT(model->indexForPath("churn/n1").isValid(), kWait);
 
-        std::atomic<long> walkErrors {0};
+        std::mutex errorsLock;
+        std::vector<std::string> walkErrors; // "path: call: strerror (errno N)", each a real failure
         auto walk = [&] {
-            std::error_code ec;
-            for (auto it = std::filesystem::recursive_directory_iterator(u.mnt(), ec);
-                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-                struct stat st {};
-                (void)::lstat(it->path().c_str(), &st); // ENOENT races are fine
-            }
-            if (ec && ec != std::errc::no_such_file_or_directory)
-                ++walkErrors;
+            std::vector<std::string> found;
+            walkTree(u.mnt(), found);
+            if (found.empty())
+                return;
+            std::lock_guard l(errorsLock);
+            walkErrors.insert(walkErrors.end(), found.begin(), found.end());
         };
         std::mt19937_64 rng(9);
         const std::string churn1 = u.lower(1) + "/churn", churn0 = u.lower(0) + "/churn";
@@ -190,10 +254,17 @@ private Q_SLOTS:
             readerRounds[0] = reader1.finish();
             readerRounds[1] = reader2.finish();
         }
-        qInfo("churn: %ld writer steps, %ld and %ld union walks, %ld walk errors", writerRounds, readerRounds[0],
-              readerRounds[1], walkErrors.load());
+        qInfo("churn: %ld writer steps, %ld and %ld union walks, %zu walk errors", writerRounds, readerRounds[0],
+              readerRounds[1], walkErrors.size());
         QVERIFY2(writerRounds > 0, "the writer did not finish within its bound");
         QVERIFY2(readerRounds[0] > 0 && readerRounds[1] > 0, "a reader did not finish within its bound (deadlock?)");
+        {
+            std::lock_guard l(errorsLock); // the readers have ended
+            std::string first;
+            for (size_t k = 0; k < walkErrors.size() && k < 10; ++k)
+                first += walkErrors[k] + "\n";
+            QVERIFY2(walkErrors.empty(), ("walk errors:\n" + first).c_str());
+        }
 
         // The union converges on a fresh kernel mount of the same layers.
         long long ms = 0;
