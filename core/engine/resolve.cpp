@@ -58,11 +58,13 @@ void lookupDataLayers(Fs &f, Inode &in, const std::vector<std::string> &comps)
 
 // overlay.metacopy of a regular file; a malformed value fails the lookup as the
 // kernel does (util.c ovl_check_metacopy_xattr: "metacopy xattr is too small", EIO).
+// The xattr is read by name: ENOENT says the name went since it was opened (a
+// lower changed under the mount), which the caller takes as the layer is now.
 Result<bool> isMetacopy(const ovl::XattrReader &rd, const std::string &name)
 {
     auto mc = rd.metacopy();
     if (!mc)
-        return fail(makeError(name, mc.error().message(), EIO));
+        return fail(makeError(name, mc.error().message(), mc.error().code == ENOENT ? ENOENT : EIO));
     return mc->has_value();
 }
 
@@ -126,10 +128,10 @@ void setIdentity(Fs &f, Inode &in, const struct stat &real, std::optional<std::p
     if (it == f.inodes.end() || !it->second || it->second->isDir() != in.isDir())
         return;
     const Inode &known = *it->second;
+    if (known.evicted.load(std::memory_order_acquire))
+        return; // its fds closed (fdbudget.h): its upper unknown, its reopen checks the key
     bool other = known.upper.valid() != in.upper.valid();
-    if (!in.isDir())
-        other = other && !known.evicted.load(std::memory_order_acquire); // its fds closed: upper unknown
-    else if (!other && in.upper.valid()) {
+    if (!other && in.isDir() && in.upper.valid()) {
         struct stat ks {};
         other = !statFd(known.upper.get(), ks) || ks.st_dev != real.st_dev || ks.st_ino != real.st_ino;
     }
@@ -346,8 +348,14 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         if (!ovl::lookupSeesWhiteout(o) && (ovl::needsMetacopy(d, o.mode, true) || ovl::needsOpaque(d, o.mode))) {
             ox.emplace(dfd, leaf, ns);
             rd.emplace(ox->reader(dfd, leaf, ns));
-            if (auto facts = readFacts(o, *rd, leaf); !facts)
+            if (auto facts = readFacts(o, *rd, leaf); !facts) {
+                // Gone from this layer since it was opened (test_gui_live_churn saw
+                // EIO for a name a writer removed): looked up a moment later, as if
+                // it had never been there. Its removal's event refreshes the name.
+                if (facts.error().code == ENOENT)
+                    continue;
                 return fail(facts.error());
+            }
         }
         const auto step = ovl::lookupStep(d, false, true, o);
         d.stop = d.stop || stopAfter;
