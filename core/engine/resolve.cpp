@@ -196,9 +196,12 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         if (!red || !*red)
             return;
         absoluteRedirect = (*red)->absolute;
-        if ((*red)->absolute)
+        if ((*red)->absolute) {
             absPath = (*red)->components;
-        else if (absPath)
+            // namei.c ovl_check_redirect(): an absolute redirect goes on below even
+            // where a path element above was opaque.
+            d.stop = false;
+        } else if (absPath)
             absPath->back() = (*red)->path;
         else
             lname = (*red)->path;
@@ -304,8 +307,11 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
         // The components before the leaf of an absolute redirect, as
         // ovl_lookup_single sees a path element: absent goes on to the next layer;
         // a whiteout or a non-directory ends the lookup; an opaque directory ends
-        // it after this layer (the rules set d.stop). Their own redirects are not
-        // followed (the engine writes none there).
+        // it after this layer (the rules set d.stop). A path element's own
+        // redirect (a lower that was once an upper) rewrites the path the layers
+        // below look up, as ovl_check_redirect() does with prelen/post: the
+        // elements after it are kept, counted from the end; this layer's walk goes
+        // on along the old path.
         UniqueFd walk;
         int dfd = dirfd;
         bool reachable = true, blocked = false;
@@ -319,10 +325,26 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
             auto o = objectFacts(ns, dfd, comps[k], cst);
             if (ovl::needsOpaque(d, o.mode))
                 o.opaque = opaqueOf(ovl::XattrReader(dfd, comps[k], ns));
-            if (ovl::lookupStep(d, false, false, o).kind != ovl::LookupStep::Kind::Object) {
+            const auto step = ovl::lookupStep(d, false, false, o);
+            if (step.kind != ovl::LookupStep::Kind::Object) {
                 blocked = true;
                 break;
             }
+            if (step.checkRedirect)
+                if (auto red = ovl::XattrReader(dfd, comps[k], ns).redirect(); red && *red) {
+                    const auto tail = static_cast<std::ptrdiff_t>(comps.size() - 1 - k);
+                    std::vector<std::string> path;
+                    if ((*red)->absolute) {
+                        path = (*red)->components;
+                        d.stop = false; // as for the leaf (applyRedirect)
+                    } else {
+                        path.assign(absPath->begin(), absPath->end() - tail - 1);
+                        path.push_back((*red)->path);
+                    }
+                    path.insert(path.end(), comps.end() - tail, comps.end());
+                    absPath = std::move(path);
+                    absoluteRedirect = (*red)->absolute;
+                }
             walk = std::move(next);
             dfd = walk.get();
         }

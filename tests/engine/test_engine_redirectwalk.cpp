@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// An absolute redirect walked through lower layers whose path elements carry
+// markers of their own (lowers that were once uppers), against kernel overlayfs
+// over the same layers. namei.c ovl_lookup_layer() looks an absolute path up one
+// element at a time through ovl_lookup_single(), which calls ovl_check_redirect()
+// for every directory element that is neither opaque nor on the last layer: an
+// element's redirect rewrites the path the layers below look up (its prefix,
+// absolute or relative; the elements after it are kept, "counting down from the
+// end"), and an absolute one resets d->stop set by an opaque element above it,
+// for a path element and for the leaf alike. strata-fuse ignored a path element's
+// redirect and let an opaque element end the lookup whatever came after it; the
+// inspector's lookup (core/stack/lookup.cpp) already did as the kernel does.
+#include "testmain.h"
+#include "unionfixture.h"
+
+#include <QTest>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <vector>
+
+using namespace strata;
+using namespace strata::test;
+
+namespace {
+
+// One layer entry: a directory (with a redirect or opaque=y when set) or an empty
+// file. Layer -1 is the upper, 0 and 1 the lowers.
+struct Item {
+    int layer;
+    std::string path;
+    std::string redirect; // trusted.overlay.redirect of a directory
+    bool opaque = false;
+    bool file = false;
+};
+
+struct Case {
+    const char *name;
+    std::vector<Item> items;
+    const char *kernel; // what the kernel lists in x (checked, then strata-fuse against it)
+};
+
+const std::vector<Case> kCases = {
+    // x -> /p/x; lower 0's p -> /q: lower 1 looks up /q/x.
+    {"absolute-element",
+     {{-1, "x", "/p/x"},
+      {0, "p", "/q"},
+      {0, "p/x/a", "", false, true},
+      {1, "q/x/b", "", false, true},
+      {1, "p/x/c", "", false, true}},
+     "a b up"},
+    // x -> /s/p/x; lower 0's s/p -> q (relative): lower 1 looks up /s/q/x.
+    {"relative-element",
+     {{-1, "x", "/s/p/x"},
+      {0, "s/p", "q"},
+      {0, "s/p/x/a", "", false, true},
+      {1, "s/q/x/b", "", false, true},
+      {1, "s/p/x/c", "", false, true}},
+     "a b up"},
+    // x -> /o/p/x; lower 0's o is opaque, its p -> /q: the lookup goes on to /q/x.
+    {"opaque-then-absolute-element",
+     {{-1, "x", "/o/p/x"},
+      {0, "o", "", true},
+      {0, "o/p", "/q"},
+      {0, "o/p/x/a", "", false, true},
+      {1, "q/x/b", "", false, true},
+      {1, "o/p/x/c", "", false, true}},
+     "a b up"},
+    // x -> /o/y; lower 0's o is opaque, the leaf o/y -> /q: the lookup goes on to /q.
+    {"opaque-then-absolute-leaf",
+     {{-1, "x", "/o/y"},
+      {0, "o", "", true},
+      {0, "o/y", "/q"},
+      {0, "o/y/a", "", false, true},
+      {1, "q/b", "", false, true},
+      {1, "o/y/c", "", false, true}},
+     "a b up"},
+};
+
+std::string layerDir(const UnionFixture &u, int layer)
+{
+    return layer < 0 ? u.upper() : u.lower(layer);
+}
+
+bool build(const UnionFixture &u, const Case &c)
+{
+    writeFile(u.upper() + "/x/up", "");
+    for (const Item &it : c.items) {
+        const std::string p = layerDir(u, it.layer) + "/" + it.path;
+        if (it.file) {
+            writeFile(p, "");
+            continue;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(p, ec);
+        if (!it.redirect.empty()
+            && ::lsetxattr(p.c_str(), "trusted.overlay.redirect", it.redirect.data(), it.redirect.size(), 0) != 0)
+            return false;
+        if (it.opaque && ::lsetxattr(p.c_str(), "trusted.overlay.opaque", "y", 1, 0) != 0)
+            return false;
+    }
+    return true;
+}
+
+std::string listing(const std::string &dir)
+{
+    std::vector<std::string> names;
+    DIR *d = ::opendir(dir.c_str());
+    if (!d)
+        return std::strerror(errno);
+    while (const dirent *e = ::readdir(d))
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+            names.emplace_back(e->d_name);
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto &n : names)
+        out += (out.empty() ? "" : " ") + n;
+    return out;
+}
+
+} // namespace
+
+class TestEngineRedirectWalk : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void againstKernel_data()
+    {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < kCases.size(); ++i)
+            QTest::newRow(kCases[i].name) << static_cast<int>(i);
+    }
+
+    void againstKernel()
+    {
+        QFETCH(int, index);
+        const Case &c = kCases[static_cast<size_t>(index)];
+        UnionFixture u(2, true);
+        QVERIFY(build(u, c));
+        QVERIFY(u.mountKernel());
+        const std::string kernel = listing(u.path("x"));
+        QVERIFY(u.unmount());
+        u.resetWork();
+        QCOMPARE(kernel, std::string(c.kernel));
+        QVERIFY2(u.mountFuse({"lowerwatch=off"}), u.daemonLog().c_str());
+        const std::string fuse = listing(u.path("x"));
+        QVERIFY(u.unmount());
+        QCOMPARE(fuse, kernel);
+    }
+};
+
+STRATA_TEST_MAIN_REQUIRES(TestEngineRedirectWalk, requireFuseAndKernel)
+#include "test_engine_redirectwalk.moc"
