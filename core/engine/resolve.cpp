@@ -188,20 +188,20 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     std::optional<std::vector<std::string>> absPath;
     std::string lname = name;
     // The kernel's struct ovl_lookup_data (ovl/mergerules.h decides with it), plus
-    // d.nextmetacopy (a metacopy was followed) and d.absolute_redirect.
+    // d.nextmetacopy (a metacopy was followed).
     ovl::LookupState d;
-    bool followedMetacopy = false, absoluteRedirect = false;
+    bool followedMetacopy = false;
 
+    // ovl_check_redirect() of an object lookupStep() said to check: its state part
+    // decided by ovl::checkRedirect, the new path here.
     auto applyRedirect = [&](const Result<std::optional<ovl::Redirect>> &red) {
-        if (!red || !*red)
+        const bool has = red && *red;
+        ovl::checkRedirect(d, has, has && (*red)->absolute);
+        if (!has)
             return;
-        absoluteRedirect = (*red)->absolute;
-        if ((*red)->absolute) {
+        if ((*red)->absolute)
             absPath = (*red)->components;
-            // namei.c ovl_check_redirect(): an absolute redirect goes on below even
-            // where a path element above was opaque.
-            d.stop = false;
-        } else if (absPath)
+        else if (absPath)
             absPath->back() = (*red)->path;
         else
             lname = (*red)->path;
@@ -330,21 +330,23 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
                 blocked = true;
                 break;
             }
-            if (step.checkRedirect)
-                if (auto red = ovl::XattrReader(dfd, comps[k], ns).redirect(); red && *red) {
+            if (step.checkRedirect) {
+                const auto red = ovl::XattrReader(dfd, comps[k], ns).redirect();
+                const bool has = red && *red;
+                ovl::checkRedirect(d, has, has && (*red)->absolute);
+                if (has) {
                     const auto tail = static_cast<std::ptrdiff_t>(comps.size() - 1 - k);
                     std::vector<std::string> path;
                     if ((*red)->absolute) {
                         path = (*red)->components;
-                        d.stop = false; // as for the leaf (applyRedirect)
                     } else {
                         path.assign(absPath->begin(), absPath->end() - tail - 1);
                         path.push_back((*red)->path);
                     }
                     path.insert(path.end(), comps.end() - tail, comps.end());
                     absPath = std::move(path);
-                    absoluteRedirect = (*red)->absolute;
                 }
+            }
             walk = std::move(next);
             dfd = walk.get();
         }
@@ -422,7 +424,7 @@ Result<Resolved> resolveChild(Fs &f, Inode &parent, const std::string &name)
     mf.pending = d.metacopy;
     mf.followed = followedMetacopy;
     mf.lowerMetacopy = !in->lowers.empty();
-    mf.absoluteRedirect = absoluteRedirect;
+    mf.absoluteRedirect = d.absoluteRedirect;
     mf.hasDataLayers = hasDataLayers;
     mf.metacopyOn = f.config.metacopy;
     switch (ovl::metacopyData(mf)) {

@@ -82,6 +82,13 @@ LookupStep lookupStep(LookupState &d, bool isUpper, bool lastElement, const Laye
     return s;
 }
 
+void checkRedirect(LookupState &d, bool hasRedirect, bool absolute)
+{
+    d.absoluteRedirect = hasRedirect && absolute;
+    if (d.absoluteRedirect)
+        d.stop = false;
+}
+
 bool isXWhiteoutsDir(LayerRole role, std::optional<Opaque> opaque)
 {
     return role == LayerRole::Lower && opaque == Opaque::XWhiteouts;

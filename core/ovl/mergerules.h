@@ -68,6 +68,7 @@ struct LookupState {
     bool stop = false; // d->stop: no layer below is looked at
     bool opaque = false; // d->opaque: the name is hidden below (whiteout, opaque=y)
     bool last = false; // d->last for the layer being looked at (isLastLookupLayer)
+    bool absoluteRedirect = false; // d->absolute_redirect: the last redirect checked was absolute
 };
 
 // What one layer's object means for the lookup (namei.c ovl_lookup_single()).
@@ -88,6 +89,15 @@ bool needsOpaque(const LookupState &d, mode_t mode);
 // last). `lastElement`: the leaf of the path looked up (an absolute redirect walks
 // its components one at a time).
 LookupStep lookupStep(LookupState &d, bool isUpper, bool lastElement, const LayerObject &o);
+
+// namei.c ovl_check_redirect(), its effect on the lookup state; the rewritten path
+// is the caller's. Called for every object whose redirect lookupStep() says to
+// check (checkRedirect, path elements of an absolute redirect included), with
+// what was read (`hasRedirect`: a redirect is present). d->absolute_redirect is
+// reset at every call, so a metacopy file below an absolute redirect without one
+// of its own no longer counts as redirected into the data-only layers; an
+// absolute redirect goes on below an opaque path element above it (d->stop).
+void checkRedirect(LookupState &d, bool hasRedirect, bool absolute);
 
 // namei.c ovl_lookup_single(): "overlay.opaque=x means xwhiteouts directory" for a
 // directory on a lower layer that is not d->last; the upper's and the last lower's

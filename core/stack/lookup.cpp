@@ -16,7 +16,6 @@ namespace strata::stack {
 struct Lookup::State {
     std::string name; // a single name, or an absolute path after an absolute redirect
     ovl::LookupState k; // what ovl/mergerules.h decides with: is_dir, opaque, stop, last, metacopy
-    bool absoluteRedirect = false;
     bool redirected = false;
     bool redirectSeen = false; // a redirect was found in the layer just looked up
 };
@@ -160,8 +159,11 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
     if (!xr)
         xr.emplace(baseFd, name, ns, presence());
 
-    // ovl_check_redirect()
+    // ovl_check_redirect(): its state part decided by ovl::checkRedirect (as
+    // strata-fuse's), the new path here.
     auto rd = xr->raw(ovl::Attr::Redirect);
+    if (!rd || !rd->has_value())
+        ovl::checkRedirect(d.k, false, false);
     if (!rd) {
         r.problems.push_back(rd.error());
     } else if (rd->has_value()) {
@@ -176,14 +178,11 @@ bool Lookup::lookupSingle(int baseFd, int layer, const std::string &basePath, co
         }
         d.redirectSeen = true;
         d.redirected = true;
-        if (parsed->absolute) {
-            d.absoluteRedirect = true;
-            d.k.stop = false;
+        ovl::checkRedirect(d.k, true, parsed->absolute);
+        if (parsed->absolute)
             d.name = parsed->path + post;
-        } else {
-            d.absoluteRedirect = false;
+        else
             d.name = d.name.substr(0, prelen) + parsed->path + post;
-        }
     }
     out = std::move(f);
     return true;
@@ -288,7 +287,7 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
             return r;
         }
         take(f);
-        if (d.redirected && d.absoluteRedirect)
+        if (d.redirected && d.k.absoluteRedirect)
             poe = &m_roots;
         else
             i = 1;
@@ -315,7 +314,7 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
         }
         if (d.k.stop)
             break;
-        if (d.redirected && d.absoluteRedirect && poe != &m_roots) {
+        if (d.redirected && d.k.absoluteRedirect && poe != &m_roots) {
             // "Find the current layer on the root dentry" and go on below it.
             size_t k = 0;
             while (k < m_roots.size() && m_roots[k].layer != lower.layer)
@@ -336,7 +335,7 @@ Resolution Lookup::resolve(const std::vector<OpenDir> &parent, const std::string
         mf.followed = true; // the top object is metadata only: the lookup went on below it
         mf.lowerMetacopy = std::any_of(r.chain.begin(), r.chain.end(),
                                        [&](const Found &f) { return f.metacopy && !(upperLayer0 && f.layer == 0); });
-        mf.absoluteRedirect = d.absoluteRedirect;
+        mf.absoluteRedirect = d.k.absoluteRedirect;
         mf.hasDataLayers = m_stack.layers().size() > m_stack.mergedLayerCount();
         mf.metacopyOn = m_stack.metacopyEnabled();
         switch (ovl::metacopyData(mf)) {

@@ -10,14 +10,23 @@
 // for a path element and for the leaf alike. strata-fuse ignored a path element's
 // redirect and let an opaque element end the lookup whatever came after it; the
 // inspector's lookup (core/stack/lookup.cpp) already did as the kernel does.
+// ovl_check_redirect() also resets d->absolute_redirect at every call: a metacopy
+// file reached through a lower metacopy's absolute redirect, with no redirect of
+// its own, is not redirected into the data-only layers, and the lookup fails with
+// EIO ("metacopy with no lower data found"); strata-fuse and the inspector both
+// kept the flag and served the data-only layer's file (ovl::checkRedirect now
+// decides it for both).
+#include "testenv.h"
 #include "testmain.h"
 #include "unionfixture.h"
 
+#include <QProcess>
 #include <QTest>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <filesystem>
 #include <string>
 #include <sys/stat.h>
@@ -152,6 +161,42 @@ private Q_SLOTS:
         const std::string fuse = listing(u.path("x"));
         QVERIFY(u.unmount());
         QCOMPARE(fuse, kernel);
+    }
+
+    // Lower 0's f: metacopy, redirected to /data/f; lower 1's data/f: metacopy
+    // without a redirect; the data-only layer's data/f: the data.
+    void metacopyBelowAbsoluteRedirect()
+    {
+        UnionFixture u(2, true);
+        u.addDataLayers(1);
+        writeFile(u.dataLayer(0) + "/data/f", "realdata\n");
+        for (const std::string &p : {u.lower(0) + "/f", u.lower(1) + "/data/f"}) {
+            writeFile(p, "");
+            QVERIFY(::truncate(p.c_str(), 9) == 0);
+            QVERIFY(::lsetxattr(p.c_str(), "trusted.overlay.metacopy", "", 0, 0) == 0);
+        }
+        QVERIFY(::lsetxattr((u.lower(0) + "/f").c_str(), "trusted.overlay.redirect", "/data/f", 7, 0) == 0);
+        auto statErrno = [&] {
+            struct stat st {};
+            return ::lstat(u.path("f").c_str(), &st) == 0 ? 0 : errno;
+        };
+        QVERIFY(u.mountKernel(true, "metacopy=on"));
+        const int kernel = statErrno();
+        QVERIFY(u.unmount());
+        QCOMPARE(kernel, EIO);
+        QVERIFY2(u.mountFuse({"metacopy=on", "lowerwatch=off"}, true), u.daemonLog().c_str());
+        const int fuse = statErrno();
+        QVERIFY(u.unmount());
+        QCOMPARE(fuse, kernel);
+
+        // The inspector says the kernel fails that lookup.
+        QProcess ctl;
+        ctl.start(QString::fromStdString(binaryDir() + "/stratactl"),
+                  {"tree", "--lower", QString::fromStdString(u.lower(0) + ":" + u.lower(1)), "--data",
+                   QString::fromStdString(u.dataLayer(0)), "f"});
+        QVERIFY(ctl.waitForFinished(20000));
+        const QString err = QString::fromUtf8(ctl.readAllStandardError());
+        QVERIFY2(err.contains("metacopy with no lower data found"), qPrintable(err));
     }
 };
 
