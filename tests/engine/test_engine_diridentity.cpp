@@ -20,14 +20,13 @@
 #include "freshview.h"
 #include "testenv.h"
 #include "testmain.h"
+#include "treesnapshot.h"
 #include "unionfixture.h"
 
 #include <QTest>
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <string>
@@ -79,21 +78,13 @@ std::string lowerChanges(const UnionFixture &u)
     return {};
 }
 
+// The names directly in `dir`, sorted, space-separated.
 std::string listing(const std::string &dir)
 {
-    std::vector<std::string> names;
-    if (DIR *d = ::opendir(dir.c_str())) {
-        while (const dirent *e = ::readdir(d))
-            if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-                names.emplace_back(e->d_name);
-        ::closedir(d);
-    } else {
-        return std::strerror(errno);
-    }
-    std::sort(names.begin(), names.end());
     std::string out;
-    for (const auto &n : names)
-        out += (out.empty() ? "" : " ") + n;
+    for (const auto &[path, entry] : snapshot(dir))
+        if (path.find('/') == std::string::npos)
+            out += (out.empty() ? "" : " ") + path;
     return out;
 }
 
