@@ -2,6 +2,7 @@
 #include "livewatch.h"
 
 #include "guitext.h"
+#include "mergedtreemodel.h"
 #include "watch/stackwatcher.h"
 #include "watch/viewtracker.h"
 
@@ -211,6 +212,21 @@ void LiveWatch::watchDirectory(const std::string &mergedPath)
 void LiveWatch::flush()
 {
     post([](LiveWatchWorker &w) { w.flush(); });
+}
+
+void followModel(LiveWatch *live, MergedTreeModel *model)
+{
+    auto merged = [model]() { return model->tree() && model->tree()->topLayer() == 0; };
+    QObject::connect(model, &MergedTreeModel::directoryLoaded, live, [live, merged](const QByteArray &path) {
+        if (merged())
+            live->watchDirectory(path.toStdString());
+    });
+    QObject::connect(live, &LiveWatch::listed, model, [model, merged](const QList<LiveListing> &listings) {
+        if (!merged())
+            return;
+        for (const LiveListing &l : listings)
+            model->updateDirectory(l.path, l.entries);
+    });
 }
 
 } // namespace strata::gui
