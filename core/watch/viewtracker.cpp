@@ -440,6 +440,24 @@ std::vector<std::vector<Effect>> ViewTracker::applyAll(const std::vector<LayerCh
     for (auto &[dir, idx] : byDir) {
         if (idx.size() < kListOnce)
             continue;
+        // Listing costs one entry per name the directory holds; a changed name looked
+        // up costs a few lookups (the name, then its directory). A burst into a big
+        // directory comes in many batches (maxDelay): listing it whole for each made
+        // the work quadratic. Its names are looked up then, its own facts once.
+        constexpr size_t kLookupCost = 4;
+        if (const auto it = m_dirs.find(dir);
+            it != m_dirs.end() && idx.size() * kLookupCost < it->second.entries.size()) {
+            bool namesChanged = false;
+            for (const size_t i : idx) {
+                effectOn(targets[i].front(), changes[i].kinds & ChangeModified, changes[i].layer, out[i], 0);
+                namesChanged
+                    |= (changes[i].kinds & (ChangeCreated | ChangeDeleted | ChangeMovedFrom | ChangeMovedTo)) != 0;
+                done[i] = true;
+            }
+            if (namesChanged)
+                refreshDir(dir, out[idx.back()]);
+            continue;
+        }
         std::vector<Effect> effects;
         diffDir(dir, effects, 0);
         std::unordered_map<std::string, size_t> owner; // merged path -> change
