@@ -281,14 +281,6 @@ void benchEngineView(const Options &o, const std::string &base, const std::strin
     ::umount2(mnt.c_str(), MNT_DETACH);
 }
 
-double cpuSeconds()
-{
-    rusage ru {};
-    ::getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-        + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 // (cost): a stack of `entries` entries: 2 lowers, dirs of 500 files, half the dirs
 // merged from both lowers.
 void benchCost(const Options &o, const std::string &base)

@@ -221,6 +221,7 @@ int main(int argc, char **argv)
             wait.poke();
         }
     });
+    const double cpu0 = cpuSeconds();
     const auto t0 = Clock::now();
     // Another thread makes the changes: the GUI thread keeps handling deliveries.
     std::atomic<double> made {0};
@@ -233,6 +234,8 @@ int main(int argc, char **argv)
     maker.join();
     printSettled("(b) GUI model, burst (rows)", want, made.load(), settledAt ? msBetween(t0, *settledAt) : msSince(t0),
                  rows(), 2000);
+    std::printf("(b) burst: %.2f s CPU in this process (watcher, worker and GUI threads, and the creates)\n",
+                cpuSeconds() - cpu0);
     std::printf("load average after: %s\n", loadAverage().c_str());
     std::filesystem::remove_all(o.dir, ec);
     return 0;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace strata::bench {
@@ -60,6 +61,14 @@ void printSettled(const char *what, size_t n, double madeMs, double ms, size_t s
                 "names seen)  target <= %.0f ms: %s\n",
                 what, n, madeMs, ms, ms - madeMs, seen, targetMs, seen >= n && ms <= targetMs ? "met" : "MISSED");
     std::fflush(stdout);
+}
+
+double cpuSeconds()
+{
+    rusage ru {};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
+        + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 std::string loadAverage()

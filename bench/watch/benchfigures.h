@@ -32,6 +32,8 @@ void printRow(const char *what, const Percentiles &p, double targetMs);
 // target <= T ms: met|MISSED". `madeMs`: how long making the changes took, the
 // floor of `ms` (on a loaded machine it alone can exceed the target).
 void printSettled(const char *what, size_t n, double madeMs, double ms, size_t seen, double targetMs);
+// User and system CPU time of this process so far.
+double cpuSeconds();
 // The load average line both print first and last.
 std::string loadAverage();
 
