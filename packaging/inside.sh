@@ -60,8 +60,10 @@ bench)
     bindir="$builddir/bin"
     build
     "$bindir/strata-bench-inspector" "$@"
-    # Live lower-layer changes: latencies and the cost of watching (docs/BENCHMARKS.md).
+    # Live lower-layer changes: latencies and the cost of watching, then the same
+    # changes through the app's pipeline to its tree model (docs/BENCHMARKS.md).
     "$bindir/strata-bench-watch"
+    "$bindir/strata-bench-watch-gui"
     ;;
 lupdate)
     # Refresh translations/*.ts from the sources (Qt Linguist).

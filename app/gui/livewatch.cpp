@@ -2,12 +2,16 @@
 #include "livewatch.h"
 
 #include "guitext.h"
+#include "mergedtreemodel.h"
 #include "watch/stackwatcher.h"
 #include "watch/viewtracker.h"
 
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QThread>
+#include <QTimer>
+#include <chrono>
+#include <map>
 #include <set>
 
 namespace strata::gui {
@@ -55,6 +59,8 @@ public:
 
     void close()
     {
+        m_stale.clear();
+        m_dueAt.clear();
         m_notifier.reset();
         m_tracker.reset();
         m_watcher.reset();
@@ -129,18 +135,11 @@ private:
         applyBurst();
         // Every loaded merged directory holding an entry that changed is listed again
         // here, so the GUI thread only swaps rows.
-        std::set<std::string> dirs;
         for (const LiveChange &l : lines)
             for (const Effect &e : l.effects)
                 if (e.inView && e.kinds != 0 && !e.mergedPath.empty())
-                    dirs.insert(parentOf(e.mergedPath));
-        QList<LiveListing> listings;
-        for (const std::string &dir : dirs) {
-            if (!m_tracker->isLoaded(dir))
-                continue;
-            if (auto listing = shown(dir))
-                listings.push_back(LiveListing {listing->path, std::move(listing->entries)});
-        }
+                    m_stale.insert(parentOf(e.mergedPath));
+        QList<LiveListing> listings = listStale();
         deliver([lines = std::move(lines), listings = std::move(listings), problems](LiveWatch &o) {
             for (const QString &p : problems)
                 Q_EMIT o.problem(p);
@@ -149,6 +148,55 @@ private:
             if (!lines.isEmpty())
                 Q_EMIT o.changed(lines);
         });
+    }
+
+    // Lists the stale directories that are due. A directory is listed whole (the
+    // model takes whole listings), so one of 1,000 entries or more that a burst
+    // keeps changing is listed again only after 4 times its last listing took, at
+    // most 100 ms (the single-change target): a 10,000-file burst comes in a
+    // hundred deliveries, and listing it whole for each is quadratic work. A
+    // smaller directory is listed at once: its listing is cheap, and a stalled one
+    // must not hold back the next change.
+    QList<LiveListing> listStale()
+    {
+        using Clock = std::chrono::steady_clock;
+        QList<LiveListing> listings;
+        const auto now = Clock::now();
+        std::optional<Clock::time_point> next;
+        for (auto it = m_stale.begin(); it != m_stale.end();) {
+            const std::string &dir = *it;
+            if (!m_tracker->isLoaded(dir)) {
+                it = m_stale.erase(it);
+                continue;
+            }
+            if (const auto due = m_dueAt.find(dir); due != m_dueAt.end() && due->second > now) {
+                next = next ? std::min(*next, due->second) : due->second;
+                ++it;
+                continue;
+            }
+            const auto t0 = Clock::now();
+            if (auto listing = shown(dir))
+                listings.push_back(LiveListing {listing->path, std::move(listing->entries)});
+            const auto t1 = Clock::now();
+            if (!listings.isEmpty() && listings.back().entries.size() >= 1000)
+                m_dueAt[dir] = t1 + std::min<Clock::duration>(4 * (t1 - t0), std::chrono::milliseconds(100));
+            else
+                m_dueAt.erase(dir);
+            it = m_stale.erase(it);
+        }
+        if (next && !m_timerArmed) {
+            m_timerArmed = true;
+            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*next - now);
+            QTimer::singleShot(wait, this, [this]() {
+                m_timerArmed = false;
+                if (!m_tracker)
+                    return;
+                QList<LiveListing> due = listStale();
+                if (!due.isEmpty())
+                    deliver([due = std::move(due)](LiveWatch &o) { Q_EMIT o.listed(due); });
+            });
+        }
+        return listings;
     }
 
     // Runs f on the GUI thread unless the stack was replaced (or the owner went) since.
@@ -168,6 +216,9 @@ private:
     std::unique_ptr<StackWatcher> m_watcher;
     std::unique_ptr<ViewTracker> m_tracker;
     std::unique_ptr<QSocketNotifier> m_notifier;
+    std::set<std::string> m_stale; // merged dirs changed since their last listing
+    std::map<std::string, std::chrono::steady_clock::time_point> m_dueAt; // when each may be listed again
+    bool m_timerArmed = false;
 };
 
 LiveWatch::LiveWatch(QObject *parent)
@@ -211,6 +262,21 @@ void LiveWatch::watchDirectory(const std::string &mergedPath)
 void LiveWatch::flush()
 {
     post([](LiveWatchWorker &w) { w.flush(); });
+}
+
+void followModel(LiveWatch *live, MergedTreeModel *model)
+{
+    auto merged = [model]() { return model->tree() && model->tree()->topLayer() == 0; };
+    QObject::connect(model, &MergedTreeModel::directoryLoaded, live, [live, merged](const QByteArray &path) {
+        if (merged())
+            live->watchDirectory(path.toStdString());
+    });
+    QObject::connect(live, &LiveWatch::listed, model, [model, merged](const QList<LiveListing> &listings) {
+        if (!merged())
+            return;
+        for (const LiveListing &l : listings)
+            model->updateDirectory(l.path, l.entries);
+    });
 }
 
 } // namespace strata::gui

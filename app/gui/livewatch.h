@@ -46,6 +46,7 @@ struct LiveListing {
 };
 
 class LiveWatchWorker;
+class MergedTreeModel;
 
 class LiveWatch : public QObject {
     Q_OBJECT
@@ -75,6 +76,7 @@ Q_SIGNALS:
 
 private:
     friend class LiveWatchWorker;
+    class MergedTreeModel;
     void post(std::function<void(LiveWatchWorker &)> f); // runs f on the worker thread
 
     QThread *m_thread;
@@ -83,5 +85,11 @@ private:
     std::vector<watch::LayerWatch> m_layers;
     bool m_running = false;
 };
+
+// The app's wiring of `live` to the tree (the main window's, and the benchmark's):
+// every directory `model` loads is watched, and each listing after changes brings
+// its rows up to date in place. Only the merged view (top layer 0) is what the
+// listings describe; the cumulative views of lower layers are not updated live.
+void followModel(LiveWatch *live, MergedTreeModel *model);
 
 } // namespace strata::gui

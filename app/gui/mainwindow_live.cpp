@@ -36,19 +36,7 @@ void MainWindow::setUpLiveChanges()
     connect(m_verifyButton, &QPushButton::clicked, this, &MainWindow::verifyMount);
 
     MergedTreeModel *model = m_treePanel->model();
-    // Only the merged view (top layer 0) is what the watch's listings describe; the
-    // cumulative views of lower layers are not updated live.
-    auto merged = [model]() { return model->tree() && model->tree()->topLayer() == 0; };
-    connect(model, &MergedTreeModel::directoryLoaded, this, [this, merged](const QByteArray &path) {
-        if (merged())
-            m_live->watchDirectory(path.toStdString());
-    });
-    connect(m_live, &LiveWatch::listed, this, [model, merged](const QList<LiveListing> &listings) {
-        if (!merged())
-            return;
-        for (const LiveListing &l : listings)
-            model->updateDirectory(l.path, l.entries);
-    });
+    followModel(m_live, model);
     connect(m_live, &LiveWatch::changed, this, &MainWindow::applyLiveChanges);
     connect(m_live, &LiveWatch::started, this, [this]() { m_changesDock->setLayers(m_live->layers()); });
     connect(m_live, &LiveWatch::failed, m_changesDock, &ChangesDock::setWatchFailed);

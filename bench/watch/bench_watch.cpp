@@ -3,6 +3,7 @@
 // watching costs (issue #9 §7). Figures, never a pass/fail test.
 //
 //   strata-bench-watch [--dir DIR] [--singles N] [--burst N] [--entries N] [--method M]
+//                      [--only a,c,cost]
 //
 // (a) the `stratactl watch --json` line: the time from the change (a file created
 //     in the top lower) to the line naming it, read from the command's stdout;
@@ -15,9 +16,10 @@
 //     (what `stratactl watch` and the app's live view hold) loading every
 //     directory: wall and CPU time, heap retained per loaded entry (mallinfo2), and
 //     the same for a MergedTree walk that retains nothing, for comparison.
-// (b), the app's model, is strata-bench-gui-tree --live (bench/gui).
+// (b), the app's model, is strata-bench-watch-gui (bench_watch_gui.cpp).
 //
 // Root gives fanotify (and tmpfs for the 500k-entry stack); otherwise inotify.
+#include "benchfigures.h"
 #include "stack/layerstack.h"
 #include "stack/mergedtree.h"
 #include "watch/stackwatcher.h"
@@ -49,61 +51,15 @@
 #include <vector>
 
 using namespace strata;
-using Clock = std::chrono::steady_clock;
+using namespace strata::bench;
 
 namespace {
-
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 std::string selfDir()
 {
     char buf[PATH_MAX];
     const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
     return std::filesystem::path(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0)).parent_path();
-}
-
-void touch(const std::string &p)
-{
-    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd >= 0)
-        ::close(fd);
-}
-
-struct Percentiles {
-    double p50 = NAN, p99 = NAN, max = NAN;
-    size_t n = 0, lost = 0;
-};
-
-Percentiles percentiles(std::vector<double> v, size_t lost)
-{
-    Percentiles p;
-    p.lost = lost;
-    p.n = v.size();
-    if (v.empty())
-        return p;
-    std::sort(v.begin(), v.end());
-    auto at
-        = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))]; };
-    p.p50 = at(0.50);
-    p.p99 = at(0.99);
-    p.max = v.back();
-    return p;
-}
-
-void printRow(const char *what, const Percentiles &p, double target)
-{
-    std::printf("%-44s n=%-5zu p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms%s  target p99 <= %.0f ms: %s\n", what, p.n,
-                p.p50, p.p99, p.max, p.lost ? ("  (" + std::to_string(p.lost) + " never seen)").c_str() : "", target,
-                p.lost == 0 && p.p99 <= target ? "met" : "MISSED");
-}
-
-void printSettled(const char *what, size_t n, double ms, size_t seen, double target)
-{
-    std::printf("%-44s %zu changes, settled after %8.1f ms (%zu lines or names seen)  target <= %.0f ms: %s\n", what, n,
-                ms, seen, target, seen >= n && ms <= target ? "met" : "MISSED");
 }
 
 // A child process whose stdout lines are collected with their arrival time.
@@ -204,6 +160,8 @@ struct Options {
     int burst = 10000;
     int entries = 500000;
     std::string method; // "" = the default choice
+    std::string only = "a,c,cost"; // the parts to run
+    bool runs(const std::string &part) const { return ("," + only + ",").find("," + part + ",") != std::string::npos; }
 };
 
 // (a): stratactl watch --json on lower0 (top) and lower1.
@@ -242,6 +200,7 @@ void benchWatchLine(const Options &o, const std::string &l0, const std::string &
     const auto t0 = Clock::now();
     for (int i = 0; i < o.burst; ++i)
         touch(l0 + "/burst/b" + std::to_string(i));
+    const double made = msSince(t0);
     // Settled: every change has its line, or nothing new for 3 s.
     size_t seen = 0;
     Clock::time_point last = t0;
@@ -254,7 +213,7 @@ void benchWatchLine(const Options &o, const std::string &l0, const std::string &
             quietSince = Clock::now();
         }
     }
-    printSettled("(a) watch line, burst", static_cast<size_t>(o.burst),
+    printSettled("(a) watch line, burst", static_cast<size_t>(o.burst), made,
                  std::chrono::duration<double, std::milli>(last - t0).count(), seen, 2000);
 }
 
@@ -305,6 +264,7 @@ void benchEngineView(const Options &o, const std::string &base, const std::strin
     const auto t0 = Clock::now();
     for (int i = 0; i < o.burst; ++i)
         touch(l0 + "/fburst/b" + std::to_string(i));
+    const double made = msSince(t0);
     size_t seen = 0;
     double settled = NAN;
     while (msSince(t0) < 30000) {
@@ -317,16 +277,8 @@ void benchEngineView(const Options &o, const std::string &base, const std::strin
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    printSettled("(c) strata-fuse view, burst (listing)", static_cast<size_t>(o.burst), settled, seen, 2000);
+    printSettled("(c) strata-fuse view, burst (listing)", static_cast<size_t>(o.burst), made, settled, seen, 2000);
     ::umount2(mnt.c_str(), MNT_DETACH);
-}
-
-double cpuSeconds()
-{
-    rusage ru {};
-    ::getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-        + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // (cost): a stack of `entries` entries: 2 lowers, dirs of 500 files, half the dirs
@@ -438,10 +390,12 @@ int main(int argc, char **argv)
             o.entries = std::atoi(next().c_str());
         else if (a == "--method")
             o.method = next();
+        else if (a == "--only")
+            o.only = next();
         else {
             std::fprintf(stderr,
                          "usage: %s [--dir DIR] [--singles N] [--burst N] [--entries N] "
-                         "[--method fanotify|inotify|polling]\n",
+                         "[--method fanotify|inotify|polling] [--only a,c,cost]\n",
                          argv[0]);
             return 2;
         }
@@ -451,17 +405,16 @@ int main(int argc, char **argv)
     const std::string l0 = o.dir + "/lower0", l1 = o.dir + "/lower1";
     std::filesystem::create_directories(l0);
     std::filesystem::create_directories(l1);
-    double load[3] {};
-    ::getloadavg(load, 3);
-    std::printf("strata-bench-watch: %d single changes, a %d-change burst, a %d-entry stack; load average %.2f %.2f "
-                "%.2f; %s\n",
-                o.singles, o.burst, o.entries, load[0], load[1], load[2],
+    std::printf("strata-bench-watch: %d single changes, a %d-change burst, a %d-entry stack; load average %s; %s\n",
+                o.singles, o.burst, o.entries, loadAverage().c_str(),
                 ::geteuid() == 0 ? "root (fanotify)" : "not root (inotify)");
-    benchWatchLine(o, l0, l1);
-    benchEngineView(o, o.dir, l0, l1);
-    benchCost(o, o.dir);
-    ::getloadavg(load, 3);
-    std::printf("load average after: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+    if (o.runs("a"))
+        benchWatchLine(o, l0, l1);
+    if (o.runs("c"))
+        benchEngineView(o, o.dir, l0, l1);
+    if (o.runs("cost"))
+        benchCost(o, o.dir);
+    std::printf("load average after: %s\n", loadAverage().c_str());
     std::filesystem::remove_all(o.dir, ec);
     return 0;
 }

@@ -9,7 +9,9 @@
 #include <fuse_lowlevel.h>
 #include <memory>
 #include <shared_mutex>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace strata::engine {
 
@@ -27,6 +29,12 @@ struct KeyHash {
 struct InodeTable {
     std::mutex table;
     std::unordered_map<std::pair<dev_t, ino_t>, std::unique_ptr<Inode>, KeyHash> inodes;
+    // Every interned inode that has a parent, by parent and then name (a view of
+    // the child's own Inode::name: it is taken out before the name or the parent
+    // changes, and put back after), so "what does the kernel know under this name"
+    // (lowerwatch.cpp, after a change on a lower layer) costs one lookup, not a
+    // walk of the whole table. Kept by inodetable.cpp alone.
+    std::unordered_map<const Inode *, std::unordered_multimap<std::string_view, Inode *>> children;
 };
 
 // fd budget (fdbudget.cpp): O_PATH fds held by the inodes in the table, the most
@@ -122,5 +130,11 @@ void rekeyInode(Fs &f, Inode &i, dev_t dev, ino_t ino);
 void setParent(Fs &f, Inode &child, Inode *parent, const std::string &name);
 // The inode the kernel knows under this identity, if any.
 Inode *findInode(Fs &f, dev_t dev, ino_t ino);
+// The inode in the table the kernel holds a lookup on under `name` in `parent`,
+// if any. Fs::table held.
+Inode *knownChild(Fs &f, const Inode &parent, std::string_view name);
+// The directories in the table the kernel holds a lookup on under `parent`.
+// Fs::table held.
+std::vector<Inode *> knownChildDirs(Fs &f, const Inode &parent);
 
 } // namespace strata::engine

@@ -10,6 +10,30 @@ namespace strata::engine {
 
 namespace {
 
+// The children index (fs.h InodeTable::children). Fs::table held.
+void indexChild(Fs &f, Inode &i)
+{
+    if (i.parent)
+        f.children[i.parent].emplace(std::string_view(i.name), &i);
+}
+
+void unindexChild(Fs &f, Inode &i)
+{
+    if (!i.parent)
+        return;
+    const auto dir = f.children.find(i.parent);
+    if (dir == f.children.end())
+        return;
+    auto [it, end] = dir->second.equal_range(std::string_view(i.name));
+    for (; it != end; ++it)
+        if (it->second == &i) {
+            dir->second.erase(it);
+            break;
+        }
+    if (dir->second.empty())
+        f.children.erase(dir);
+}
+
 // Drops one internal reference; frees the inode (and walks up to its parent)
 // when nothing refers to it any more. Called with f.table held.
 void releaseLocked(Fs &f, Inode *i)
@@ -20,6 +44,7 @@ void releaseLocked(Fs &f, Inode *i)
         if (i->isDir() && i->evicted.load(std::memory_order_relaxed))
             --f.evictedDirs;
         lowerDirForgotten(f, *i); // its lower dirs' watches go (lowerwatch.h)
+        unindexChild(f, *i);
         if (i->hashed) {
             auto it = f.inodes.find({i->keyDev, i->keyIno});
             if (it != f.inodes.end() && it->second.get() == i) {
@@ -45,6 +70,7 @@ Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
     if (isKnown) {
         Inode &known = *it->second;
         ++known.nlookup;
+        unindexChild(f, known);
         // The latest name is the one a copy-up will use.
         if (fresh->parent && fresh->parent != known.parent) {
             ++fresh->parent->childRefs;
@@ -56,6 +82,7 @@ Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
             }
         }
         known.name = fresh->name;
+        indexChild(f, known);
         return known;
     }
     Inode &i = *fresh;
@@ -64,6 +91,7 @@ Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
     if (i.parent)
         ++i.parent->childRefs;
     countFds(f, i);
+    indexChild(f, i);
     f.inodes.emplace(key, std::move(fresh));
     return i;
 }
@@ -157,16 +185,42 @@ Inode *findInode(Fs &f, dev_t dev, ino_t ino)
     return it == f.inodes.end() ? nullptr : it->second.get();
 }
 
+Inode *knownChild(Fs &f, const Inode &parent, std::string_view name)
+{
+    const auto dir = f.children.find(&parent);
+    if (dir == f.children.end())
+        return nullptr;
+    auto [it, end] = dir->second.equal_range(name);
+    for (; it != end; ++it)
+        if (it->second->hashed && it->second->nlookup > 0)
+            return it->second;
+    return nullptr;
+}
+
+std::vector<Inode *> knownChildDirs(Fs &f, const Inode &parent)
+{
+    std::vector<Inode *> out;
+    if (const auto dir = f.children.find(&parent); dir != f.children.end())
+        for (const auto &[name, child] : dir->second)
+            if (child->hashed && child->isDir() && child->nlookup > 0)
+                out.push_back(child);
+    return out;
+}
+
 void setParent(Fs &f, Inode &child, Inode *parent, const std::string &name)
 {
     std::lock_guard g(f.table);
+    unindexChild(f, child);
     child.name = name;
-    if (child.parent == parent)
+    if (child.parent == parent) {
+        indexChild(f, child);
         return;
+    }
     if (parent)
         ++parent->childRefs;
     Inode *old = child.parent;
     child.parent = parent;
+    indexChild(f, child);
     if (old) {
         --old->childRefs;
         releaseLocked(f, old);

@@ -288,9 +288,8 @@ std::vector<Pin> LowerWatch::Impl::knownChildDirs(Inode &parent, Work &w)
 {
     std::vector<Pin> out;
     std::lock_guard t(f.table);
-    for (auto &[k, in] : f.inodes)
-        if (in && in->parent == &parent && in->isDir() && in->nlookup > 0)
-            out.push_back(pin(*in, w));
+    for (Inode *in : engine::knownChildDirs(f, parent))
+        out.push_back(pin(*in, w));
     return out;
 }
 
@@ -354,12 +353,8 @@ void LowerWatch::Impl::refresh(const Key &dirKey, const std::string &name)
                 return; // forgotten: the kernel holds nothing of it
             dir = pin(*d, w);
             // The object the kernel last knew under this name (its attributes, pages).
-            for (auto &[k, in] : f.inodes) {
-                if (in && in->parent == d && in->name == name && in->nlookup > 0) {
-                    child = pin(*in, w);
-                    break;
-                }
-            }
+            if (Inode *in = knownChild(f, *d, name))
+                child = pin(*in, w);
         }
         // The engine's own cache: a known directory keeps the lower stack it was
         // resolved with (internInode returns it as it is), so give it the new one.
@@ -443,7 +438,14 @@ Result<std::unique_ptr<LowerWatch>> LowerWatch::start(Fs &f, int startupFd)
     auto stack = stack::LayerStack::fromSpec(spec);
     if (!stack)
         return fail(stack.error());
-    auto w = watch::StackWatcher::start(*stack);
+    watch::WatchOptions opts;
+    // A fanotify filesystem mark would wake the notify thread for every write this
+    // daemon makes to an upper on the same filesystem as a lower (the engine
+    // benchmark's write rows lost a fifth with it); inotify watches only the lower
+    // dirs read, and follows what the kernel holds (forgetDir).
+    opts.preferred = watch::Method::Inotify;
+    opts.preferredWhy = "a filesystem mark would also report every write the engine makes on that filesystem";
+    auto w = watch::StackWatcher::start(*stack, opts);
     if (!w)
         return fail(w.error());
     impl->watcher = std::move(*w);

@@ -5,10 +5,11 @@
 // mounted show in the mount, as a fresh mount of the same layers would show them.
 //
 // The lower directories the mount has looked names up in, or listed, are
-// registered with a core/watch StackWatcher over the lower layers (fanotify as
-// root, else inotify, else polling, layer by layer) BEFORE they are read, so no
-// change between the read and the registration is missed. A dedicated notify
-// thread takes the watcher's events and, for each changed name:
+// registered with a core/watch StackWatcher over the lower layers (inotify, else
+// polling, layer by layer; STRATA_WATCH_METHOD=fanotify for filesystem marks)
+// BEFORE they are read, so no change between the read and the registration is
+// missed. A dedicated notify thread takes the watcher's events and, for each
+// changed name:
 //   1. under Fs::tree exclusively, resolves the name again and gives a known
 //      directory inode its new lower stack (the engine's only cache of layer
 //      state that a later lookup does not refresh by itself: internInode keeps

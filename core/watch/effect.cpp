@@ -8,6 +8,21 @@ namespace strata::watch {
 
 using namespace strata::stack;
 
+namespace {
+
+// splitmix64's finaliser: every input bit moves every output bit, so either half of
+// the result is a fair 32-bit hash.
+uint64_t mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+} // namespace
+
 EntryFacts EntryFacts::of(const MergedEntry &e)
 {
     EntryFacts f;
@@ -16,18 +31,18 @@ EntryFacts EntryFacts::of(const MergedEntry &e)
     f.state = e.state;
     f.size = e.attrs.size;
     f.mode = e.attrs.mode;
-    f.ino = e.attrs.ino;
-    f.dev = e.attrs.dev;
-    f.mtime = e.attrs.mtime;
     f.dataLayer = e.data ? e.data->layer : -1;
+    const uint64_t object = mix(static_cast<uint64_t>(e.attrs.ino) ^ mix(static_cast<uint64_t>(e.attrs.dev)));
+    const uint64_t mtime = mix(static_cast<uint64_t>(e.attrs.mtime.tv_sec) * 1'000'000'000ULL
+                               + static_cast<uint64_t>(e.attrs.mtime.tv_nsec));
+    f.fingerprint = (object & 0xffffffff00000000ULL) | (mtime & 0xffffffffULL);
     return f;
 }
 
 bool EntryFacts::operator==(const EntryFacts &o) const
 {
-    return layer == o.layer && type == o.type && state == o.state && size == o.size && mode == o.mode && ino == o.ino
-        && dev == o.dev && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec
-        && ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec && dataLayer == o.dataLayer;
+    return layer == o.layer && type == o.type && state == o.state && size == o.size && mode == o.mode
+        && dataLayer == o.dataLayer && fingerprint == o.fingerprint;
 }
 
 std::vector<std::string_view> effectKindNames(uint32_t kinds)
@@ -73,9 +88,8 @@ uint32_t classify(const std::optional<EntryFacts> &before, const std::optional<E
     if ((before->mode & 07777) != (after->mode & 07777))
         k |= EffectModeChanged;
     // Without a write event, a new mtime on the same object still means new content.
-    const bool sameObject = before->ino == after->ino && before->dev == after->dev;
-    const bool mtimeMoved
-        = before->mtime.tv_sec != after->mtime.tv_sec || before->mtime.tv_nsec != after->mtime.tv_nsec;
+    const bool sameObject = before->objectTag() == after->objectTag();
+    const bool mtimeMoved = before->mtimeTag() != after->mtimeTag();
     if (after->type == FileType::Regular && (contentWritten || (sameObject && mtimeMoved)))
         k |= EffectContentChanged;
     constexpr uint32_t kViewStates = StateOpaque | StateXWhiteoutsDir | StateMerged | StateRedirected | StateCopiedUp

@@ -24,14 +24,17 @@ struct EntryFacts {
     uint32_t state = 0; // stack::State bits
     off_t size = 0;
     mode_t mode = 0;
-    ino_t ino = 0;
-    dev_t dev = 0;
-    timespec mtime {};
-    timespec ctime {};
     int dataLayer = -1; // metacopy: the layer holding the data
+    // What is only compared, never shown, folded into 64 bits (a tracker keeps this
+    // for every loaded entry): high half a hash of the object (inode, device), low
+    // half a hash of its mtime. A collision (odds 2^-32) can only cost a
+    // "content-changed" that classify would otherwise have said.
+    uint64_t fingerprint = 0;
 
     static EntryFacts of(const stack::MergedEntry &e);
     bool visible() const { return !(state & stack::StateWhiteout); }
+    uint32_t objectTag() const { return static_cast<uint32_t>(fingerprint >> 32); }
+    uint32_t mtimeTag() const { return static_cast<uint32_t>(fingerprint); }
     bool operator==(const EntryFacts &) const;
 };
 

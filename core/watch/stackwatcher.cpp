@@ -277,8 +277,14 @@ Result<std::unique_ptr<StackWatcher>> StackWatcher::start(std::shared_ptr<const 
     if (!impl->wakeFd || !impl->notifyFd)
         return fail(sysError(errno, "watcher", "cannot create an eventfd"));
 
-    const std::optional<Method> forced = forcedMethod(opts);
-    const std::string forcedNote = forced ? " (" + std::string(methodName(*forced)) + " requested)" : std::string();
+    std::optional<Method> forced = forcedMethod(opts);
+    std::string forcedNote = forced ? " (" + std::string(methodName(*forced)) + " requested)" : std::string();
+    std::string inotifyWhy = "inotify requested";
+    if (!forced && opts.preferred) {
+        forced = opts.preferred;
+        forcedNote = " (" + opts.preferredWhy + ")";
+        inotifyWhy = opts.preferredWhy;
+    }
     std::optional<Error> fanError;
     std::optional<Error> inoError;
     std::unordered_map<int, int> pollFds;
@@ -318,7 +324,7 @@ Result<std::unique_ptr<StackWatcher>> StackWatcher::start(std::shared_ptr<const 
                     why = fanError->reason;
                 }
             } else {
-                why = "inotify requested";
+                why = inotifyWhy;
             }
             if (!placed) {
                 if (!impl->ino && !inoError) {

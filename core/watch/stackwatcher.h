@@ -54,6 +54,12 @@ struct WatchOptions {
     // variable STRATA_WATCH_METHOD=fanotify|inotify|polling does the same when this
     // is unset.
     std::optional<Method> method;
+    // The caller's own choice when neither `method` nor STRATA_WATCH_METHOD says,
+    // and why (LayerWatch::reason quotes it). strata-fuse prefers inotify: its
+    // watches cover only the directories the mount read, where a fanotify
+    // filesystem mark also reports every write the engine makes to its upper.
+    std::optional<Method> preferred;
+    std::string preferredWhy;
     std::chrono::milliseconds settle {5}; // a burst ends after this long without events
     std::chrono::milliseconds maxDelay {40}; // ... or this long after it began
     std::chrono::milliseconds pollInterval {500}; // polled layers: re-list period

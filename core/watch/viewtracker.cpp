@@ -25,9 +25,13 @@ std::string layerKey(int layer, const std::string &path)
     return k;
 }
 
-std::string joinMerged(const std::string &dir, const std::string &name)
+std::string joinMerged(const std::string &dir, std::string_view name)
 {
-    return dir.empty() ? name : dir + "/" + name;
+    std::string out = dir;
+    if (!out.empty())
+        out += '/';
+    out += name;
+    return out;
 }
 
 std::pair<std::string, std::string> splitLast(const std::string &path)
@@ -111,7 +115,7 @@ void ViewTracker::release(const DirStack &stack)
             }
 }
 
-void ViewTracker::remember(const std::string &mergedPath, const Listing &listing)
+void ViewTracker::remember(const std::string &mergedPath, const Listing &listing, EntryTable *entries)
 {
     DirStack old;
     if (auto it = m_dirs.find(mergedPath); it != m_dirs.end()) {
@@ -120,9 +124,11 @@ void ViewTracker::remember(const std::string &mergedPath, const Listing &listing
     }
     LoadedDir &dir = m_dirs[mergedPath];
     dir.stack = listing.stack;
-    dir.entries.clear();
+    if (entries)
+        dir.entries = std::move(*entries);
+    else
+        dir.entries.assign(listing.entries);
     for (const auto &e : listing.entries) {
-        dir.entries.emplace(e.name, EntryFacts::of(e));
         if (e.data && e.data->layer >= 0) {
             auto &v = m_byDataSource[layerKey(e.data->layer, e.data->path)];
             const std::string mp = joinMerged(mergedPath, e.name);
@@ -206,10 +212,7 @@ std::optional<EntryFacts> ViewTracker::factsOf(const std::string &mergedPath) co
     const auto it = m_dirs.find(parent);
     if (it == m_dirs.end())
         return std::nullopt;
-    const auto f = it->second.entries.find(name);
-    if (f == it->second.entries.end())
-        return std::nullopt;
-    return f->second;
+    return it->second.entries.find(name);
 }
 
 std::vector<std::string> ViewTracker::mergedPathsOf(int layer, const std::string &layerPath) const
@@ -238,8 +241,7 @@ void ViewTracker::effectOn(const std::string &mergedPath, bool contentWritten, i
     LoadedDir *pdir = nullptr;
     if (auto it = m_dirs.find(parent); it != m_dirs.end()) {
         pdir = &it->second;
-        if (auto f = pdir->entries.find(name); f != pdir->entries.end())
-            e.before = f->second;
+        e.before = pdir->entries.find(name);
     }
     // Only a directory's layers are remembered by the tree; a file's change never
     // makes them stale.
@@ -270,7 +272,7 @@ void ViewTracker::effectOn(const std::string &mergedPath, bool contentWritten, i
     }
     if (pdir) {
         if (e.after)
-            pdir->entries.insert_or_assign(name, *e.after);
+            pdir->entries.set(name, *e.after);
         else
             pdir->entries.erase(name);
     }
@@ -295,9 +297,12 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
 {
     if (depth > kMaxDepth)
         return;
+    // Its entries move out: they are replaced by the listing below (or dropped).
     LoadedDir old;
-    if (auto it = m_dirs.find(mergedPath); it != m_dirs.end())
-        old = it->second;
+    if (auto it = m_dirs.find(mergedPath); it != m_dirs.end()) {
+        old.stack = it->second.stack;
+        old.entries = std::move(it->second.entries);
+    }
     m_tree.forget(mergedPath);
     std::optional<Listing> now;
     if (m_watcher)
@@ -310,43 +315,39 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
     {
         const auto [parent, name] = splitLast(mergedPath);
         if (auto it = m_dirs.find(parent); it != m_dirs.end() && !mergedPath.empty())
-            if (auto f = it->second.entries.find(name); f != it->second.entries.end())
-                self = f->second;
+            self = it->second.entries.find(name);
     }
     const bool opaqueNow = self && (self->state & StateOpaque);
 
-    std::map<std::string, EntryFacts> fresh;
+    EntryTable fresh;
     if (now)
-        for (const auto &e : now->entries)
-            fresh.emplace(e.name, EntryFacts::of(e));
+        fresh.assign(now->entries);
     const bool stackChanged = !now || !sameStack(now->stack, old.stack);
 
-    auto a = old.entries.begin();
-    auto b = fresh.begin();
+    const EntryTable &was = old.entries;
+    size_t a = 0;
+    size_t b = 0;
     std::vector<std::string> childDirs;
     std::vector<std::string> newDirs;
-    while (a != old.entries.end() || b != fresh.end()) {
+    while (a < was.size() || b < fresh.size()) {
         std::optional<EntryFacts> before, after;
-        std::string name;
-        if (b == fresh.end() || (a != old.entries.end() && a->first < b->first)) {
-            name = a->first;
-            before = a->second;
-            ++a;
-        } else if (a == old.entries.end() || b->first < a->first) {
-            name = b->first;
-            after = b->second;
-            ++b;
+        std::string_view name;
+        if (b == fresh.size() || (a < was.size() && was.nameAt(a) < fresh.nameAt(b))) {
+            name = was.nameAt(a);
+            before = was.factsAt(a++);
+        } else if (a == was.size() || fresh.nameAt(b) < was.nameAt(a)) {
+            name = fresh.nameAt(b);
+            after = fresh.factsAt(b++);
         } else {
-            name = a->first;
-            before = a->second;
-            after = b->second;
-            ++a;
-            ++b;
+            name = was.nameAt(a);
+            before = was.factsAt(a++);
+            after = fresh.factsAt(b++);
         }
         if (before && after && *before == *after)
             continue;
         Effect e;
-        e.mergedPath = joinMerged(mergedPath, name);
+        std::string path = joinMerged(mergedPath, name);
+        e.mergedPath = path;
         e.before = before;
         e.after = after;
         e.kinds = classify(before, after, false);
@@ -361,12 +362,12 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
         if (e.kinds)
             out.push_back(std::move(e));
         if (newDir)
-            newDirs.push_back(joinMerged(mergedPath, name)); // loadAll: what it shows appears too
-        else if (m_dirs.contains(joinMerged(mergedPath, name)))
-            childDirs.push_back(joinMerged(mergedPath, name));
+            newDirs.push_back(std::move(path)); // loadAll: what it shows appears too
+        else if (m_dirs.contains(path))
+            childDirs.push_back(std::move(path));
     }
     if (now) {
-        remember(now->path, *now);
+        remember(now->path, *now, &fresh);
     } else if (auto it = m_dirs.find(mergedPath); it != m_dirs.end()) {
         // Only this dir: the loaded ones below are diffed (and dropped) in turn.
         indexDir(mergedPath, it->second.stack, false);
@@ -376,9 +377,9 @@ void ViewTracker::diffDir(const std::string &mergedPath, std::vector<Effect> &ou
     // Loaded subdirectories take their layers from this one: re-examine them when
     // this one's changed (or went).
     if (stackChanged)
-        for (const auto &[name, facts] : old.entries)
-            if (m_dirs.contains(joinMerged(mergedPath, name)))
-                childDirs.push_back(joinMerged(mergedPath, name));
+        for (size_t i = 0; i < was.size(); ++i)
+            if (std::string child = joinMerged(mergedPath, was.nameAt(i)); m_dirs.contains(child))
+                childDirs.push_back(std::move(child));
     std::sort(childDirs.begin(), childDirs.end());
     childDirs.erase(std::unique(childDirs.begin(), childDirs.end()), childDirs.end());
     for (const auto &c : childDirs)
@@ -439,6 +440,24 @@ std::vector<std::vector<Effect>> ViewTracker::applyAll(const std::vector<LayerCh
     for (auto &[dir, idx] : byDir) {
         if (idx.size() < kListOnce)
             continue;
+        // Listing costs one entry per name the directory holds; a changed name looked
+        // up costs a few lookups (the name, then its directory). A burst into a big
+        // directory comes in many batches (maxDelay): listing it whole for each made
+        // the work quadratic. Its names are looked up then, its own facts once.
+        constexpr size_t kLookupCost = 4;
+        if (const auto it = m_dirs.find(dir);
+            it != m_dirs.end() && idx.size() * kLookupCost < it->second.entries.size()) {
+            bool namesChanged = false;
+            for (const size_t i : idx) {
+                effectOn(targets[i].front(), changes[i].kinds & ChangeModified, changes[i].layer, out[i], 0);
+                namesChanged
+                    |= (changes[i].kinds & (ChangeCreated | ChangeDeleted | ChangeMovedFrom | ChangeMovedTo)) != 0;
+                done[i] = true;
+            }
+            if (namesChanged)
+                refreshDir(dir, out[idx.back()]);
+            continue;
+        }
         std::vector<Effect> effects;
         diffDir(dir, effects, 0);
         std::unordered_map<std::string, size_t> owner; // merged path -> change

@@ -12,10 +12,10 @@
 
 #include "change.h"
 #include "effect.h"
+#include "entrytable.h"
 #include "stack/mergedtree.h"
 #include "util/error.h"
 
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -72,9 +72,10 @@ public:
 private:
     struct LoadedDir {
         stack::DirStack stack;
-        std::map<std::string, EntryFacts> entries; // by name, whiteouts included
+        EntryTable entries; // by name, whiteouts included
     };
-    void remember(const std::string &mergedPath, const stack::Listing &listing);
+    // `entries`: the listing's, when the caller has them already.
+    void remember(const std::string &mergedPath, const stack::Listing &listing, EntryTable *entries = nullptr);
     void diffDir(const std::string &mergedPath, std::vector<Effect> &out, int depth);
     std::vector<std::string> targetsOf(const LayerChange &change) const;
     void refreshDir(const std::string &dir, std::vector<Effect> &out);
