@@ -79,6 +79,7 @@ Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
                 continue;
             if (out.pool.size() > UINT32_MAX - 256)
                 return fail(makeError(pathForErrors, "directory too large to list (names exceed 4 GiB)", EFBIG));
+            out.pool.push_back(static_cast<char>(d->d_type));
             out.offsets.push_back(static_cast<uint32_t>(out.pool.size()));
             out.pool.append(name, std::strlen(name) + 1);
         }

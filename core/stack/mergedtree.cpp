@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <iterator>
 #include <map>
@@ -129,20 +130,11 @@ Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector
             break;
     std::vector<OpenDir> dirs = known ? std::move(*known) : lookup.rootDir();
     for (size_t i = start; i < comps.size(); ++i) {
-        const Resolution r = lookup.resolve(dirs, comps[i]);
         const std::string sub = joinMerged(comps, i + 1);
-        if (!r.visible()) {
-            if (!r.problems.empty())
-                return fail(makeError(sub, r.problems.front().message(), r.problems.front().code));
-            return fail(makeError(sub,
-                                  r.whiteout ? "deleted in the merged view (whiteout in layer "
-                                          + std::to_string(r.whiteout->layer) + ")"
-                                             : "not in the merged view",
-                                  ENOENT));
-        }
-        if (!S_ISDIR(r.chain.front().st.st_mode))
-            return fail(makeError(sub, "not a directory in the merged view", ENOTDIR));
-        dirs = lookup.childDirs(r);
+        auto child = lookup.descend(lookup.resolve(dirs, comps[i]), sub);
+        if (!child)
+            return fail(child.error());
+        dirs = std::move(*child);
         cache.insert(sub, dirs);
     }
     return dirs;
@@ -203,11 +195,6 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     return listing;
 }
 
-namespace {
-
-// Opens and reads every layer dir of a merged dir. `only` empty: every name (one
-// getdents pass per layer); otherwise just that name, statted in each layer, so a
-// single entry costs a stat per layer however large its directory is.
 LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> &dirs, const std::string &only,
                             std::vector<Error> &problems)
 {
@@ -240,8 +227,9 @@ LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> 
             // builder's own stat reports it as a listing would.
             struct stat st {};
             if (::fstatat(fd->get(), only.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
-                table.names[pos].offsets.push_back(0);
-                table.names[pos].pool.assign(only.c_str(), only.size() + 1);
+                table.names[pos].pool.assign(1, static_cast<char>(DT_UNKNOWN));
+                table.names[pos].pool.append(only.c_str(), only.size() + 1);
+                table.names[pos].offsets.push_back(1);
             }
         }
         table.readOk[pos] = true;
@@ -249,8 +237,6 @@ LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> 
     }
     return table;
 }
-
-} // namespace
 
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const
 {
