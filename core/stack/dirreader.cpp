@@ -63,8 +63,6 @@ Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
 {
     DirNames out;
     alignas(LinuxDirent64) char buf[64 * 1024];
-    if (::lseek(dirFd, 0, SEEK_SET) < 0)
-        return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
     for (;;) {
         const long n = ::syscall(SYS_getdents64, dirFd, buf, sizeof(buf));
         if (n < 0)

@@ -241,7 +241,6 @@ void EntryBuilder::start()
     // is the real dir's (readdir.c ovl_dir_is_real): whiteouts are listed, and only
     // the lookup of such a name finds the whiteout (ENOENT).
     m_rules.emplace(m_stack, m_table.dirs, !m_table.fds.empty() && m_table.fds[0] ? m_table.fds[0].get() : -1);
-    m_filtersWhiteouts = m_rules->filtersWhiteouts();
     // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
     // with its occurrences top first. make_heap is linear; each name then costs a
     // log-time pop when it is reached instead of a full sort before the first one.
@@ -319,8 +318,11 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
             continue; // every version vanished or could not be statted
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = m_occ.front();
-        const ovl::LayerObject o = readdirFacts(name, top, m_filtersWhiteouts);
-        const bool whiteout = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
+        // Whether this dir filters at all is read only for a name it could hide.
+        const bool filters
+            = ReaddirRules::mayHide(ovl::LayerObject::fromStat(top.raw->st)) && m_rules->filtersWhiteouts();
+        const ovl::LayerObject o = readdirFacts(name, top, filters);
+        const bool whiteout = ovl::readdirHides(filters, m_table.dirs[top.pos].xwhiteouts, filters && looksUp(top), o);
         const bool xattrWhiteout = whiteout && o.whiteoutXattr;
         if (whiteout) {
             if (m_opts.includeWhiteouts) {
@@ -488,8 +490,18 @@ void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std:
         dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
     if (dirFd < 0)
         return;
-    const ovl::XattrReader xr(dirFd, here ? e.name : baseOf(top.path), m_stack.xattrNamespace(),
-                              top.xattrsKnown ? &top.xattrs : nullptr);
+    const std::string base = here ? e.name : baseOf(top.path);
+    // The lookup did not list them (a dir of the last layer: no marker read there):
+    // one listxattr answers the questions below when there are several, rather than
+    // a getxattr for each.
+    const int questions
+        = int(r.metacopy) + int(e.isDir()) + int(m_stack.hasUpper() && top.layer == 0) + int(m_opts.readOrigins);
+    std::optional<ovl::AttrSet> listed;
+    if (!top.xattrsKnown && questions >= 2)
+        if (auto set = ovl::presentAttrs(dirFd, base, m_stack.xattrNamespace()))
+            listed = *set;
+    const ovl::XattrReader xr(dirFd, base, m_stack.xattrNamespace(),
+                              top.xattrsKnown ? &top.xattrs : (listed ? &*listed : nullptr));
 
     if (r.metacopy) {
         e.state |= StateMetacopy;

@@ -90,7 +90,6 @@ private:
     UpperAliases *m_aliases = nullptr;
 
     bool m_started = false;
-    bool m_filtersWhiteouts = false;
     std::optional<ReaddirRules> m_rules; // this dir's readdir facts, made by start()
     std::vector<size_t> m_heapSize; // per position: entries [0, size) are still a heap
     std::vector<std::pair<const char *, size_t>> m_heads; // heap of each layer's smallest name

@@ -41,6 +41,17 @@ struct MergedTree::DirCache {
     std::mutex mutex;
     std::unordered_map<std::string, std::vector<OpenDir>> dirs;
     UpperAliases upperAliases; // index=on: upper names of index inodes, walked once
+    // The lookup rules over this tree's layers: its constructor reads every lower
+    // root's opaque xattr, once per tree rather than once per listing.
+    std::shared_ptr<const Lookup> lookup;
+
+    std::shared_ptr<const Lookup> lookupFor(const LayerStack &stack, int top)
+    {
+        std::lock_guard lock(mutex);
+        if (!lookup)
+            lookup = std::make_shared<const Lookup>(stack, top);
+        return lookup;
+    }
     bool orphans = false; // the bound cleared the cache: entries may lack their parents
 
     std::optional<std::vector<OpenDir>> find(const std::string &path)
@@ -81,6 +92,7 @@ struct MergedTree::DirCache {
             std::lock_guard lock(mutex);
             dirs.clear();
             orphans = false;
+            lookup.reset(); // a lower root's opaque=x may have changed too
         }
         upperAliases.clear();
     }
@@ -169,7 +181,8 @@ Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path, 
 
 Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 {
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
@@ -240,7 +253,8 @@ LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> 
 
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const
 {
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
@@ -285,7 +299,8 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
     if (comps->empty()) {
         // The root: a merged directory of every layer root.
         MergedEntry root;
-        const Lookup lookup(*m_stack, m_top);
+        const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+        const Lookup &lookup = *lookupRef;
         const auto dirs = lookup.rootDir();
         if (dirs.empty())
             return fail(makeError("/", "no layers in view", ENOENT));
@@ -303,7 +318,8 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
     // One name: its parent resolved, the name statted in each of the parent's
     // layers, and built as a listing would build it (the same rules, the same facts).
     const std::string parent = joinMerged(*comps, comps->size() - 1);
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, parent, *m_cache);
     if (!resolved)
         return fail(resolved.error());

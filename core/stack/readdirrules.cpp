@@ -14,6 +14,11 @@ ReaddirRules::ReaddirRules(const LayerStack &stack, const std::vector<OpenDir> &
     , m_topFd(topFd)
 { }
 
+bool ReaddirRules::mayHide(const ovl::LayerObject &o)
+{
+    return ovl::isChardevWhiteout(o.mode, o.rdev) || ovl::needsWhiteoutXattr(o.mode, o.size);
+}
+
 bool ReaddirRules::filtersWhiteouts() const
 {
     if (m_filters)

@@ -9,6 +9,7 @@
 
 #include "layerstack.h"
 #include "lookup.h"
+#include "ovl/mergerules.h"
 
 #include <optional>
 #include <vector>
@@ -24,6 +25,10 @@ public:
     // inode.c ovl_get_inode(): whether readdir drops whiteouts here at all (a dir
     // merged from several layers, one whose real dir has overlay.origin, the root).
     bool filtersWhiteouts() const;
+    // Whether readdirHides() can be true for a name whose top-most version is `o` in
+    // any dir (a 0/0 device, an empty regular file): for every other name it is
+    // false whatever the dir's facts, so they need not be read.
+    static bool mayHide(const ovl::LayerObject &o);
     // Whether the kernel's listing looks up the entry read in layer position `pos`
     // (ovl::readdirLooksUp: the upper dir's impure xattr, the layers' devices).
     bool looksUp(size_t pos) const;
