@@ -329,9 +329,11 @@ int main(int argc, char **argv)
         }
     }
 
-    std::string why = "--warm-only";
+    std::string why;
     const bool canDrop = o.cold && dropCaches(why);
-    if (!canDrop)
+    if (!o.cold)
+        std::printf("cold runs skipped: --warm-only\n");
+    else if (!canDrop)
         std::printf("cold runs skipped: %s (needs root outside a container)\n", why.c_str());
 
     // Warm: one untimed pass of each, then alternate.
