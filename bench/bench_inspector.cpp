@@ -3,7 +3,10 @@
 // floor, `find LAYERS -printf '%s %m\n'`, measured in the same run over the same
 // layer directories (docs/BENCHMARKS.md). Not a timed test: it prints figures.
 //
-//   strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins]
+//   strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins] [--warm-only]
+//                          [--scans-only N]
+//
+// --scans-only N: N warm scans and nothing else (under a profiler).
 //
 // The stack is generated once (offline, with core/ovl's writers: whiteouts, opaque
 // dirs, copied-up files) and cached in DIR; a marker file records its parameters.
@@ -43,6 +46,8 @@ struct Options {
     size_t layers = 12;
     int reps = 5;
     bool origins = true;
+    bool cold = true; // --warm-only: no cold runs
+    int scansOnly = 0; // --scans-only N
 };
 
 [[noreturn]] void die(const std::string &msg)
@@ -274,8 +279,13 @@ int main(int argc, char **argv)
             o.reps = std::stoi(value());
         else if (a == "--no-origins")
             o.origins = false;
+        else if (a == "--warm-only")
+            o.cold = false;
+        else if (a == "--scans-only")
+            o.scansOnly = std::stoi(value());
         else
-            die("usage: strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins]");
+            die("usage: strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins] "
+                "[--warm-only] [--scans-only N]");
     }
     if (o.layers < 2)
         die("--layers must be at least 2");
@@ -296,6 +306,11 @@ int main(int argc, char **argv)
     if (!opened)
         die(opened.error().message());
     const auto stack = *opened;
+    if (o.scansOnly > 0) {
+        for (int i = 0; i < o.scansOnly; ++i)
+            std::printf("scan: %.3fs\n", scan(stack, o.origins, nullptr).seconds);
+        return 0;
+    }
     if (!stack->canReadOverlayXattrs())
         std::printf("note: not privileged: trusted.overlay.* xattrs are unreadable, the scan reports them "
                     "as unknown (run as root for representative figures)\n");
@@ -315,8 +330,10 @@ int main(int argc, char **argv)
     }
 
     std::string why;
-    const bool canDrop = dropCaches(why);
-    if (!canDrop)
+    const bool canDrop = o.cold && dropCaches(why);
+    if (!o.cold)
+        std::printf("cold runs skipped: --warm-only\n");
+    else if (!canDrop)
         std::printf("cold runs skipped: %s (needs root outside a container)\n", why.c_str());
 
     // Warm: one untimed pass of each, then alternate.
@@ -392,7 +409,12 @@ int main(int argc, char **argv)
     std::printf("sizes: MergedEntry %zu bytes, Attrs %zu, ShadowedVersion %zu, OriginInfo %zu, DataInfo %zu "
                 "(before heap: names, paths, vectors)\n",
                 sizeof(MergedEntry), sizeof(Attrs), sizeof(ShadowedVersion), sizeof(OriginInfo), sizeof(DataInfo));
-    std::printf("targets: time <= 1.5x find (%s), <= 200 bytes/entry held (%s)\n", iw / fw <= 1.5 ? "met" : "MISSED",
+    // Issue 13: <= 1.3x find warm, <= 1.1x cold; issue 2: <= 200 bytes per entry held.
+    std::printf("targets: warm <= 1.3x find (%s), cold <= 1.1x find (%s), <= 200 bytes/entry held (%s)\n",
+                iw / fw <= 1.3 ? "met" : "MISSED",
+                !canDrop                                         ? "not run"
+                    : median(inspCold) / median(findCold) <= 1.1 ? "met"
+                                                                 : "MISSED",
                 static_cast<double>(retained) / std::max<size_t>(1, first.entries) <= 200 ? "met" : "MISSED");
     return 0;
 }

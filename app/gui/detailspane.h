@@ -7,8 +7,9 @@
 
 namespace strata::gui {
 
-// The selected entry's facts (details.h), rendered. Everything shown was computed
-// when the directory was listed, so selecting costs no I/O.
+// The selected entry's facts (details.h), rendered. The GUI thread does no I/O for
+// them: the tree model reads the entry in the background and the pane is shown the
+// row's facts first, then the full entry when it lands (MergedTreeModel::entryRead).
 class DetailsPane : public QTextBrowser {
     Q_OBJECT
 public:

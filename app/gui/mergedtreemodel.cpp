@@ -59,7 +59,6 @@ void MergedTreeModel::setTree(std::shared_ptr<const stack::MergedTree> tree)
     m_tree = std::move(tree);
     m_rows = TreeRows();
     m_rows.dir(TreeRows::kRoot)->fetch = m_tree ? TreeRows::Fetch::No : TreeRows::Fetch::Done;
-    m_detail.reset();
     m_changes.clear();
     const bool wasLoading = m_pending > 0;
     m_pending = 0;
@@ -103,33 +102,97 @@ QModelIndex MergedTreeModel::indexOf(uint32_t id, int column) const
     return id == TreeRows::kRoot ? QModelIndex() : createIndex(int(m_rows.row(id).pos), column, quintptr(id));
 }
 
+stack::MergedEntry MergedTreeModel::rowFacts(uint32_t id) const
+{
+    const TreeRow &r = m_rows.row(id);
+    stack::MergedEntry known;
+    known.name = std::string(m_rows.name(id));
+    known.layer = r.layer;
+    known.attrs = r.attrs();
+    known.state = r.state;
+    if (const TreeRows::Dir *d = m_rows.dir(id))
+        known.dirLayers.assign(d->layers.begin(), d->layers.end());
+    return known;
+}
+
+namespace {
+
+// The lookup of one entry; what the row knows and why when it cannot be read any more.
+stack::MergedEntry lookupOr(const stack::MergedTree &tree, const std::string &path, stack::MergedEntry known)
+{
+    auto e = tree.lookup(path, stack::ListOptions {true, true});
+    if (e)
+        return std::move(*e);
+    known.problems.push_back(e.error()); // gone or unreadable since it was listed
+    return known;
+}
+
+} // namespace
+
+stack::MergedEntry MergedTreeModel::readNow(uint32_t id) const
+{
+    return lookupOr(*m_tree, m_rows.path(id), rowFacts(id));
+}
+
+const stack::MergedEntry *MergedTreeModel::slotEntry(EntrySlot &slot, uint32_t id, bool tooltip) const
+{
+    if (slot.read && slot.id == id && slot.revision == m_revision)
+        return &*slot.read;
+    slot.known = rowFacts(id);
+    if (slot.reading && slot.id == id && slot.revision == m_revision)
+        return &slot.known;
+    slot.read.reset();
+    slot.id = id;
+    slot.revision = m_revision;
+    slot.reading = true;
+    if (!slot.job)
+        slot.job = new Job(const_cast<MergedTreeModel *>(this));
+    auto *self = const_cast<MergedTreeModel *>(this);
+    const quint64 revision = m_revision;
+    slot.job->start([self, &slot, tree = m_tree, path = m_rows.path(id), known = slot.known, id, revision,
+                     tooltip](Job::Control &) -> Job::Apply {
+        auto e = std::make_shared<stack::MergedEntry>(lookupOr(*tree, path, known));
+        return [self, &slot, e, id, revision, tooltip]() {
+            if (revision != self->m_revision || slot.id != id)
+                return; // the rows changed meanwhile: a later entry() reads again
+            slot.read = std::move(*e);
+            slot.reading = false;
+            const QModelIndex index = self->indexOf(id);
+            if (tooltip)
+                Q_EMIT self->dataChanged(index, index, {Qt::ToolTipRole});
+            else
+                Q_EMIT self->entryRead(index);
+        };
+    });
+    return &slot.known;
+}
+
 const stack::MergedEntry *MergedTreeModel::entry(const QModelIndex &index) const
 {
     if (!index.isValid() || index.model() != this || !m_tree)
         return nullptr;
+    return slotEntry(m_details, idOf(index), false);
+}
+
+bool MergedTreeModel::entryIsRead(const QModelIndex &index) const
+{
+    return index.isValid() && m_details.read && m_details.id == idOf(index) && m_details.revision == m_revision;
+}
+
+const stack::MergedEntry *MergedTreeModel::readEntry(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this || !m_tree)
+        return nullptr;
     const uint32_t id = idOf(index);
-    if (m_detail && m_detailId == id && m_detailRevision == m_revision)
-        return &*m_detail;
-    const std::string path = m_rows.path(id);
-    auto e = m_tree->lookup(path, stack::ListOptions {true, true});
-    if (e) {
-        m_detail = std::move(*e);
-    } else {
-        // Gone or unreadable since it was listed: what the row knows, and why.
-        const TreeRow &r = m_rows.row(id);
-        stack::MergedEntry known;
-        known.name = std::string(m_rows.name(id));
-        known.layer = r.layer;
-        known.attrs = r.attrs();
-        known.state = r.state;
-        if (const TreeRows::Dir *d = m_rows.dir(id))
-            known.dirLayers.assign(d->layers.begin(), d->layers.end());
-        known.problems.push_back(e.error());
-        m_detail = std::move(known);
+    if (!entryIsRead(index)) {
+        if (m_details.job)
+            m_details.job->cancel();
+        m_details.read = readNow(id);
+        m_details.id = id;
+        m_details.revision = m_revision;
+        m_details.reading = false;
     }
-    m_detailId = id;
-    m_detailRevision = m_revision;
-    return &*m_detail;
+    return &*m_details.read;
 }
 
 std::string MergedTreeModel::mergedPath(const QModelIndex &index) const
@@ -438,10 +501,9 @@ QVariant MergedTreeModel::data(const QModelIndex &index, int role) const
         lines << pathText(m_rows.path(id));
         if (change != m_changes.constEnd())
             lines << QString::fromUtf8(stack::changeName(*change).data());
-        if (r.hasProblems) // read again: rows do not keep them
-            if (const stack::MergedEntry *e = entry(index))
-                for (const Error &p : e->problems)
-                    lines << errorText(p);
+        if (r.hasProblems) // read again, in the background: rows do not keep them
+            for (const Error &p : slotEntry(m_tooltip, id, true)->problems)
+                lines << errorText(p);
         return lines.join(QLatin1Char('\n'));
     }
     case PathRole:

@@ -8,6 +8,7 @@
 // on request, so the toggle costs no rescan. Rows are compact (treerows.h): an
 // entry's full facts are read again from the layers when asked for (entry()).
 
+#include "jobs.h"
 #include "stack/mergedtree.h"
 #include "stack/summary.h"
 #include "treerows.h"
@@ -49,10 +50,15 @@ public:
     // dive's marking: what the shown layer added, modified, deleted. Empty clears.
     void setChanges(const std::vector<stack::LayerChange> &changes);
 
-    // The entry's full facts, read again from the layers (MergedTree::lookup) and kept
-    // until another entry is asked for or the rows change: the pointer is valid until
-    // then. An entry that cannot be read any more gets the row's facts and the reason.
+    // The entry's full facts, read again from the layers (MergedTree::lookup) in the
+    // thread pool, never on the GUI thread: until they arrive (entryRead), what the
+    // row knows (entryIsRead() false). Kept until another entry is asked for or the
+    // rows change: the pointer is valid until then. An entry that cannot be read any
+    // more gets the row's facts and the reason.
     const stack::MergedEntry *entry(const QModelIndex &index) const;
+    bool entryIsRead(const QModelIndex &index) const;
+    // The same read, blocking the calling thread (tests and tools without an event loop).
+    const stack::MergedEntry *readEntry(const QModelIndex &index) const;
     std::string mergedPath(const QModelIndex &index) const;
     // The index of a loaded entry ("" is the invisible root); invalid when not loaded.
     QModelIndex indexForPath(const std::string &path) const;
@@ -80,6 +86,8 @@ public:
 
 Q_SIGNALS:
     void directoryLoaded(const QByteArray &path);
+    // entry(index) has its full facts now (the read started by entry() landed).
+    void entryRead(const QModelIndex &index);
     // A directory that could not be listed, or listed with problems (core's reasons).
     void directoryProblem(const QByteArray &path, const QString &message);
     void loadingChanged(bool loading);
@@ -101,10 +109,20 @@ private:
     int m_pending = 0;
     QSet<QFutureWatcherBase *> m_fetches; // listings in flight, cancelled on reset
     QHash<uint32_t, quint64> m_fetching; // directories whose listing is in flight, by token
-    // entry()'s last answer, for row `m_detailId` as of rows revision `m_detailRevision`.
-    mutable std::optional<stack::MergedEntry> m_detail;
-    mutable uint32_t m_detailId = TreeRows::kNone;
-    mutable quint64 m_detailRevision = 0;
+    // One entry read again in the background: the selection's (entry()) and the
+    // tooltip's of a problem row, apart, so hovering never drops the details' read.
+    struct EntrySlot {
+        Job *job = nullptr;
+        std::optional<stack::MergedEntry> read; // for row `id` as of rows revision `revision`
+        uint32_t id = TreeRows::kNone;
+        quint64 revision = 0;
+        bool reading = false;
+        stack::MergedEntry known; // what the row knows, while reading
+    };
+    const stack::MergedEntry *slotEntry(EntrySlot &slot, uint32_t id, bool tooltip) const;
+    stack::MergedEntry rowFacts(uint32_t id) const;
+    stack::MergedEntry readNow(uint32_t id) const;
+    mutable EntrySlot m_details, m_tooltip;
     quint64 m_revision = 0; // bumped whenever rows change in place or go
     QHash<QByteArray, stack::Change> m_changes;
     QIcon m_dirIcon, m_fileIcon, m_linkIcon, m_otherIcon, m_whiteoutIcon;

@@ -2,6 +2,7 @@
 #include "pathsearch.h"
 
 #include "guitext.h"
+#include "stack/pathwalk.h"
 
 #include <QElapsedTimer>
 #include <QPromise>
@@ -19,22 +20,59 @@ constexpr int kBatchPaths = 256;
 constexpr qint64 kBatchMs = 150;
 constexpr int kMaxProblems = 50;
 
-void walk(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QRegularExpression &pattern,
-          const SearchFilters &filters, PathSearch::Counters &counters)
+// Hands kept matches over in batches, and the last batch with the walk's problems.
+class MatchBatcher {
+public:
+    explicit MatchBatcher(QPromise<BatchPtr> &promise)
+        : m_promise(promise)
+    {
+        m_sinceFlush.start();
+    }
+    void add(std::string_view path, PathSearch::Counters &counters)
+    {
+        counters.matches.fetch_add(1, std::memory_order_relaxed);
+        if (m_kept >= PathSearch::kMaxMatches)
+            return;
+        ++m_kept;
+        m_batch->paths.append(QByteArray(path.data(), static_cast<qsizetype>(path.size())));
+    }
+    void maybeFlush()
+    {
+        if (m_batch->paths.size() >= kBatchPaths || m_sinceFlush.elapsed() >= kBatchMs)
+            flush();
+    }
+    void finish(const QStringList &problems)
+    {
+        flush();
+        auto last = std::make_shared<PathSearch::Batch>();
+        last->done = true;
+        last->problems = problems;
+        m_promise.addResult(std::move(last));
+    }
+
+private:
+    void flush()
+    {
+        if (m_batch->paths.isEmpty())
+            return;
+        m_promise.addResult(std::exchange(m_batch, std::make_shared<PathSearch::Batch>()));
+        m_sinceFlush.restart();
+    }
+    QPromise<BatchPtr> &m_promise;
+    BatchPtr m_batch = std::make_shared<PathSearch::Batch>();
+    QElapsedTimer m_sinceFlush;
+    quint64 m_kept = 0;
+};
+
+// A search that needs entries' facts (a state or layer filter): the full listing of
+// every directory.
+void walkEntries(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QRegularExpression &pattern,
+                 const SearchFilters &filters, PathSearch::Counters &counters)
 {
     stack::ListOptions opts;
     opts.includeWhiteouts = filters.showWhiteouts;
-    auto batch = std::make_shared<PathSearch::Batch>();
-    QElapsedTimer sinceFlush;
-    sinceFlush.start();
-    auto flush = [&]() {
-        if (batch->paths.isEmpty())
-            return;
-        promise.addResult(std::exchange(batch, std::make_shared<PathSearch::Batch>()));
-        sinceFlush.restart();
-    };
+    MatchBatcher batcher(promise);
     QStringList problems;
-    quint64 kept = 0;
     std::vector<std::string> todo {""}; // depth first; each dir's subdirs pushed in reverse
     while (!todo.empty() && !promise.isCanceled()) {
         const std::string dir = std::move(todo.back());
@@ -43,30 +81,61 @@ void walk(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QReg
         auto listing = tree.list(dir, opts, [&](std::vector<stack::MergedEntry> &&entries) {
             for (const stack::MergedEntry &e : entries) {
                 std::string path = dir.empty() ? e.name : dir + '/' + e.name;
-                if (filters.accepts(e, SearchFilters::Dirs::Strict) && pattern.match(pathText(path)).hasMatch()) {
-                    counters.matches.fetch_add(1, std::memory_order_relaxed);
-                    if (kept < PathSearch::kMaxMatches) {
-                        ++kept;
-                        batch->paths.append(QByteArray::fromStdString(path));
-                    }
-                }
+                if (filters.accepts(e, SearchFilters::Dirs::Strict) && pattern.match(pathText(path)).hasMatch())
+                    batcher.add(path, counters);
                 if (e.isDir() && !e.isWhiteout())
                     subdirs.push_back(std::move(path));
             }
             counters.seen.fetch_add(entries.size(), std::memory_order_relaxed);
-            if (batch->paths.size() >= kBatchPaths || sinceFlush.elapsed() >= kBatchMs)
-                flush();
+            batcher.maybeFlush();
             return !promise.isCanceled();
         });
         if (!listing && problems.size() < kMaxProblems)
             problems << errorText(listing.error());
         std::move(subdirs.rbegin(), subdirs.rend(), std::back_inserter(todo));
     }
-    flush();
-    auto last = std::make_shared<PathSearch::Batch>();
-    last->done = true;
-    last->problems = problems;
-    promise.addResult(std::move(last));
+    batcher.finish(problems);
+}
+
+// A search of names only (no state or layer filter, the usual case): core's
+// paths-only walk, which reads names and kinds and stats almost nothing.
+void walkPaths(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QRegularExpression &pattern,
+               const SearchFilters &filters, PathSearch::Counters &counters)
+{
+    stack::PathWalkOptions opts;
+    opts.includeWhiteouts = filters.showWhiteouts;
+    MatchBatcher batcher(promise);
+    quint64 sinceCheck = 0;
+    auto result = stack::walkMergedPaths(tree, "", opts, [&](std::string_view path, stack::PathKind) {
+        if (pattern.match(pathText(path)).hasMatch())
+            batcher.add(path, counters);
+        // Counters, batches and cancellation every few thousand paths, not per path.
+        if (++sinceCheck == 4096) {
+            counters.seen.fetch_add(sinceCheck, std::memory_order_relaxed);
+            sinceCheck = 0;
+            batcher.maybeFlush();
+            return !promise.isCanceled();
+        }
+        return true;
+    });
+    counters.seen.fetch_add(sinceCheck, std::memory_order_relaxed);
+    QStringList problems;
+    if (!result)
+        problems << errorText(result.error());
+    else
+        for (size_t i = 0; i < result->problems.size() && problems.size() < kMaxProblems; ++i)
+            problems << errorText(result->problems[i]);
+    batcher.finish(problems);
+}
+
+void walk(QPromise<BatchPtr> &promise, const stack::MergedTree &tree, const QRegularExpression &pattern,
+          const SearchFilters &filters, PathSearch::Counters &counters)
+{
+    const bool namesOnly = !filters.stateMask && filters.layer < 0 && filters.onlyLayer < 0;
+    if (namesOnly)
+        walkPaths(promise, tree, pattern, filters, counters);
+    else
+        walkEntries(promise, tree, pattern, filters, counters);
 }
 
 } // namespace

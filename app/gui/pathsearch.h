@@ -2,8 +2,10 @@
 #pragma once
 
 // The search over every full path of the merged view, not only the directories the
-// tree has loaded: a worker walks the whole merged tree (MergedTree::list, streamed,
-// depth first, names in order; it holds only the directories still to visit), matches
+// tree has loaded: a worker walks the whole merged tree (depth first, names in order;
+// it holds only the directories still to visit: core's paths-only walk,
+// stack/pathwalk.h, or full listings when a state or layer filter needs each
+// entry's facts), matches
 // each merged path as the tree shows it ("/etc/passwd") against a regular expression
 // and the tree's other filters, and hands the matches over in batches while it walks.
 // It keeps at most kMaxMatches paths and counts the rest, so a pattern that matches a

@@ -129,6 +129,12 @@ TreePanel::TreePanel(QWidget *parent)
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { Q_EMIT currentEntryChanged(m_proxy->mapToSource(current)); });
+    // The current entry's full facts are read in the background (MergedTreeModel::entry):
+    // when they land, whoever shows the current entry shows it again.
+    connect(m_model, &MergedTreeModel::entryRead, this, [this](const QModelIndex &index) {
+        if (index.isValid() && m_proxy->mapToSource(m_view->currentIndex()) == index)
+            Q_EMIT currentEntryChanged(index);
+    });
     connect(m_model, &MergedTreeModel::loadingChanged, this, [this](bool loading) {
         m_loading->setText(tr("Reading directories…"));
         m_loading->setVisible(loading);

@@ -5,7 +5,9 @@
 // against `find | grep` over the layers, in one run. Not a timed test: it prints
 // figures and their targets.
 //
-//   strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N] [--skip-all]
+//   strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N] [--skip-all] [--only PART]...
+//
+// --only open|expand|memory|search (repeatable) runs just those parts.
 //
 // The stack (two lowers and an upper, generated once and cached in DIR) holds
 // directories of 1k, 10k, 50k and 100k entries amid a tree of small ones, with
@@ -53,6 +55,13 @@ struct Options {
     size_t entries = 1000000;
     int reps = 5;
     bool loadAll = true; // --skip-all: no whole-tree load (memory) nor search
+    std::vector<std::string> only; // --only: these parts alone
+    bool runs(const std::string &part) const
+    {
+        if (!only.empty())
+            return std::find(only.begin(), only.end(), part) != only.end();
+        return loadAll || (part != "memory" && part != "search");
+    }
 };
 
 const size_t kBigDirs[] = {1000, 10000, 50000, 100000};
@@ -421,8 +430,11 @@ int main(int argc, char **argv)
             o.reps = std::stoi(next());
         else if (a == "--skip-all")
             o.loadAll = false;
+        else if (a == "--only")
+            o.only.push_back(next());
         else
-            die("usage: strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N] [--skip-all]");
+            die("usage: strata-bench-gui-tree [--dir DIR] [--entries N] [--reps N] [--skip-all] "
+                "[--only open|expand|memory|search]...");
     }
     const std::string marker = o.dir + "/.strata-bench-gui";
     {
@@ -443,42 +455,46 @@ int main(int argc, char **argv)
     bool allMet = true;
 
     // Opening the stack: first rows painted after the stack is read.
-    std::vector<double> open;
-    for (int r = 0; r < o.reps; ++r)
-        if (!measureOpen(spec, open))
-            die("opening the stack failed or timed out");
-    const bool openMet = median(open) <= 300;
-    allMet = allMet && openMet;
-    std::printf("open: first rows painted %.1f ms after the stack is read (target <= 300 ms: %s)\n\n", median(open),
-                openMet ? "met" : "MISSED");
-
-    std::printf("%-10s %7s | %8s %8s | %8s %8s | %8s %8s | %s\n", "dir", "rows", "core 1st", "all", "model 1st", "all",
-                "view 1st", "all", "target");
-    for (size_t n : kBigDirs) {
-        const std::string dir = "big" + std::to_string(n);
-        Figures f;
-        int rows = 0;
-        // The first expansion "scans" (warms the caches); it is not counted.
-        if (!measureModel(*opened, dir, f, rows))
-            die("expanding " + dir + " failed or timed out");
-        f = {};
-        for (int r = 0; r < o.reps; ++r) {
-            if (!measureCore(*opened, dir, f) || !measureModel(*opened, dir, f, rows) || !measureView(*opened, dir, f))
-                die("expanding " + dir + " failed or timed out");
-        }
-        const double worst = std::max(median(f.modelFirst), median(f.viewFirst));
-        allMet = allMet && worst < 100;
-        std::printf("%-10s %7d | %8.1f %8.1f | %8.1f %8.1f | %8.1f %8.1f | %s\n", dir.c_str(), rows,
-                    median(f.coreFirst), median(f.coreAll), median(f.modelFirst), median(f.modelAll),
-                    median(f.viewFirst), median(f.viewAll), worst < 100 ? "met" : "MISSED");
-        std::fflush(stdout);
+    if (o.runs("open")) {
+        std::vector<double> open;
+        for (int r = 0; r < o.reps; ++r)
+            if (!measureOpen(spec, open))
+                die("opening the stack failed or timed out");
+        const bool openMet = median(open) <= 300;
+        allMet = allMet && openMet;
+        std::printf("open: first rows painted %.1f ms after the stack is read (target <= 300 ms: %s)\n\n", median(open),
+                    openMet ? "met" : "MISSED");
     }
-    double perRow = 0;
-    if (measureRowMemory(*opened, "big" + std::to_string(kBigDirs[std::size(kBigDirs) - 1]), perRow))
-        std::printf("memory: expanding big%zu grew the resident set by %.0f bytes per row (model and proxy)\n",
-                    kBigDirs[std::size(kBigDirs) - 1], perRow);
 
-    if (o.loadAll) {
+    if (o.runs("expand")) {
+        std::printf("%-10s %7s | %8s %8s | %8s %8s | %8s %8s | %s\n", "dir", "rows", "core 1st", "all", "model 1st",
+                    "all", "view 1st", "all", "target");
+        for (size_t n : kBigDirs) {
+            const std::string dir = "big" + std::to_string(n);
+            Figures f;
+            int rows = 0;
+            // The first expansion "scans" (warms the caches); it is not counted.
+            if (!measureModel(*opened, dir, f, rows))
+                die("expanding " + dir + " failed or timed out");
+            f = {};
+            for (int r = 0; r < o.reps; ++r) {
+                if (!measureCore(*opened, dir, f) || !measureModel(*opened, dir, f, rows)
+                    || !measureView(*opened, dir, f))
+                    die("expanding " + dir + " failed or timed out");
+            }
+            const double worst = std::max(median(f.modelFirst), median(f.viewFirst));
+            allMet = allMet && worst < 100;
+            std::printf("%-10s %7d | %8.1f %8.1f | %8.1f %8.1f | %8.1f %8.1f | %s\n", dir.c_str(), rows,
+                        median(f.coreFirst), median(f.coreAll), median(f.modelFirst), median(f.modelAll),
+                        median(f.viewFirst), median(f.viewAll), worst < 100 ? "met" : "MISSED");
+            std::fflush(stdout);
+        }
+        double perRow = 0;
+        if (measureRowMemory(*opened, "big" + std::to_string(kBigDirs[std::size(kBigDirs) - 1]), perRow))
+            std::printf("memory: expanding big%zu grew the resident set by %.0f bytes per row (model and proxy)\n",
+                        kBigDirs[std::size(kBigDirs) - 1], perRow);
+    }
+    if (o.runs("memory")) {
         AllRows all;
         if (!measureAllRows(*opened, all))
             die("loading the whole tree failed or timed out");
@@ -488,7 +504,8 @@ int main(int argc, char **argv)
                     "resident growth %.1f bytes per row (model and proxy)\n",
                     all.rows, all.seconds, all.countedPerRow, memMet ? "met" : "MISSED", all.residentPerRow);
         std::fflush(stdout);
-
+    }
+    if (o.runs("search")) {
         // A pattern matching about one path in a thousand, anywhere in the tree.
         const QString pattern = QStringLiteral("/d1[0-9]/f1[0-9]7$|file9[0-9]{3}7\\.so$");
         SearchFigures sf;

@@ -63,8 +63,6 @@ Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
 {
     DirNames out;
     alignas(LinuxDirent64) char buf[64 * 1024];
-    if (::lseek(dirFd, 0, SEEK_SET) < 0)
-        return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
     for (;;) {
         const long n = ::syscall(SYS_getdents64, dirFd, buf, sizeof(buf));
         if (n < 0)
@@ -79,6 +77,7 @@ Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors)
                 continue;
             if (out.pool.size() > UINT32_MAX - 256)
                 return fail(makeError(pathForErrors, "directory too large to list (names exceed 4 GiB)", EFBIG));
+            out.pool.push_back(static_cast<char>(d->d_type));
             out.offsets.push_back(static_cast<uint32_t>(out.pool.size()));
             out.pool.append(name, std::strlen(name) + 1);
         }

@@ -31,12 +31,19 @@ Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathFor
 // one buffer: a listing that hands out its first entries before it has looked at
 // the rest stats each one when it needs it (statLayerEntry), so a 100k-entry
 // directory costs neither 100k lstats nor 100k entry allocations up front.
+// Each name is preceded by its getdents d_type byte, so a walk that needs only names
+// and kinds (MergedTree::walkPaths) stats nothing it does not have to, and the
+// type follows its name when the offsets are reordered.
 struct DirNames {
-    std::string pool; // NUL-terminated names, back to back
+    std::string pool; // per name: its d_type byte, then the name, NUL-terminated
     std::vector<uint32_t> offsets; // where each name starts in `pool`
     size_t size() const { return offsets.size(); }
     const char *name(size_t i) const { return pool.data() + offsets[i]; }
+    // DT_DIR, DT_REG, ...; DT_UNKNOWN where the filesystem does not say
+    unsigned char type(size_t i) const { return static_cast<unsigned char>(pool[offsets[i] - 1]); }
 };
+// Reads from the fd's current position: a freshly opened one (no rewind: one
+// syscall less per directory of a scan).
 Result<DirNames> readLayerDirNames(int dirFd, const std::string &pathForErrors);
 // lstat of `e.name` relative to the dir fd it was read from. false: the entry is
 // gone (removed since the read); an error for any other failure.

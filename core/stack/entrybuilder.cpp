@@ -77,6 +77,16 @@ std::string baseOf(const std::string &path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Whether `path` is `dir`/`name` (`name` alone in the root), without building it:
+// the listing asks this for every version of every name.
+bool isLayerPath(const std::string &path, const std::string &dir, const std::string &name)
+{
+    if (dir.empty())
+        return path == name;
+    return path.size() == dir.size() + 1 + name.size() && path.compare(0, dir.size(), dir) == 0
+        && path[dir.size()] == '/' && path.compare(dir.size() + 1, name.size(), name) == 0;
+}
+
 bool optionOn(const LayerStack &stack, std::string_view key)
 {
     const auto *v = stack.spec().option(key);
@@ -230,20 +240,7 @@ void EntryBuilder::start()
     // and the root (super.c ovl_get_root) get OVL_WHITEOUTS. Readdir of any other dir
     // is the real dir's (readdir.c ovl_dir_is_real): whiteouts are listed, and only
     // the lookup of such a name finds the whiteout (ENOENT).
-    const bool isRoot = !m_table.dirs.empty() && m_table.dirs.front().path.empty();
-    m_filtersWhiteouts = ovl::readdirFiltersWhiteouts(m_table.dirs.size(), false, isRoot);
-    if (!m_filtersWhiteouts && !m_table.dirs.empty() && m_table.fds[0] && m_stack.canReadOverlayXattrs()) {
-        const ovl::XattrReader xr(m_table.fds[0].get(), ".", m_stack.xattrNamespace());
-        const auto origin = xr.raw(ovl::Attr::Origin);
-        m_filtersWhiteouts = ovl::readdirFiltersWhiteouts(m_table.dirs.size(), origin && origin->has_value(), isRoot);
-    }
-    if (m_stack.hasUpper() && !m_table.dirs.empty() && m_table.dirs.front().layer == 0 && m_table.fds[0]
-        && m_stack.canReadOverlayXattrs()) {
-        const auto impure = ovl::XattrReader(m_table.fds[0].get(), ".", m_stack.xattrNamespace()).impure();
-        m_upperImpure = impure && *impure;
-        m_sameDev = std::all_of(m_stack.layers().begin(), m_stack.layers().end(),
-                                [&](const Layer &l) { return l.fs.dev == m_stack.layers().front().fs.dev; });
-    }
+    m_rules.emplace(m_stack, m_table.dirs, !m_table.fds.empty() && m_table.fds[0] ? m_table.fds[0].get() : -1);
     // k-way merge over per-layer heaps of name offsets: names in bytewise order, each
     // with its occurrences top first. make_heap is linear; each name then costs a
     // log-time pop when it is reached instead of a full sort before the first one.
@@ -321,8 +318,11 @@ bool EntryBuilder::buildSome(std::vector<MergedEntry> &out, size_t max)
             continue; // every version vanished or could not be statted
         // readdir: the topmost version decides whether the name is listed.
         const Occurrence &top = m_occ.front();
-        const ovl::LayerObject o = readdirFacts(name, top, m_filtersWhiteouts);
-        const bool whiteout = ovl::readdirHides(m_filtersWhiteouts, m_table.dirs[top.pos].xwhiteouts, looksUp(top), o);
+        // Whether this dir filters at all is read only for a name it could hide.
+        const bool filters
+            = ReaddirRules::mayHide(ovl::LayerObject::fromStat(top.raw->st)) && m_rules->filtersWhiteouts();
+        const ovl::LayerObject o = readdirFacts(name, top, filters);
+        const bool whiteout = ovl::readdirHides(filters, m_table.dirs[top.pos].xwhiteouts, filters && looksUp(top), o);
         const bool xattrWhiteout = whiteout && o.whiteoutXattr;
         if (whiteout) {
             if (m_opts.includeWhiteouts) {
@@ -366,8 +366,7 @@ bool EntryBuilder::isLowerWhiteout(const std::string &name, const Occurrence &o)
 // as a fresh mount would: the upper dir's impure xattr, the layers' devices.
 bool EntryBuilder::looksUp(const Occurrence &o) const
 {
-    const bool inUpper = m_stack.hasUpper() && m_table.dirs[o.pos].layer == 0;
-    return ovl::readdirLooksUp(inUpper, m_filtersWhiteouts, m_upperImpure, m_sameDev);
+    return m_rules->looksUp(o.pos);
 }
 
 MergedEntry EntryBuilder::whiteoutEntry(const std::string &name, const std::vector<Occurrence> &occ, bool xattr) const
@@ -443,11 +442,12 @@ MergedEntry EntryBuilder::visibleEntry(const std::string &name, const std::vecto
     }
     for (const Occurrence &o : occ) {
         const OpenDir &d = m_table.dirs[o.pos];
-        const std::string path = d.path.empty() ? name : d.path + "/" + name;
-        const bool inChain = std::any_of(r.chain.begin(), r.chain.end(),
-                                         [&](const Found &f) { return f.layer == d.layer && f.path == path; });
+        const bool inChain = std::any_of(r.chain.begin(), r.chain.end(), [&](const Found &f) {
+            return f.layer == d.layer && isLayerPath(f.path, d.path, name);
+        });
         if (inChain)
             continue;
+        const std::string path = d.path.empty() ? name : d.path + "/" + name;
         ShadowKind kind = ShadowKind::Hidden;
         if (isLowerWhiteout(name, o))
             kind = ShadowKind::Whiteout;
@@ -475,12 +475,33 @@ void EntryBuilder::readObjectXattrs(MergedEntry &e, const Found &top, const std:
     // (LayerStack::canReadOverlayXattrs), reported once by the caller, not per entry.
     if (!m_stack.canReadOverlayXattrs())
         return;
+    // Nearly always the version of this dir's layer dir, whose fd is open here;
+    // otherwise (a redirect led elsewhere) its own dir.
     UniqueFd owned;
-    const int dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
+    int dirFd = -1;
+    for (const Occurrence &o : occ)
+        if (m_table.dirs[o.pos].layer == top.layer && m_table.fds[o.pos]
+            && isLayerPath(top.path, m_table.dirs[o.pos].path, e.name)) {
+            dirFd = m_table.fds[o.pos].get();
+            break;
+        }
+    const bool here = dirFd >= 0;
+    if (!here)
+        dirFd = dirFdFor(top.layer, parentOf(top.path), owned);
     if (dirFd < 0)
         return;
-    const ovl::XattrReader xr(dirFd, baseOf(top.path), m_stack.xattrNamespace(),
-                              top.xattrsKnown ? &top.xattrs : nullptr);
+    const std::string base = here ? e.name : baseOf(top.path);
+    // The lookup did not list them (a dir of the last layer: no marker read there):
+    // one listxattr answers the questions below when there are several, rather than
+    // a getxattr for each.
+    const int questions
+        = int(r.metacopy) + int(e.isDir()) + int(m_stack.hasUpper() && top.layer == 0) + int(m_opts.readOrigins);
+    std::optional<ovl::AttrSet> listed;
+    if (!top.xattrsKnown && questions >= 2)
+        if (auto set = ovl::presentAttrs(dirFd, base, m_stack.xattrNamespace()))
+            listed = *set;
+    const ovl::XattrReader xr(dirFd, base, m_stack.xattrNamespace(),
+                              top.xattrsKnown ? &top.xattrs : (listed ? &*listed : nullptr));
 
     if (r.metacopy) {
         e.state |= StateMetacopy;

@@ -10,6 +10,7 @@
 #include "lookup.h"
 #include "mergedtree.h"
 #include "ovl/mergerules.h"
+#include "readdirrules.h"
 
 #include <mutex>
 #include <optional>
@@ -42,6 +43,12 @@ private:
     bool m_built = false;
     std::unordered_map<ino_t, std::string> m_paths;
 };
+
+// Opens and reads every layer dir of a merged dir. `only` empty: every name (one
+// getdents pass per layer); otherwise just that name, statted in each layer, so a
+// single entry costs a stat per layer however large its directory is.
+LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> &dirs, const std::string &only,
+                            std::vector<Error> &problems);
 
 // Names come out in bytewise order, a batch at a time: the per-layer name lists are
 // heaps (built in linear time) rather than sorted up front, and each name is
@@ -83,9 +90,7 @@ private:
     UpperAliases *m_aliases = nullptr;
 
     bool m_started = false;
-    bool m_filtersWhiteouts = false;
-    bool m_upperImpure = false; // the upper dir carries overlay.impure
-    bool m_sameDev = false; // every layer on one st_dev (ovl_same_dev)
+    std::optional<ReaddirRules> m_rules; // this dir's readdir facts, made by start()
     std::vector<size_t> m_heapSize; // per position: entries [0, size) are still a heap
     std::vector<std::pair<const char *, size_t>> m_heads; // heap of each layer's smallest name
     std::vector<RawEntry> m_current; // per position: the current name's version, statted

@@ -67,6 +67,22 @@ std::vector<OpenDir> Lookup::childDirs(const Resolution &r) const
     return dirs;
 }
 
+Result<std::vector<OpenDir>> Lookup::descend(const Resolution &r, const std::string &mergedPath) const
+{
+    if (!r.visible()) {
+        if (!r.problems.empty())
+            return fail(makeError(mergedPath, r.problems.front().message(), r.problems.front().code));
+        return fail(makeError(mergedPath,
+                              r.whiteout ? "deleted in the merged view (whiteout in layer "
+                                      + std::to_string(r.whiteout->layer) + ")"
+                                         : "not in the merged view",
+                              ENOENT));
+    }
+    if (!S_ISDIR(r.chain.front().st.st_mode))
+        return fail(makeError(mergedPath, "not a directory in the merged view", ENOTDIR));
+    return childDirs(r);
+}
+
 namespace {
 
 std::string joinPath(const std::string &dir, const std::string &name)

@@ -72,6 +72,9 @@ public:
 
     // The stack of a directory resolution, for descending into it.
     std::vector<OpenDir> childDirs(const Resolution &r) const;
+    // The same, or why there is no merged directory to descend into (not visible,
+    // deleted, not a directory); `mergedPath` names the entry in the error.
+    Result<std::vector<OpenDir>> descend(const Resolution &r, const std::string &mergedPath) const;
 
 private:
     struct State; // the kernel's struct ovl_lookup_data

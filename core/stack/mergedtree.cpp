@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <iterator>
 #include <map>
@@ -40,6 +41,17 @@ struct MergedTree::DirCache {
     std::mutex mutex;
     std::unordered_map<std::string, std::vector<OpenDir>> dirs;
     UpperAliases upperAliases; // index=on: upper names of index inodes, walked once
+    // The lookup rules over this tree's layers: its constructor reads every lower
+    // root's opaque xattr, once per tree rather than once per listing.
+    std::shared_ptr<const Lookup> lookup;
+
+    std::shared_ptr<const Lookup> lookupFor(const LayerStack &stack, int top)
+    {
+        std::lock_guard lock(mutex);
+        if (!lookup)
+            lookup = std::make_shared<const Lookup>(stack, top);
+        return lookup;
+    }
     bool orphans = false; // the bound cleared the cache: entries may lack their parents
 
     std::optional<std::vector<OpenDir>> find(const std::string &path)
@@ -80,6 +92,7 @@ struct MergedTree::DirCache {
             std::lock_guard lock(mutex);
             dirs.clear();
             orphans = false;
+            lookup.reset(); // a lower root's opaque=x may have changed too
         }
         upperAliases.clear();
     }
@@ -129,20 +142,11 @@ Result<std::vector<OpenDir>> resolveDirs(const Lookup &lookup, const std::vector
             break;
     std::vector<OpenDir> dirs = known ? std::move(*known) : lookup.rootDir();
     for (size_t i = start; i < comps.size(); ++i) {
-        const Resolution r = lookup.resolve(dirs, comps[i]);
         const std::string sub = joinMerged(comps, i + 1);
-        if (!r.visible()) {
-            if (!r.problems.empty())
-                return fail(makeError(sub, r.problems.front().message(), r.problems.front().code));
-            return fail(makeError(sub,
-                                  r.whiteout ? "deleted in the merged view (whiteout in layer "
-                                          + std::to_string(r.whiteout->layer) + ")"
-                                             : "not in the merged view",
-                                  ENOENT));
-        }
-        if (!S_ISDIR(r.chain.front().st.st_mode))
-            return fail(makeError(sub, "not a directory in the merged view", ENOTDIR));
-        dirs = lookup.childDirs(r);
+        auto child = lookup.descend(lookup.resolve(dirs, comps[i]), sub);
+        if (!child)
+            return fail(child.error());
+        dirs = std::move(*child);
         cache.insert(sub, dirs);
     }
     return dirs;
@@ -177,7 +181,8 @@ Result<ResolvedPath> resolvePath(const Lookup &lookup, const std::string &path, 
 
 Result<DirStack> MergedTree::resolveDir(const std::string &path) const
 {
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
@@ -203,11 +208,6 @@ Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opt
     return listing;
 }
 
-namespace {
-
-// Opens and reads every layer dir of a merged dir. `only` empty: every name (one
-// getdents pass per layer); otherwise just that name, statted in each layer, so a
-// single entry costs a stat per layer however large its directory is.
 LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> &dirs, const std::string &only,
                             std::vector<Error> &problems)
 {
@@ -240,8 +240,9 @@ LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> 
             // builder's own stat reports it as a listing would.
             struct stat st {};
             if (::fstatat(fd->get(), only.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
-                table.names[pos].offsets.push_back(0);
-                table.names[pos].pool.assign(only.c_str(), only.size() + 1);
+                table.names[pos].pool.assign(1, static_cast<char>(DT_UNKNOWN));
+                table.names[pos].pool.append(only.c_str(), only.size() + 1);
+                table.names[pos].offsets.push_back(1);
             }
         }
         table.readOk[pos] = true;
@@ -250,11 +251,10 @@ LayerDirTable readLayerDirs(const LayerStack &stack, const std::vector<OpenDir> 
     return table;
 }
 
-} // namespace
-
 Result<Listing> MergedTree::list(const std::string &path, const ListOptions &opts, const EntrySink &sink) const
 {
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, path, *m_cache);
     if (!resolved)
         return fail(resolved.error());
@@ -299,7 +299,8 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
     if (comps->empty()) {
         // The root: a merged directory of every layer root.
         MergedEntry root;
-        const Lookup lookup(*m_stack, m_top);
+        const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+        const Lookup &lookup = *lookupRef;
         const auto dirs = lookup.rootDir();
         if (dirs.empty())
             return fail(makeError("/", "no layers in view", ENOENT));
@@ -317,7 +318,8 @@ Result<MergedEntry> MergedTree::lookup(const std::string &path, const ListOption
     // One name: its parent resolved, the name statted in each of the parent's
     // layers, and built as a listing would build it (the same rules, the same facts).
     const std::string parent = joinMerged(*comps, comps->size() - 1);
-    const Lookup lookup(*m_stack, m_top);
+    const auto lookupRef = m_cache->lookupFor(*m_stack, m_top);
+    const Lookup &lookup = *lookupRef;
     auto resolved = resolvePath(lookup, parent, *m_cache);
     if (!resolved)
         return fail(resolved.error());

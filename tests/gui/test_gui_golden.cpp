@@ -174,7 +174,7 @@ private Q_SLOTS:
         QVERIFY(test::fetchAll(model, model));
         const QModelIndex index = model.indexForPath(path.toStdString());
         QVERIFY2(index.isValid(), qPrintable(path));
-        const stack::MergedEntry *e = model.entry(index);
+        const stack::MergedEntry *e = model.readEntry(index);
         QVERIFY(e);
         compareGolden(QStringLiteral("kernel-details-%1.txt").arg(QString::fromLatin1(QTest::currentDataTag())),
                       detailsText(entryDetails(*m_stack, path.toStdString(), *e), false), m_base);

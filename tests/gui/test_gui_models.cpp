@@ -15,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QFont>
+#include <QSignalSpy>
 
 using namespace strata;
 using namespace strata::gui;
@@ -116,7 +117,7 @@ private Q_SLOTS:
                 const std::string path = dir.empty() ? want.name : dir + "/" + want.name;
                 const QModelIndex i = model.indexForPath(path);
                 QVERIFY2(i.isValid(), path.c_str());
-                const stack::MergedEntry *got = model.entry(i);
+                const stack::MergedEntry *got = model.readEntry(i);
                 QVERIFY2(got, path.c_str());
                 QCOMPARE(got->name, want.name);
                 QCOMPARE(got->layer, want.layer);
@@ -144,6 +145,34 @@ private Q_SLOTS:
         }
         QVERIFY(compared >= 20);
         QCOMPARE(model.loadedRows(), size_t(compared));
+    }
+
+    // entry() does no I/O on the GUI thread: it answers with what the row knows and
+    // reads the entry in the background; entryRead says when the full facts landed.
+    void entryIsReadInTheBackground()
+    {
+        MergedTreeModel model;
+        model.setTree(std::make_shared<stack::MergedTree>(m_demo->stack));
+        QVERIFY(test::fetchAll(model, model));
+        const QModelIndex meta = model.indexForPath("data/meta.bin");
+        QVERIFY(meta.isValid());
+        QSignalSpy read(&model, &MergedTreeModel::entryRead);
+        const stack::MergedEntry *first = model.entry(meta);
+        QVERIFY(first && !model.entryIsRead(meta));
+        QCOMPARE(first->name, std::string("meta.bin"));
+        QVERIFY(!first->origin); // the row does not keep it
+        QTRY_COMPARE(read.count(), 1);
+        QCOMPARE(read.first().at(0).value<QModelIndex>(), meta);
+        QVERIFY(model.entryIsRead(meta));
+        const stack::MergedEntry *full = model.entry(meta);
+        QVERIFY(full && full->origin && full->data); // copied up, metacopy
+        // Another entry asked for meanwhile: only the last one lands.
+        const QModelIndex data = model.indexForPath("data");
+        model.entry(data);
+        model.entry(meta);
+        QTRY_COMPARE(read.count(), 2);
+        QCOMPARE(read.last().at(0).value<QModelIndex>(), meta);
+        QVERIFY(model.entryIsRead(meta) && !model.entryIsRead(data));
     }
 
     // What a loaded row costs, counted from the storage (deterministic, not sampled):

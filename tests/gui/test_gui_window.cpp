@@ -55,6 +55,8 @@ private Q_SLOTS:
         view->expand(data);
         QTRY_VERIFY(model->indexForPath("data/meta.bin").isValid());
         QVERIFY(w.treePanel()->selectPath("data/meta.bin"));
+        // The entry is read again in the background: its full facts come a moment later.
+        QTRY_VERIFY(detailsText(w.detailsPane()->sections(), false).contains(QStringLiteral("Copied up from")));
         const QString details = detailsText(w.detailsPane()->sections(), false);
         QVERIFY2(details.contains(QStringLiteral("Copied up from")), qPrintable(details));
         QVERIFY(details.contains(QStringLiteral("Metacopy")));
