@@ -7,11 +7,59 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+#include <vector>
 
 namespace strata::engine {
 
 namespace {
+
+// The caller is in group `gid` (its fsgid or a supplementary group), as the
+// kernel's in_group_p() asks for the caller of a write or truncate.
+bool callerInGroup(fuse_req_t req, gid_t gid)
+{
+    if (fuse_req_ctx(req)->gid == gid)
+        return true;
+    std::vector<gid_t> groups(64);
+    int n = fuse_req_getgroups(req, static_cast<int>(groups.size()), groups.data());
+    if (n > static_cast<int>(groups.size())) {
+        groups.resize(static_cast<size_t>(n));
+        n = fuse_req_getgroups(req, n, groups.data());
+    }
+    for (int k = 0; k < n && k < static_cast<int>(groups.size()); ++k)
+        if (groups[static_cast<size_t>(k)] == gid)
+            return true;
+    return false;
+}
+
+// Which SETATTRs ask the daemon to clear set-id bits (FUSE_CAP_HANDLE_KILLPRIV_V2;
+// fs/fuse/dir.c fuse_setattr drops ATTR_KILL_SUID/SGID and the ATTR_MODE the VFS
+// derived from them, and fuse_do_setattr adds FATTR_KILL_SUIDGID instead):
+// - FATTR_KILL_SUIDGID (libfuse passes it as FUSE_SET_ATTR_KILL_SUID) with a size:
+//   a truncate by a caller without CAP_FSETID;
+// - with a uid or gid: every chown of a non-directory. The upper's own chown (the
+//   daemon's fchownat) clears the bits as the kernel's chown does for its caller
+//   when that caller is root; another caller's rule is the one below;
+// - no attribute at all: what is left of file_remove_privs()'s notify_change
+//   (fs/inode.c __remove_privs: ATTR_FORCE plus the kill bits) once fuse_setattr
+//   dropped the kill bits. The kernel sends it when a caller without CAP_FSETID
+//   writes a set-id file, or anyone writes a file with security.capability, or
+//   for chown(f, -1, -1). A passthrough write reaches the daemon only this way:
+//   backing_file_write_iter() runs file_remove_privs() on the FUSE file as the
+//   caller, then writes the upper file with the daemon's credentials, whose
+//   CAP_FSETID would keep the bits.
+bool killRequested(int valid, uid_t caller)
+{
+    constexpr int attrs = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_SIZE
+        | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW
+        | FUSE_SET_ATTR_CTIME;
+    if (valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+        return caller != 0;
+    if (valid & FUSE_SET_ATTR_KILL_SUID)
+        return true;
+    return (valid & attrs) == 0;
+}
 
 int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_info *fi)
 {
@@ -54,6 +102,28 @@ int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_in
 
 } // namespace
 
+int killPrivs(fuse_req_t req, Inode &i)
+{
+    if ((i.type & S_IFMT) != S_IFREG || !i.upper.valid())
+        return 0;
+    const int fd = i.upper.get();
+    struct stat st {};
+    if (::fstatat(fd, "", &st, AT_EMPTY_PATH) != 0)
+        return errno;
+    const std::string path = procPath(fd);
+    const mode_t mode = st.st_mode & 07777;
+    // attr.c setattr_should_drop_sgid for a caller without CAP_FSETID.
+    mode_t kill = S_ISUID;
+    if ((mode & S_ISGID) && ((mode & S_IXGRP) || !callerInGroup(req, st.st_gid)))
+        kill |= S_ISGID;
+    if ((mode & kill) && ::chmod(path.c_str(), mode & ~kill) != 0)
+        return errno;
+    // commoncap.c cap_inode_killpriv: capabilities go on every write, truncate and chown.
+    if (::removexattr(path.c_str(), "security.capability") != 0 && errno != ENODATA && errno != ENOTSUP)
+        return errno;
+    return 0;
+}
+
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fuse_file_info *fi)
 {
     OpStart op(req, ino, OpStart::Writes);
@@ -79,6 +149,11 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fus
         fuse_reply_err(req, err);
         return;
     }
+    if (f.killPrivByDaemon && killRequested(valid, fuse_req_ctx(req)->uid))
+        if (const int err = killPrivs(req, i)) {
+            fuse_reply_err(req, err);
+            return;
+        }
     auto st = inodeStat(f, i);
     if (!st)
         fuse_reply_err(req, st.error().code ? st.error().code : EIO);
