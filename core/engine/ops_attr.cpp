@@ -61,10 +61,20 @@ bool killRequested(int valid, uid_t caller)
     return (valid & attrs) == 0;
 }
 
+// chmod of the object `fd` (O_PATH) refers to: fchmodat2 with AT_EMPTY_PATH (Linux
+// 6.6) walks no /proc/self/fd path; a kernel or libc without it falls back to one.
+int chmodFd(int fd, mode_t mode)
+{
+    if (::fchmodat(fd, "", mode, AT_EMPTY_PATH) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return errno;
+    return ::chmod(procPath(fd).c_str(), mode) == 0 ? 0 : errno;
+}
+
 int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_info *fi)
 {
     const int fd = i.upper.get();
-    const std::string path = procPath(fd);
     const bool link = (i.type & S_IFMT) == S_IFLNK;
     if (valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
         const uid_t uid = (valid & FUSE_SET_ATTR_UID) ? attr->st_uid : static_cast<uid_t>(-1);
@@ -72,12 +82,13 @@ int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_in
         if (::fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
             return errno;
     }
-    if ((valid & FUSE_SET_ATTR_MODE) && ::chmod(path.c_str(), attr->st_mode & 07777) != 0)
-        return errno;
+    if (valid & FUSE_SET_ATTR_MODE)
+        if (const int err = chmodFd(fd, attr->st_mode & 07777))
+            return err;
     if (valid & FUSE_SET_ATTR_SIZE) {
         // A writable open is always on the upper file (open copies up first).
-        const int rc
-            = fi ? ::ftruncate(static_cast<int>(fi->fh), attr->st_size) : ::truncate(path.c_str(), attr->st_size);
+        const int rc = fi ? ::ftruncate(static_cast<int>(fi->fh), attr->st_size)
+                          : ::truncate(procPath(fd).c_str(), attr->st_size);
         if (rc != 0)
             return errno;
     }
@@ -91,8 +102,11 @@ int applyAttrs(Fs &f, Inode &i, const struct stat *attr, int valid, fuse_file_in
             tv[1].tv_nsec = UTIME_NOW;
         else if (valid & FUSE_SET_ATTR_MTIME)
             tv[1] = attr->st_mtim;
-        const int rc = link && i.parent ? ::utimensat(i.parent->upper.get(), i.name.c_str(), tv, AT_SYMLINK_NOFOLLOW)
-                                        : ::utimensat(AT_FDCWD, path.c_str(), tv, 0);
+        // AT_EMPTY_PATH (Linux 5.8): the object itself, no /proc/self/fd path walked.
+        int rc = link && i.parent ? ::utimensat(i.parent->upper.get(), i.name.c_str(), tv, AT_SYMLINK_NOFOLLOW)
+                                  : ::utimensat(fd, "", tv, AT_EMPTY_PATH);
+        if (rc != 0 && errno == EINVAL && !(link && i.parent))
+            rc = ::utimensat(AT_FDCWD, procPath(fd).c_str(), tv, 0);
         if (rc != 0)
             return errno;
     }
@@ -110,16 +124,20 @@ int killPrivs(fuse_req_t req, Inode &i)
     struct stat st {};
     if (::fstatat(fd, "", &st, AT_EMPTY_PATH) != 0)
         return errno;
-    const std::string path = procPath(fd);
     const mode_t mode = st.st_mode & 07777;
     // attr.c setattr_should_drop_sgid for a caller without CAP_FSETID.
     mode_t kill = S_ISUID;
     if ((mode & S_ISGID) && ((mode & S_IXGRP) || !callerInGroup(req, st.st_gid)))
         kill |= S_ISGID;
-    if ((mode & kill) && ::chmod(path.c_str(), mode & ~kill) != 0)
-        return errno;
-    // commoncap.c cap_inode_killpriv: capabilities go on every write, truncate and chown.
-    if (::removexattr(path.c_str(), "security.capability") != 0 && errno != ENODATA && errno != ENOTSUP)
+    if (mode & kill)
+        if (const int err = chmodFd(fd, mode & ~kill))
+            return err;
+    // commoncap.c cap_inode_killpriv: capabilities go on every write, truncate and
+    // chown. Removing the name takes CAP_SETFCAP even where it is absent
+    // (cap_inode_removexattr), which an unprivileged daemon lacks: asked first.
+    const std::string path = procPath(fd);
+    if (::getxattr(path.c_str(), "security.capability", nullptr, 0) >= 0
+        && ::removexattr(path.c_str(), "security.capability") != 0 && errno != ENODATA)
         return errno;
     return 0;
 }
