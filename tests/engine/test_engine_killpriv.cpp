@@ -263,6 +263,37 @@ private Q_SLOTS:
             expected["nogxother"].unionMode = expected["nogxother"].upperMode = 02666;
         QVERIFY2(fuse == expected, ("expected:\n" + describe(expected) + "strata-fuse:\n" + describe(fuse)).c_str());
     }
+
+    // A file made through the mount has no capabilities (strata-fuse answers that
+    // from memory, Inode::upperNoCaps) until setcap through the mount gives it
+    // some; a user's write then takes them away again.
+    void capsOfACreatedFile()
+    {
+        auto sequence = [](UnionFixture &u, bool kernel) -> std::string {
+            ::chmod(u.dir().path().c_str(), 0755);
+            if (!(kernel ? u.mountKernel() : u.mountFuse()))
+                return "mount failed: " + u.daemonLog();
+            const std::string p = u.path("made");
+            writeFile(p, "data", 0666);
+            std::string seen;
+            char buf[64];
+            seen += std::to_string(::getxattr(p.c_str(), "security.capability", buf, sizeof buf)) + " ";
+            const std::string blob = capsBlob();
+            seen += std::to_string(::setxattr(p.c_str(), "security.capability", blob.data(), blob.size(), 0)) + " ";
+            seen += std::to_string(::getxattr(p.c_str(), "security.capability", buf, sizeof buf)) + " ";
+            seen += std::to_string(asUser([&] { return appendTo(p); })) + " ";
+            seen += std::to_string(::getxattr(p.c_str(), "security.capability", buf, sizeof buf)) + " ";
+            seen += hasCaps(u.upper() + "/made") ? "upper+caps" : "upper-nocaps";
+            if (!u.unmount())
+                return "unmount failed: " + u.daemonLog();
+            return seen;
+        };
+        UnionFixture k, s;
+        const std::string kernel = sequence(k, true);
+        const std::string fuse = sequence(s, false);
+        QCOMPARE(kernel, std::string("-1 0 20 0 -1 upper-nocaps"));
+        QCOMPARE(fuse, kernel);
+    }
 };
 
 STRATA_TEST_MAIN_REQUIRES(TestEngineKillpriv, requireFuseAndKernel)
