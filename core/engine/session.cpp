@@ -54,6 +54,15 @@ void opInit(void *userdata, fuse_conn_info *conn)
     // Only with a libfuse that shows the open's and the write's kill flag.
     if (libfuse318::kSeesKillSuidgid && !f.config.kernelKillpriv)
         f.killPrivByDaemon = fuse_set_feature_flag(conn, FUSE_CAP_HANDLE_KILLPRIV_V2);
+    // Requests are read from /dev/fuse with read(2), not spliced through a pipe:
+    // libfuse's splice needs a pipe of max_write plus a page, which is over the
+    // default pipe-max-size (1 MiB) without CAP_SYS_RESOURCE, and each failed attempt
+    // cost six syscalls per request here (pipe2, F_SETPIPE_SZ, reading
+    // /proc/sys/fs/pipe-max-size, closes) before falling back to read(2) anyway;
+    // for the small requests that make up metadata work, a splice and a read back
+    // would be two syscalls where a read is one. Large writes come through
+    // passthrough, or through write_buf from the read buffer.
+    fuse_unset_feature_flag(conn, FUSE_CAP_SPLICE_READ);
     // Writeback caching would switch passthrough off; never ask for it.
     fuse_unset_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
     // With default_permissions the kernel checks access as the caller; with ACL
