@@ -11,7 +11,9 @@
 // strata-fuse runs once per transport it can use here (/dev/fuse, and io_uring
 // where libfuse and the kernel offer it: the fuse module's enable_uring is turned
 // on for the run if needed, said so, and restored), with -o stats, so each of its
-// rows also gets the requests per operation and the time per request.
+// rows also gets the requests per operation (in total and by opcode) and the time
+// per request. --killpriv-kernel adds a strata-fuse column with -o killpriv=kernel
+// (the set-id bits cleared by the kernel's own requests, as before killpriv_v2).
 #include "workloads.h"
 
 #include <algorithm>
@@ -44,6 +46,7 @@ struct Measured {
     std::vector<double> rates;
     std::vector<double> ops; // operations per row (files, entries), 0 unknown
     std::vector<double> requests; // FUSE requests the daemon counted in that row, -1 unknown
+    std::vector<std::map<std::string, double>> byOpcode; // the same per opcode
 };
 
 struct Row {
@@ -87,30 +90,44 @@ bool mounted(const std::string &mnt)
     return ::stat(mnt.c_str(), &a) == 0 && ::stat((mnt + "/..").c_str(), &b) == 0 && a.st_dev != b.st_dev;
 }
 
-// The daemon's request total: SIGUSR1 makes it print its counters to the stats
-// file; the newest "total" line once it is there (bounded wait).
-double requestTotal(const std::string &statsFile, const std::string &pidFile)
+// The daemon's request counts per opcode and in total ("total"): SIGUSR1 makes it
+// print its counters to the stats file; the newest block once it is there (bounded
+// wait). Empty when unknown.
+std::map<std::string, double> requestCounts(const std::string &statsFile, const std::string &pidFile)
 {
     long pid = 0;
     std::ifstream(pidFile) >> pid;
-    auto lines = [&] {
+    const std::string prefix = "strata-fuse stats: ";
+    // Each block: a header, one line per opcode ("NAME count ..."), "total N M".
+    auto blocks = [&] {
         std::ifstream in(statsFile);
-        std::vector<std::string> totals;
-        for (std::string l; std::getline(in, l);)
-            if (l.starts_with("strata-fuse stats: total "))
-                totals.push_back(l.substr(25));
-        return totals;
+        std::vector<std::map<std::string, double>> out;
+        std::map<std::string, double> cur;
+        for (std::string l; std::getline(in, l);) {
+            if (!l.starts_with(prefix) || l.starts_with(prefix + "opcode"))
+                continue;
+            const std::string rest = l.substr(prefix.size());
+            const size_t sp = rest.find(' ');
+            if (sp == std::string::npos)
+                continue;
+            cur[rest.substr(0, sp)] = std::atof(rest.c_str() + sp + 1);
+            if (rest.starts_with("total ")) {
+                out.push_back(std::move(cur));
+                cur.clear();
+            }
+        }
+        return out;
     };
-    const size_t before = lines().size();
+    const size_t before = blocks().size();
     if (pid <= 0 || ::kill(static_cast<pid_t>(pid), SIGUSR1) != 0)
-        return -1;
+        return {};
     for (int k = 0; k < 500; ++k) { // 5 s
-        auto t = lines();
-        if (t.size() > before)
-            return std::atof(t.back().c_str());
+        auto b = blocks();
+        if (b.size() > before)
+            return b.back();
         ::usleep(10000);
     }
-    return -1;
+    return {};
 }
 
 Measured runEngine(const Engine &e, const std::string &base, const Sizes &s, bool useTar)
@@ -135,17 +152,25 @@ Measured runEngine(const Engine &e, const std::string &base, const Sizes &s, boo
     std::fprintf(stderr, "%s ...\n", e.name.c_str());
     Measured m;
     std::vector<double> &v = m.rates;
-    double last = e.stats ? requestTotal(statsFile, pidFile) : -1;
-    // After each row: its operations and the requests it cost.
+    std::map<std::string, double> last;
+    auto counts = [&] { return e.stats ? requestCounts(statsFile, pidFile) : std::map<std::string, double>(); };
+    // After each row: its operations and the requests it cost, in total and by opcode.
     auto row = [&](double rate, double ops) {
         v.push_back(rate);
         m.ops.push_back(ops);
-        const double total = e.stats ? requestTotal(statsFile, pidFile) : -1;
-        m.requests.push_back(total >= 0 && last >= 0 ? total - last : -1);
-        last = total;
+        const auto now = counts();
+        const bool known = now.contains("total") && last.contains("total");
+        m.requests.push_back(known ? now.at("total") - last.at("total") : -1);
+        std::map<std::string, double> diff;
+        if (known)
+            for (const auto &[op, n] : now)
+                if (op != "total" && n - (last.contains(op) ? last.at(op) : 0) > 0)
+                    diff[op] = n - (last.contains(op) ? last.at(op) : 0);
+        m.byOpcode.push_back(std::move(diff));
+        last = now;
     };
     dropCaches();
-    last = e.stats ? requestTotal(statsFile, pidFile) : -1;
+    last = counts();
     row(seqReadMBps(mnt + "/big"), 0);
     row(std::max(seqReadMBps(mnt + "/big"), seqReadMBps(mnt + "/big")), 0);
     row(randomReadIops(mnt + "/big", s.randomReads), s.randomReads);
@@ -153,10 +178,10 @@ Measured runEngine(const Engine &e, const std::string &base, const Sizes &s, boo
     row(copyUpFilesPerSec(mnt + "/copyup", s.copyupFiles), s.copyupFiles);
     // Every later phase starts cold (page cache and the kernel's inode cache).
     dropCaches();
-    last = e.stats ? requestTotal(statsFile, pidFile) : -1;
+    last = counts();
     row(untarFilesPerSec(base + "/small.tar", mnt + "/untar", s.untarFiles, useTar), s.untarFiles);
     dropCaches();
-    last = e.stats ? requestTotal(statsFile, pidFile) : -1;
+    last = counts();
     long walked = 0;
     const double cold = statWalkPerSec(mnt + "/tree", &walked);
     row(cold, static_cast<double>(walked));
@@ -164,7 +189,7 @@ Measured runEngine(const Engine &e, const std::string &base, const Sizes &s, boo
     row(warm, 2.0 * static_cast<double>(walked));
     int entries = 0;
     dropCaches();
-    last = e.stats ? requestTotal(statsFile, pidFile) : -1;
+    last = counts();
     const double listed = readdirPerSec(mnt + "/merged", s.readdirReps, &entries);
     row(listed, static_cast<double>(s.readdirReps) * (entries + 2));
     if (entries != s.readdirEntries)
@@ -207,6 +232,27 @@ void printRequests(const std::vector<Engine> &engines, const std::vector<Measure
         }
         std::printf("\n");
     }
+    // Which requests, per operation, for the rows made of them (the walks' and the
+    // listing's are a few per directory).
+    std::printf("\nrequests per operation by opcode (strata-fuse -o stats):\n");
+    for (size_t i = 0; i < engines.size(); ++i) {
+        if (!engines[i].stats)
+            continue;
+        const Measured &m = measured[i];
+        for (size_t r = 0; r < kRows.size() && r < m.byOpcode.size(); ++r) {
+            if (m.ops[r] <= 0 || m.byOpcode[r].empty())
+                continue;
+            std::string line;
+            char cell[64];
+            for (const auto &[op, n] : m.byOpcode[r])
+                if (n / m.ops[r] >= 0.005) {
+                    std::snprintf(cell, sizeof(cell), " %s %.2f", op.c_str(), n / m.ops[r]);
+                    line += cell;
+                }
+            if (!line.empty())
+                std::printf("%-18s %-26s%s\n", engines[i].name.c_str(), kRows[r].name.c_str(), line.c_str());
+        }
+    }
 }
 
 void print(const std::vector<Engine> &engines, const std::vector<std::vector<double>> &results)
@@ -245,6 +291,7 @@ int main(int argc, char **argv)
     std::string base = "/var/tmp/strata-bench-engine";
     bool keep = false;
     bool lowerwatchOff = false; // a strata-fuse column with -o lowerwatch=off too (issue 9)
+    bool kernelKillpriv = false; // a strata-fuse column with -o killpriv=kernel too (issue 13)
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() { return i + 1 < argc ? std::atoi(argv[++i]) : 0; };
@@ -266,10 +313,12 @@ int main(int argc, char **argv)
             keep = true;
         else if (a == "--lowerwatch-off")
             lowerwatchOff = true;
+        else if (a == "--killpriv-kernel")
+            kernelKillpriv = true;
         else {
             std::fprintf(stderr,
                          "usage: %s [--dir DIR] [--big-mib N] [--random N] [--copyup N] [--untar N] [--tree N] "
-                         "[--readdir N] [--keep] [--lowerwatch-off]\n",
+                         "[--readdir N] [--keep] [--lowerwatch-off] [--killpriv-kernel]\n",
                          argv[0]);
             return 2;
         }
@@ -298,6 +347,7 @@ int main(int argc, char **argv)
     const std::string param = "/sys/module/fuse/parameters/enable_uring";
     std::string paramWas;
     bool turnedOn = false;
+    bool hasUring = false;
     {
         const std::string probe = base + "/uring-probe";
         sh("'" + selfDir() + "/strata-fuse' -o lowerdir=/,transport=uring " + base + "/nonexistent 2>'" + probe
@@ -313,7 +363,8 @@ int main(int argc, char **argv)
                 turnedOn = true;
             }
         }
-        if (why.find("transport=uring") == std::string::npos)
+        hasUring = why.find("transport=uring") == std::string::npos;
+        if (hasUring)
             engines.push_back(
                 {"strata-fuse-uring", fuse + ",transport=uring,stats -f %M 2>'%S' & echo $! >'%P'", true});
         else
@@ -322,6 +373,11 @@ int main(int argc, char **argv)
     if (lowerwatchOff)
         engines.push_back(
             {"sf-nowatch", fuse + ",transport=dev,stats,lowerwatch=off -f %M 2>'%S' & echo $! >'%P'", true});
+    if (kernelKillpriv) // the set-id bits cleared by the kernel, as before killpriv_v2
+        engines.push_back({hasUring ? "sf-uring-kkillpriv" : "sf-kkillpriv",
+                           fuse + ",transport=" + (hasUring ? "uring" : "dev")
+                               + ",stats,killpriv=kernel -f %M 2>'%S' & echo $! >'%P'",
+                           true});
     if (::access("/usr/bin/fuse-overlayfs", X_OK) == 0)
         engines.push_back({"fuse-overlayfs", "/usr/bin/fuse-overlayfs " + opts + " %M"});
     else

@@ -125,6 +125,13 @@ Result<void> applyOption(Config &c, const std::string &opt)
             c.lowerWatch = false;
         else
             return fail(makeError("-o " + opt, "lowerwatch takes on or off", EINVAL));
+    } else if (key == "killpriv") {
+        if (value == "daemon")
+            c.kernelKillpriv = false;
+        else if (value == "kernel")
+            c.kernelKillpriv = true;
+        else
+            return fail(makeError("-o " + opt, "killpriv takes daemon or kernel", EINVAL));
     } else if (key == "stats") {
         if (auto r = noValue(); !r)
             return r;
@@ -231,6 +238,8 @@ std::vector<std::string> formatArgs(const Config &c)
         opts.push_back(c.passthrough == PassthroughMode::On ? "passthrough=on" : "passthrough=off");
     if (c.threads)
         opts.push_back("threads=" + std::to_string(c.threads));
+    if (c.kernelKillpriv)
+        opts.push_back("killpriv=kernel");
     if (c.timeout != Config().timeout) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.17g", c.timeout);
@@ -335,6 +344,7 @@ std::string usage(const char *argv0)
           "  threads=N          worker threads\n"
           "  transport=auto|uring|dev  FUSE over io_uring where libfuse and the kernel offer it\n"
           "  lowerwatch=on|off  follow changes made directly on the lower layers (default on)\n"
+          "  killpriv=daemon|kernel  who clears set-id bits on write, truncate, chown (default daemon)\n"
           "  stats              request counts per opcode on SIGUSR1 and at exit (stderr)\n"
           "  userxattr          keep overlay metadata in user.overlay.*\n"
           "  volatile           skip fsync of copy-ups\n"

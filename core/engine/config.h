@@ -34,6 +34,10 @@ struct Config {
     // (lowerwatch.h); off: the kernel's caches keep what was looked up, as before.
     bool lowerWatch = true;
     bool stats = false; // stats: request counts per opcode on SIGUSR1 and at exit
+    // killpriv=kernel: the kernel clears set-id bits itself (a GETATTR before each
+    // chown, a GETXATTR security.capability before every write); the default,
+    // killpriv=daemon, asks for FUSE_CAP_HANDLE_KILLPRIV_V2 (ops_attr.cpp killPrivs).
+    bool kernelKillpriv = false;
     bool userxattr = false;
     bool index = false; // index=on: lower hard links stay linked across copy-up
     // metacopy=on: follow overlay.metacopy files to their data in the layers below

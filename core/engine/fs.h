@@ -63,6 +63,9 @@ struct SessionFacts {
     bool posixAcl = false;
     // Creations can take any caller's fsuid/fsgid (callercreds.h).
     bool canSwitchCreds = false;
+    // FUSE_CAP_HANDLE_KILLPRIV_V2 negotiated: clearing set-id bits and capabilities
+    // on writes, truncates and chowns is the daemon's (ops_attr.cpp killPrivs).
+    bool killPrivByDaemon = false;
     bool upperCloseSilent = false; // ops_file.cpp closeReportsNothing() of the upper layer
     bool uringWanted = false; // transport.h chose io_uring; INIT says whether the kernel took it
     fuse_session *session = nullptr;

@@ -91,6 +91,11 @@ struct InodeLayers {
     int dataErr = 0; // errno for opening: the kernel's lazy data lookup failed
     bool dataInDataLayer = false; // found in a data-only layer (looked up lazily by the kernel)
     std::atomic<bool> dataOpened {false}; // since then st_blocks is the data's (ovl_getattr)
+    // The upper object has no security.capability: read absent, or created through
+    // this mount. The GETXATTR the kernel sends before a write and a chown is then
+    // answered without a syscall (ops_xattr.cpp). Set under Fs::tree shared, cleared
+    // by every xattr change (Fs::tree exclusive); the upper changes only through us.
+    std::atomic<bool> upperNoCaps {false};
 };
 
 // fd budget (fdbudget.cpp): an idle non-directory's O_PATH fds may be closed

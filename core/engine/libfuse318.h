@@ -30,4 +30,22 @@ inline bool reqIsUring(fuse_req_t req)
     return fn && fn(req);
 }
 
+// fuse_file_info::kill_suidgid (3.18): the kernel's FUSE_OPEN_KILL_SUIDGID on an
+// open with O_TRUNC and FUSE_WRITE_KILL_SUIDGID on a write, both sent under
+// FUSE_CAP_HANDLE_KILLPRIV_V2 when the caller lacks CAP_FSETID. A libfuse without
+// the field hides both, so the engine asks for killpriv_v2 only with it.
+#if FUSE_VERSION >= FUSE_MAKE_VERSION(3, 18)
+inline constexpr bool kSeesKillSuidgid = true;
+inline bool killSuidgid(const fuse_file_info *fi)
+{
+    return fi && fi->kill_suidgid;
+}
+#else
+inline constexpr bool kSeesKillSuidgid = false;
+inline bool killSuidgid(const fuse_file_info *)
+{
+    return false;
+}
+#endif
+
 } // namespace strata::engine::libfuse318

@@ -80,6 +80,12 @@ void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *ne
 void opCopyFileRange(fuse_req_t req, fuse_ino_t inoIn, off_t offIn, fuse_file_info *fiIn, fuse_ino_t inoOut,
                      off_t offOut, fuse_file_info *fiOut, size_t len, int flags);
 
+// Clears what a write or truncate by a caller without CAP_FSETID clears on `i`'s
+// upper file (attr.c setattr_should_drop_suidgid, commoncap.c cap_inode_killpriv):
+// S_ISUID, S_ISGID where the group may execute or the caller is not in the file's
+// group, security.capability. The daemon's job once FUSE_CAP_HANDLE_KILLPRIV_V2 is
+// negotiated (Fs::killPrivByDaemon); 0 or the errno.
+int killPrivs(fuse_req_t req, Inode &i);
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid, fuse_file_info *fi);
 
 void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);

@@ -70,6 +70,7 @@ int enterCreated(Fs &f, Inode &parent, const char *name, bool opaque, fuse_entry
     in->upper = std::move(fd);
     in->type = st.st_mode & S_IFMT;
     in->opaque = opaque;
+    in->upperNoCaps = true; // nothing gives a new object file capabilities
     in->stIno = st.st_ino;
     in->keyDev = st.st_dev;
     in->keyIno = st.st_ino;

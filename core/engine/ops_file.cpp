@@ -3,6 +3,7 @@
 
 #include "copyup.h"
 #include "fdbudget.h"
+#include "libfuse318.h"
 #include "resolve.h"
 
 #include <cstdio>
@@ -111,6 +112,14 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info *fi)
             fuse_reply_err(req, r.error().code ? r.error().code : EIO);
             return;
         }
+        // FUSE_OPEN_KILL_SUIDGID: with atomic O_TRUNC the kernel's own truncate
+        // (fs/fuse/dir.c fuse_do_setattr, ATTR_OPEN) sends nothing, so this is the
+        // only word of it.
+        if (f.killPrivByDaemon && (fi->flags & O_TRUNC) && libfuse318::killSuidgid(fi))
+            if (const int err = killPrivs(req, i)) {
+                fuse_reply_err(req, err);
+                return;
+            }
     }
     std::shared_lock g(f.tree);
     const int flags = fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW);
@@ -153,8 +162,19 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info *
     fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
 }
 
-void opWriteBuf(fuse_req_t req, fuse_ino_t, fuse_bufvec *in, off_t off, fuse_file_info *fi)
+void opWriteBuf(fuse_req_t req, fuse_ino_t ino, fuse_bufvec *in, off_t off, fuse_file_info *fi)
 {
+    // FUSE_WRITE_KILL_SUIDGID: a write through the daemon (no passthrough) by a
+    // caller without CAP_FSETID, which the daemon's own write would not clear.
+    if (libfuse318::killSuidgid(fi) && fs(req).killPrivByDaemon) {
+        OpStart op(req, ino, OpStart::Fds);
+        if (op.replyIfFailed(req))
+            return;
+        if (const int err = killPrivs(req, op.inode())) {
+            fuse_reply_err(req, err);
+            return;
+        }
+    }
     fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in));
     out.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
     out.buf[0].fd = static_cast<int>(fi->fh);

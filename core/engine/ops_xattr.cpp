@@ -99,8 +99,18 @@ void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
         return;
     Fs &f = op.f;
     Inode &i = op.inode();
+    const std::string real = realName(f, name);
+    // Asked before every first write to an inode and every chown (the kernel's
+    // security_inode_need_killpriv): a known absence costs no syscall.
+    const bool caps = real == "security.capability";
+    if (caps && i.upper.valid() && i.upperNoCaps.load()) {
+        fuse_reply_err(req, ENODATA);
+        return;
+    }
     std::vector<char> buf(size);
-    const ssize_t n = Target(i).get(realName(f, name), size ? buf.data() : nullptr, size);
+    const ssize_t n = Target(i).get(real, size ? buf.data() : nullptr, size);
+    if (n < 0 && errno == ENODATA && caps && i.upper.valid())
+        i.upperNoCaps = true;
     if (n < 0)
         fuse_reply_err(req, errno);
     else if (size == 0)
@@ -145,6 +155,7 @@ static int changeXattr(fuse_req_t req, fuse_ino_t ino, const char *name, const c
     Fs &f = op.f;
     auto g = lockTreeForChange(f);
     Inode &i = op.inode();
+    i.upperNoCaps = false; // whatever the name: read again next time
     if (const int err = ensureFds(f, i))
         return err;
     const std::string real = realName(f, name);

@@ -4,6 +4,7 @@
 #include "callercreds.h"
 #include "fdbudget.h"
 #include "fs.h"
+#include "libfuse318.h"
 #include "lowerwatch.h"
 #include "mounts/volatile.h"
 #include "ops.h"
@@ -46,6 +47,22 @@ void opInit(void *userdata, fuse_conn_info *conn)
     fuse_set_feature_flag(conn, FUSE_CAP_ATOMIC_O_TRUNC);
     // A fallback open (FOPEN_DIRECT_IO) must still be mmap-able.
     fuse_set_feature_flag(conn, FUSE_CAP_DIRECT_IO_ALLOW_MMAP);
+    // Set-id bits and capabilities cleared by the daemon (ops_attr.cpp killPrivs)
+    // rather than by the kernel's GETATTR before each chown's SETATTR, and the
+    // superblock gets SB_NOSEC (fs/fuse/inode.c), so a write to an inode the kernel
+    // found clean asks no GETXATTR security.capability until its attributes change.
+    // Only with a libfuse that shows the open's and the write's kill flag.
+    if (libfuse318::kSeesKillSuidgid && !f.config.kernelKillpriv)
+        f.killPrivByDaemon = fuse_set_feature_flag(conn, FUSE_CAP_HANDLE_KILLPRIV_V2);
+    // Requests are read from /dev/fuse with read(2), not spliced through a pipe:
+    // libfuse's splice needs a pipe of max_write plus a page, which is over the
+    // default pipe-max-size (1 MiB) without CAP_SYS_RESOURCE, and each failed attempt
+    // cost six syscalls per request here (pipe2, F_SETPIPE_SZ, reading
+    // /proc/sys/fs/pipe-max-size, closes) before falling back to read(2) anyway;
+    // for the small requests that make up metadata work, a splice and a read back
+    // would be two syscalls where a read is one. Large writes come through
+    // passthrough, or through write_buf from the read buffer.
+    fuse_unset_feature_flag(conn, FUSE_CAP_SPLICE_READ);
     // Writeback caching would switch passthrough off; never ask for it.
     fuse_unset_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
     // With default_permissions the kernel checks access as the caller; with ACL
