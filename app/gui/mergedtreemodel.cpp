@@ -356,11 +356,12 @@ void MergedTreeModel::dropFetches(uint32_t id)
         dropFetches(child);
 }
 
-void MergedTreeModel::removeRow(uint32_t dir, int row)
+void MergedTreeModel::removeRows(uint32_t dir, int first, int count)
 {
-    beginRemoveRows(indexOf(dir), row, row);
-    dropFetches(m_rows.dir(dir)->children[size_t(row)]);
-    m_rows.remove(dir, size_t(row));
+    beginRemoveRows(indexOf(dir), first, first + count - 1);
+    for (int r = first; r < first + count; ++r)
+        dropFetches(m_rows.dir(dir)->children[size_t(r)]);
+    m_rows.remove(dir, size_t(first), size_t(count));
     ++m_revision;
     endRemoveRows();
 }
@@ -383,16 +384,26 @@ bool MergedTreeModel::updateDirectory(const std::string &path, std::vector<stack
     const QModelIndex parentIndex = indexOf(dir);
     auto children = [&]() -> const std::vector<uint32_t> & { return m_rows.dir(dir)->children; };
 
-    // Rows that went, from the end (each removal its own range: the rest keep theirs).
-    for (int r = int(children().size()) - 1; r >= 0; --r) {
+    const auto byName = [](const stack::MergedEntry &a, std::string_view b) { return a.name < b; };
+    // Rows that went, from the end, each run of neighbours as one range (a burst of
+    // deletes is one removal, not one per row; the rows before a run keep theirs).
+    const auto kept = [&](int r) {
         const std::string_view name = m_rows.name(children()[size_t(r)]);
-        const auto it = std::lower_bound(entries.begin(), entries.end(), name,
-                                         [](const stack::MergedEntry &a, std::string_view b) { return a.name < b; });
-        const bool kept = it != entries.end() && it->name == name;
-        if (!kept)
-            removeRow(dir, r);
+        const auto it = std::lower_bound(entries.begin(), entries.end(), name, byName);
+        return it != entries.end() && it->name == name;
+    };
+    for (int r = int(children().size()) - 1; r >= 0; --r) {
+        if (kept(r))
+            continue;
+        int first = r;
+        while (first > 0 && !kept(first - 1))
+            --first;
+        removeRows(dir, first, r - first + 1);
+        r = first;
     }
-    // Then, in name order, rows that changed and rows that appeared.
+    // Then, in name order, rows that changed and runs of rows that appeared. The
+    // children left are a subsequence of `entries` (both sorted by name), so a new
+    // run at `i` ends where the next existing child's name sits in `entries`.
     for (size_t i = 0; i < entries.size(); ++i) {
         const stack::MergedEntry &e = entries[i];
         if (i < children().size() && m_rows.name(children()[i]) == e.name) {
@@ -408,8 +419,8 @@ bool MergedTreeModel::updateDirectory(const std::string &path, std::vector<stack
                 // Facts that stop it being a directory drop its rows first (announced).
                 TreeRow facts = TreeRow::factsOf(e);
                 if (!facts.isDir()) {
-                    while (!m_rows.dir(child)->children.empty())
-                        removeRow(child, int(m_rows.dir(child)->children.size()) - 1);
+                    if (const size_t n = m_rows.dir(child)->children.size())
+                        removeRows(child, 0, int(n));
                     dropFetches(child);
                 }
             }
@@ -419,9 +430,16 @@ bool MergedTreeModel::updateDirectory(const std::string &path, std::vector<stack
                                createIndex(int(i), ColumnCount - 1, quintptr(child)));
             continue;
         }
-        beginInsertRows(parentIndex, int(i), int(i));
-        m_rows.insert(dir, i, e);
+        size_t end = entries.size();
+        if (i < children().size())
+            end = size_t(
+                std::lower_bound(entries.begin() + ptrdiff_t(i), entries.end(), m_rows.name(children()[i]), byName)
+                - entries.begin());
+        end = std::max(end, i + 1); // never empty, whatever the names say
+        beginInsertRows(parentIndex, int(i), int(end - 1));
+        m_rows.insert(dir, i, std::span(entries).subspan(i, end - i));
         endInsertRows();
+        i = end - 1;
     }
     return true;
 }

@@ -99,7 +99,7 @@ private:
     void applyFetch(uint32_t dir, quint64 token, const std::shared_ptr<FetchResult> &result);
     void notifyChanges(uint32_t dir);
     void cancelFetches();
-    void removeRow(uint32_t dir, int row);
+    void removeRows(uint32_t dir, int first, int count);
     void dropFetches(uint32_t id); // a subtree goes: its listings in flight are dropped
 
     std::shared_ptr<const stack::MergedTree> m_tree;

@@ -192,17 +192,22 @@ void TreeRows::append(uint32_t parent, PackedBatch &&batch)
     }
 }
 
-void TreeRows::insert(uint32_t parent, size_t pos, const stack::MergedEntry &e)
+void TreeRows::insert(uint32_t parent, size_t pos, std::span<const stack::MergedEntry> run)
 {
-    const uint32_t id = allocRow();
-    TreeRow &r = row(id);
-    r = TreeRow::factsOf(e);
-    r.parent = parent;
-    r.nameLen = uint8_t(std::min<size_t>(e.name.size(), 255));
-    r.name = storeName(std::string_view(e.name).substr(0, r.nameLen));
-    r.dir = r.isDir() ? allocDir(layersOf(e)) : kNone;
+    std::vector<uint32_t> ids;
+    ids.reserve(run.size());
+    for (const stack::MergedEntry &e : run) {
+        const uint32_t id = allocRow();
+        TreeRow &r = row(id);
+        r = TreeRow::factsOf(e);
+        r.parent = parent;
+        r.nameLen = uint8_t(std::min<size_t>(e.name.size(), 255));
+        r.name = storeName(std::string_view(e.name).substr(0, r.nameLen));
+        r.dir = r.isDir() ? allocDir(layersOf(e)) : kNone;
+        ids.push_back(id);
+    }
     std::vector<uint32_t> &children = dir(parent)->children;
-    children.insert(children.begin() + ptrdiff_t(pos), id);
+    children.insert(children.begin() + ptrdiff_t(pos), ids.begin(), ids.end());
     for (size_t i = pos; i < children.size(); ++i)
         row(children[i]).pos = uint32_t(i);
 }
@@ -241,11 +246,12 @@ void TreeRows::clearChildren(uint32_t id)
     d->fetch = Fetch::No;
 }
 
-void TreeRows::remove(uint32_t parent, size_t pos)
+void TreeRows::remove(uint32_t parent, size_t pos, size_t count)
 {
     std::vector<uint32_t> &children = dir(parent)->children;
-    release(children[pos]);
-    children.erase(children.begin() + ptrdiff_t(pos));
+    for (size_t i = pos; i < pos + count; ++i)
+        release(children[i]);
+    children.erase(children.begin() + ptrdiff_t(pos), children.begin() + ptrdiff_t(pos + count));
     for (size_t i = pos; i < children.size(); ++i)
         row(children[i]).pos = uint32_t(i);
 }

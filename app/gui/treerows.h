@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,12 +85,15 @@ public:
 
     // Appends a batch's rows to `parent`'s children; returns the first new id's position.
     void append(uint32_t parent, PackedBatch &&batch);
-    // A new row for `e` at position `pos` among `parent`'s children.
-    void insert(uint32_t parent, size_t pos, const stack::MergedEntry &e);
+    // New rows for `run` (in order) at position `pos` among `parent`'s children: a
+    // burst of live changes inserts a whole run at once, renumbering the rows after
+    // it once instead of once per row.
+    void insert(uint32_t parent, size_t pos, std::span<const stack::MergedEntry> run);
     // Takes `e`'s facts (same name). A directory that is one no more loses its children.
     void update(uint32_t id, const stack::MergedEntry &e);
-    // Removes the child at `pos` of `parent` and everything below it (ids reused).
-    void remove(uint32_t parent, size_t pos);
+    // Removes `count` children from `pos` of `parent` and everything below them (ids
+    // reused).
+    void remove(uint32_t parent, size_t pos, size_t count = 1);
     // Drops a directory's children (they are listed again on request).
     void clearChildren(uint32_t id);
 

@@ -169,8 +169,12 @@ int run(Config config)
     if (auto r = initRoot(*f); !r)
         return failBeforeMount(r.error());
 
-    std::fprintf(stderr, "strata-fuse: transport %s\n", transport->why.c_str());
-    f->uringWanted = transport->uring;
+    TransportChoice chosen = *transport;
+    if (chosen.uring && f->config.transport == TransportMode::Auto)
+        if (const std::string risk = uringStallRisk(f->config, f->layers); !risk.empty())
+            chosen = TransportChoice {false, "/dev/fuse (auto: " + risk + ")"};
+    std::fprintf(stderr, "strata-fuse: transport %s\n", chosen.why.c_str());
+    f->uringWanted = chosen.uring;
     f->upperCloseSilent = f->layers.upper.valid() && closeReportsNothing(f->layers.upper.get());
     setFdBudget(*f);
     ::umask(0); // modes arrive masked by the kernel, or are masked per request (ACLs)
@@ -191,7 +195,7 @@ int run(Config config)
     std::vector<std::string> argvStore = {"strata-fuse", "-o", opts};
     if (c.debug)
         argvStore.push_back("-d");
-    if (transport->uring) {
+    if (f->uringWanted) {
         // libfuse 3.18's session option (fuse_lowlevel.c fuse_ll_opts); it asks for
         // FUSE_CAP_OVER_IO_URING at INIT and starts one ring per CPU.
         argvStore.push_back("-o");

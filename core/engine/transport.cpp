@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "transport.h"
 
+#include "mounts/fsfacts.h"
+
 #include <cstring>
 #include <fstream>
 #include <fuse_lowlevel.h>
@@ -88,6 +90,29 @@ Result<TransportChoice> chooseTransport(TransportMode mode)
     if (mode == TransportMode::Uring)
         return fail(makeError("-o transport=uring", refusal, EOPNOTSUPP));
     return TransportChoice {false, "/dev/fuse (auto: " + refusal + ")"};
+}
+
+std::string uringStallRisk(const Config &config, const Layers &layers)
+{
+    // A layer whose calls can wait on another party: a FUSE daemon or a server.
+    auto risk = [](int fd, const std::string &what) -> std::string {
+        mounts::FsFacts facts;
+        if (fd < 0 || !mounts::fsFactsOf(fd, facts) || !(facts.kind.fuse || facts.kind.remote))
+            return {};
+        return what + " is on " + (facts.kind.label.empty() ? facts.typeName() : std::string(facts.kind.label))
+            + ", whose requests can stall; over io_uring one stalled request holds up the others from its CPU";
+    };
+    for (size_t k = 0; k < layers.lowers.size(); ++k)
+        if (auto r = risk(layers.lowers[k].get(),
+                          "lower layer " + (k < config.lowerdirs.size() ? config.lowerdirs[k] : std::to_string(k)));
+            !r.empty())
+            return r;
+    for (size_t k = 0; k < layers.data.size(); ++k)
+        if (auto r = risk(layers.data[k].get(),
+                          "data-only layer " + (k < config.datadirs.size() ? config.datadirs[k] : std::to_string(k)));
+            !r.empty())
+            return r;
+    return layers.upper.valid() ? risk(layers.upper.get(), "the upper " + config.upperdir) : std::string();
 }
 
 } // namespace strata::engine

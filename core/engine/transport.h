@@ -12,6 +12,7 @@
 // kernel.io_uring_disabled.
 
 #include "config.h"
+#include "layers.h"
 
 #include <string>
 
@@ -29,5 +30,14 @@ bool libfuseHasUring();
 // The transport for `mode` on this machine. transport=uring where it cannot work
 // fails with the reason and what would change it.
 Result<TransportChoice> chooseTransport(TransportMode mode);
+
+// Why auto must not take io_uring over these layers, empty when it may. libfuse
+// 3.18 serves each ring queue (one per CPU, its thread bound to that CPU) inline
+// in the queue's thread: a request that waits on a stalled FUSE or remote layer
+// holds up every later request from that CPU, where /dev/fuse's worker pool lets
+// them go on (test_engine_copyup, test_engine_lock: other directories keep
+// working while one request waits on a stopped lower). So auto takes io_uring
+// only over local layers; transport=uring stays the user's explicit choice.
+std::string uringStallRisk(const Config &config, const Layers &layers);
 
 } // namespace strata::engine

@@ -14,8 +14,10 @@
 #include "uringparam.h"
 
 #include <QTest>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -125,6 +127,62 @@ private Q_SLOTS:
         QVERIFY2(log.find("strata-fuse stats: READ ") != std::string::npos, log.c_str());
         QVERIFY2(log.find("strata-fuse stats: WRITE ") != std::string::npos, log.c_str());
         checkMostlyUring(log);
+    }
+
+    // auto takes io_uring over local layers, and /dev/fuse, saying why, over a FUSE
+    // lower: under io_uring a request waiting on a stalled lower would hold up every
+    // later request from its CPU (libfuse serves each queue inline in one thread).
+    // Then the check test_engine_copyup makes with the module parameter off: while
+    // a copy-up waits on the stopped lower, a create elsewhere goes on.
+    void autoKeepsDevFuseOverAFuseLower()
+    {
+        EnableUringScope on("test_engine_transport_uring", "Y");
+        QVERIFY2(on.ok(), "could not turn enable_uring on");
+        {
+            UnionFixture local;
+            QVERIFY2(local.mountFuse(), local.daemonLog().c_str());
+            QVERIFY2(local.unmount(), local.daemonLog().c_str());
+            QVERIFY2(local.daemonLog().find("transport io_uring (auto") != std::string::npos,
+                     local.daemonLog().c_str());
+        }
+        UnionFixture inner(1);
+        const std::string big(4 << 20, 'L');
+        writeFile(inner.lower(0) + "/big.bin", big);
+        QVERIFY2(inner.mountFuse({"passthrough=off", "transport=dev"}, true), inner.daemonLog().c_str());
+        UnionFixture u(2);
+        const std::string conn = stackOnFuse(u, inner);
+        if (conn.empty())
+            QSKIP("cannot mount fusectl (to watch the lower daemon's queue) or bind the lower");
+        writeFile(u.lower(1) + "/sub/other.txt", "other");
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        struct stat st {};
+        QCOMPARE(::stat(u.path("big.bin").c_str(), &st), 0);
+        QCOMPARE(::stat(u.path("sub/other.txt").c_str(), &st), 0);
+        const pid_t lowerDaemon = static_cast<pid_t>(inner.daemonPid());
+        QVERIFY(stopDaemon(lowerDaemon));
+        auto copying = std::async(std::launch::async, [&] {
+            std::ofstream(u.path("big.bin"), std::ios::app) << "+";
+            return true;
+        });
+        if (!waitForHeldRequest(conn)) {
+            ::kill(lowerDaemon, SIGCONT);
+            QFAIL("the copy-up never waited on the stopped lower");
+        }
+        const std::string err = runWhileHeld(
+            copying, lowerDaemon,
+            [&]() -> std::string {
+                writeFile(u.path("sub/new.txt"), "new");
+                return readFile(u.path("sub/new.txt")) == "new" ? std::string() : "wrong contents";
+            },
+            30);
+        QVERIFY2(err.empty(), err.c_str());
+        QVERIFY(copying.get());
+        QVERIFY2(u.unmount(), u.daemonLog().c_str());
+        unstackFromFuse(u);
+        QVERIFY2(inner.unmount(), inner.daemonLog().c_str());
+        const std::string &log = u.daemonLog();
+        QVERIFY2(log.find("transport /dev/fuse (auto: lower layer ") != std::string::npos, log.c_str());
+        QVERIFY2(log.find("is on FUSE") != std::string::npos, log.c_str());
     }
 };
 

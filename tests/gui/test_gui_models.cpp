@@ -212,7 +212,7 @@ private Q_SLOTS:
         stack::MergedEntry sub;
         sub.name = "inner";
         sub.attrs.mode = S_IFREG | 0600;
-        rows.insert(d10, 0, sub);
+        rows.insert(d10, 0, std::span(&sub, 1));
         QCOMPARE(rows.path(rows.child(d10, "inner")), std::string("dir10/inner"));
         rows.remove(TreeRows::kRoot, rows.row(d10).pos); // the dir and its child go
         QCOMPARE(rows.rowCount(), kRows - 1);
@@ -221,11 +221,27 @@ private Q_SLOTS:
         again.name = "dir10";
         again.attrs.mode = S_IFREG | 0644;
         const uint32_t at = rows.row(rows.child(TreeRows::kRoot, "dir100")).pos;
-        rows.insert(TreeRows::kRoot, at, again);
+        rows.insert(TreeRows::kRoot, at, std::span(&again, 1));
         const uint32_t back = rows.child(TreeRows::kRoot, "dir10");
         QVERIFY(back != TreeRows::kNone);
         QVERIFY(!rows.dir(back)); // a file now: no directory record
         QCOMPARE(uint32_t(rows.row(back).pos), at);
+        QCOMPARE(uint32_t(rows.row(rows.child(TreeRows::kRoot, "dir100")).pos), at + 1);
+        QCOMPARE(rows.rowCount(), kRows);
+
+        // A run goes in as one, its rows in order and the rows after it renumbered;
+        // a range of neighbours goes as one.
+        std::vector<stack::MergedEntry> run(3);
+        for (size_t k = 0; k < run.size(); ++k) {
+            run[k].name = "dir10-" + std::to_string(k); // between dir10 and dir100
+            run[k].attrs.mode = S_IFREG | 0644;
+        }
+        rows.insert(TreeRows::kRoot, at + 1, run);
+        for (size_t k = 0; k < run.size(); ++k)
+            QCOMPARE(uint32_t(rows.row(rows.child(TreeRows::kRoot, run[k].name)).pos), at + 1 + uint32_t(k));
+        QCOMPARE(uint32_t(rows.row(rows.child(TreeRows::kRoot, "dir100")).pos), at + 4);
+        rows.remove(TreeRows::kRoot, at + 1, run.size());
+        QCOMPARE(rows.child(TreeRows::kRoot, "dir10-1"), TreeRows::kNone);
         QCOMPARE(uint32_t(rows.row(rows.child(TreeRows::kRoot, "dir100")).pos), at + 1);
         QCOMPARE(rows.rowCount(), kRows);
     }
