@@ -76,7 +76,6 @@ Q_SIGNALS:
 
 private:
     friend class LiveWatchWorker;
-    class MergedTreeModel;
     void post(std::function<void(LiveWatchWorker &)> f); // runs f on the worker thread
 
     QThread *m_thread;

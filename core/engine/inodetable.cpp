@@ -70,7 +70,11 @@ Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
     if (isKnown) {
         Inode &known = *it->second;
         ++known.nlookup;
-        unindexChild(f, known);
+        // Every repeated lookup comes here: the children index is touched only when
+        // the name or the parent really changes (a rename, a hard link's other name).
+        const bool moves = (fresh->parent && fresh->parent != known.parent) || known.name != fresh->name;
+        if (moves)
+            unindexChild(f, known);
         // The latest name is the one a copy-up will use.
         if (fresh->parent && fresh->parent != known.parent) {
             ++fresh->parent->childRefs;
@@ -81,8 +85,10 @@ Inode &internLocked(Fs &f, std::unique_ptr<Inode> &fresh, bool &isKnown)
                 releaseLocked(f, old);
             }
         }
-        known.name = fresh->name;
-        indexChild(f, known);
+        if (moves) {
+            known.name = fresh->name;
+            indexChild(f, known);
+        }
         return known;
     }
     Inode &i = *fresh;
