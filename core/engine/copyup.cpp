@@ -34,23 +34,27 @@ Error errnoError(int err, const std::string &what, const std::string &name)
 // A reflink of the whole file first, where upper and lower share a filesystem
 // that shares extents (ovl_copy_up_file: vfs_clone_file_range); else the data
 // between holes, as the kernel does (it skips holes with SEEK_DATA), with
-// copy_file_range copying in-kernel. True when cloned: the kernel then skips the
-// copy-up's fsync (nothing new was written), and so do we.
-Result<bool> copyData(int src, int dst, off_t size)
+// copy_file_range copying in-kernel. A file whose blocks cover its size has no
+// hole to look for. True when cloned: the kernel then skips the copy-up's fsync
+// (nothing new was written), and so do we.
+Result<bool> copyData(int src, int dst, off_t size, bool mayHaveHoles)
 {
     if (::ioctl(dst, FICLONE, src) == 0)
         return true;
-    off_t off = 0;
+    off_t off = 0, end = 0;
     while (off < size) {
-        off_t data = ::lseek(src, off, SEEK_DATA);
-        if (data < 0) {
-            if (errno == ENXIO)
-                break;
-            data = off; // no SEEK_DATA: copy everything
+        off_t data = off, hole = size;
+        if (mayHaveHoles) {
+            data = ::lseek(src, off, SEEK_DATA);
+            if (data < 0) {
+                if (errno == ENXIO)
+                    break;
+                data = off; // no SEEK_DATA: copy everything
+            }
+            hole = ::lseek(src, data, SEEK_HOLE);
+            if (hole < 0 || hole > size)
+                hole = size;
         }
-        off_t hole = ::lseek(src, data, SEEK_HOLE);
-        if (hole < 0 || hole > size)
-            hole = size;
         off_t in = data, out = data;
         while (in < hole) {
             ssize_t n = ::copy_file_range(src, &in, dst, &out, static_cast<size_t>(hole - in), 0);
@@ -76,115 +80,253 @@ Result<bool> copyData(int src, int dst, off_t size)
             if (n == 0)
                 break;
         }
+        end = out;
         off = hole;
     }
-    if (::ftruncate(dst, size) != 0)
+    // A trailing hole (or a lower that shrank meanwhile) still counts in the size.
+    if (end != size && ::ftruncate(dst, size) != 0)
         return fail(sysError(errno, "copy-up", "set size"));
     return false;
 }
 
-// Every xattr but this overlay's own private ones (copy_up.c ovl_copy_xattr), a
-// symlink's own included: util/xattrio reaches them at the lower's name without
-// following it.
-Result<void> copyXattrs(Fs &f, const Inode &i, const std::string &tmp)
+// Where the *at calls reach a copy-up object: its fd (a regular file, named or
+// not; "" with AT_EMPTY_PATH) or its name in work/.
+struct TempRef {
+    int dir;
+    std::string name;
+    int emptyPath;
+};
+
+TempRef refOf(const Fs &f, const CopyTemp &t)
 {
-    const auto place = xattrPlace(i, false);
-    if (!place)
-        return fail(makeError(i.name, "the lower object is no longer at its name", EIO));
-    auto names = listXattrsAt(place->dirfd, place->name);
-    if (!names)
-        return names.error().code == EOPNOTSUPP ? Result<void> {} : fail(names.error());
-    for (const auto &name : *names) {
-        if (auto p = ovl::parseName(name); p && p->ns == f.layers.ns && p->escapeDepth == 0)
+    return t.fd.valid() ? TempRef {t.fd.get(), "", AT_EMPTY_PATH} : TempRef {f.workFd(), t.name, 0};
+}
+
+// What a message names: the temp name, or the object an unnamed one is for.
+std::string subjectOf(const CopyTemp &t, const std::string &name)
+{
+    return t.name.empty() ? name : t.name;
+}
+
+void discardTemp(Fs &f, CopyTemp &t, bool dir)
+{
+    if (!t.name.empty())
+        cleanupTemp(f, t.name, dir);
+    t = CopyTemp {};
+}
+
+// Owner, then mode: chown clears set-id bits (and, from a syscall, a file's
+// security.capability), which the chmod, and then the xattrs, put back.
+Result<void> setOwnerMode(Fs &f, const CopyTemp &t, const struct stat &lst, const std::string &name)
+{
+    const TempRef r = refOf(f, t);
+    if (::fchownat(r.dir, r.name.c_str(), lst.st_uid, lst.st_gid, AT_SYMLINK_NOFOLLOW | r.emptyPath) != 0)
+        return fail(errnoError(errno, "chown copy-up", subjectOf(t, name)));
+    if (S_ISLNK(lst.st_mode))
+        return {};
+    const int rc = t.fd.valid() ? ::fchmod(t.fd.get(), lst.st_mode & 07777)
+                                : ::fchmodat(r.dir, r.name.c_str(), lst.st_mode & 07777, 0);
+    if (rc != 0)
+        return fail(errnoError(errno, "chmod copy-up", subjectOf(t, name)));
+    return {};
+}
+
+// Every xattr of fromDir/fromName ("": the fd itself) but this overlay's own
+// private ones (copy_up.c ovl_copy_xattr), a symlink's own included: util/xattrio
+// reaches them without following it. `noCaps`: security.capability was not
+// among them, so the upper copy has none either.
+Result<void> copyXattrs(Fs &f, int fromDir, const std::string &fromName, const CopyTemp &t, const std::string &name,
+                        bool &noCaps)
+{
+    auto names = listXattrsAt(fromDir, fromName);
+    if (!names) {
+        noCaps = names.error().code == EOPNOTSUPP;
+        return noCaps ? Result<void> {} : fail(names.error());
+    }
+    noCaps = std::ranges::find(*names, "security.capability") == names->end();
+    const TempRef r = refOf(f, t);
+    for (const auto &x : *names) {
+        if (auto p = ovl::parseName(x); p && p->ns == f.layers.ns && p->escapeDepth == 0)
             continue;
-        auto value = getXattrAt(place->dirfd, place->name, name);
+        auto value = getXattrAt(fromDir, fromName, x);
         if (!value || !*value)
             continue;
-        if (auto r = setXattrAt(f.workFd(), tmp, name, **value); !r) {
-            const bool must = name.starts_with("security.") || name.starts_with("system.posix_acl");
-            if (r.error().code != EOPNOTSUPP || must)
-                return fail(r.error());
+        if (auto w = setXattrAt(r.dir, r.name, x, **value); !w) {
+            const bool must = x.starts_with("security.") || x.starts_with("system.posix_acl");
+            if (w.error().code != EOPNOTSUPP || must)
+                return fail(makeError(subjectOf(t, name), w.error().message(), w.error().code));
         }
     }
     return {};
 }
 
-Result<void> stageObject(Fs &f, Inode &i, const struct stat &lst, const std::string &tmp, bool truncate)
+// The lower object's xattrs, read at its name (checked to still be that object).
+Result<void> copyLowerXattrs(Fs &f, Inode &i, const CopyTemp &t, bool &noCaps)
+{
+    const auto place = xattrPlace(i, false);
+    if (!place)
+        return fail(makeError(i.name, "the lower object is no longer at its name", EIO));
+    return copyXattrs(f, place->dirfd, place->name, t, i.name, noCaps);
+}
+
+// An unnamed regular file in work/ where the upper takes O_TMPFILE (the kernel
+// probes it at mount, super.c ovl_make_workdir; the first copy-up does here),
+// else a named one. Named anyway when asked (an index=on copy-up is renamed into
+// the index) and for set-id files, which a link could refuse where
+// protected_hardlinks is set and the engine is not root.
+Result<CopyTemp> createFileTemp(Fs &f, bool named)
+{
+    CopyTemp t;
+    if (!named && !f.tmpfileRefused.load(std::memory_order_relaxed)) {
+        t.fd = UniqueFd(::openat(f.workFd(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0));
+        if (t.fd)
+            return t;
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOSYS)
+            return fail(errnoError(errno, "create copy-up file", "workdir/work"));
+        f.tmpfileRefused = true;
+    }
+    t.name = tempName(f);
+    t.fd = UniqueFd(::openat(f.workFd(), t.name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
+    if (!t.fd)
+        return fail(errnoError(errno, "create copy-up file", t.name));
+    return t;
+}
+
+// A regular file's copy-up object up to its placing: its data (none when `data`
+// < 0), owner and mode, the lower's xattrs (read at xattrDir/xattrName), then one
+// fsync, as the kernel's (ovl_copy_up_file: none after a reflink, none on a
+// volatile mount).
+Result<CopyTemp> stageFile(Fs &f, int data, const struct stat &lst, int xattrDir, const std::string &xattrName,
+                           bool named, const std::string &name, bool &noCaps)
+{
+    auto t = createFileTemp(f, named || (lst.st_mode & (S_ISUID | S_ISGID)));
+    if (!t)
+        return t;
+    auto failed = [&](Error e) {
+        discardTemp(f, *t, false);
+        return fail(std::move(e));
+    };
+    bool cloned = false;
+    if (data >= 0 && lst.st_size > 0) {
+        const bool mayHaveHoles = lst.st_blocks * 512 < lst.st_size;
+        auto r = copyData(data, t->fd.get(), lst.st_size, mayHaveHoles);
+        if (!r)
+            return failed(r.error());
+        cloned = *r;
+    }
+    if (auto r = setOwnerMode(f, *t, lst, name); !r)
+        return failed(r.error());
+    if (auto r = copyXattrs(f, xattrDir, xattrName, *t, name, noCaps); !r)
+        return failed(r.error());
+    if (!f.config.volatileMode && !cloned && ::fsync(t->fd.get()) != 0)
+        return failed(errnoError(errno, "fsync copy-up", subjectOf(*t, name)));
+    return t;
+}
+
+// The object as it is before its origin and times: a regular file staged whole
+// (stageFile), anything else created under a name in work/ with owner, mode and
+// xattrs.
+Result<CopyTemp> stageObject(Fs &f, Inode &i, const struct stat &lst, bool truncate, bool &noCaps)
 {
     const int work = f.workFd();
     const int lower = i.lowers.front().fd.get();
-    switch (lst.st_mode & S_IFMT) {
-    case S_IFREG: {
+    if (S_ISREG(lst.st_mode)) {
         if (i.metacopy && !truncate && !i.data.valid())
             return fail(makeError(i.name, "the data of this metacopy file is missing", i.dataErr ? i.dataErr : EIO));
-        UniqueFd dst(::openat(work, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
-        if (!dst)
-            return fail(errnoError(errno, "create copy-up file", tmp));
-        bool cloned = false;
+        UniqueFd src;
         if (!truncate && lst.st_size > 0) {
             // A metacopy copies its data from where the data is (always a full copy-up).
-            UniqueFd src(::open(procPath(i.metacopy ? i.data.get() : lower).c_str(), O_RDONLY | O_CLOEXEC));
+            src = UniqueFd(::open(procPath(i.metacopy ? i.data.get() : lower).c_str(), O_RDONLY | O_CLOEXEC));
             if (!src)
                 return fail(errnoError(errno, "open lower file", i.name));
-            auto r = copyData(src.get(), dst.get(), lst.st_size);
-            if (!r)
-                return fail(r.error());
-            cloned = *r;
         }
-        if (!f.config.volatileMode && !cloned && ::fsync(dst.get()) != 0)
-            return fail(errnoError(errno, "fsync copy-up", tmp));
-        return {};
+        // The xattrs are the lower object's own: through the open file when that is
+        // it, else at its name.
+        const bool fromSrc = src.valid() && !i.metacopy;
+        std::optional<XattrPlace> place;
+        if (!fromSrc && !(place = xattrPlace(i, false)))
+            return fail(makeError(i.name, "the lower object is no longer at its name", EIO));
+        return stageFile(f, src ? src.get() : -1, lst, fromSrc ? src.get() : place->dirfd,
+                         fromSrc ? std::string() : place->name, !i.indexName.empty(), i.name, noCaps);
     }
+    CopyTemp t;
+    t.name = tempName(f);
+    int rc = 0;
+    switch (lst.st_mode & S_IFMT) {
     case S_IFDIR:
-        if (::mkdirat(work, tmp.c_str(), 0) != 0)
-            return fail(errnoError(errno, "create copy-up dir", tmp));
-        return {};
+        rc = ::mkdirat(work, t.name.c_str(), 0);
+        break;
     case S_IFLNK: {
         char target[PATH_MAX + 1];
         const ssize_t n = ::readlinkat(lower, "", target, PATH_MAX);
         if (n < 0)
             return fail(errnoError(errno, "read lower symlink", i.name));
         target[n] = '\0';
-        if (::symlinkat(target, work, tmp.c_str()) != 0)
-            return fail(errnoError(errno, "create copy-up symlink", tmp));
-        return {};
+        rc = ::symlinkat(target, work, t.name.c_str());
+        break;
     }
     default:
-        if (::mknodat(work, tmp.c_str(), lst.st_mode & S_IFMT, lst.st_rdev) != 0)
-            return fail(errnoError(errno, "create copy-up node", tmp));
-        return {};
+        rc = ::mknodat(work, t.name.c_str(), lst.st_mode & S_IFMT, lst.st_rdev);
     }
+    if (rc != 0)
+        return fail(errnoError(errno, "create copy-up object", t.name));
+    auto meta = setOwnerMode(f, t, lst, i.name);
+    if (meta)
+        meta = copyLowerXattrs(f, i, t, noCaps);
+    if (!meta) {
+        discardTemp(f, t, S_ISDIR(lst.st_mode));
+        return fail(meta.error());
+    }
+    return t;
 }
 
-Result<void> stageMetadata(Fs &f, Inode &i, const struct stat &lst, const std::string &tmp)
+// The origin (for directories and files with one link: copy_up.c ovl_do_copy_up;
+// an fs that cannot encode handles gets an empty origin, "copied up, origin
+// unknown"), then the times, last. True when the origin names the lower inode.
+Result<bool> stageOriginTimes(Fs &f, Inode &i, const struct stat &lst, const CopyTemp &t)
 {
-    const int work = f.workFd();
-    const int lower = i.lowers.front().fd.get();
-    // chown first: it clears set-id bits, which the chmod then restores.
-    if (::fchownat(work, tmp.c_str(), lst.st_uid, lst.st_gid, AT_SYMLINK_NOFOLLOW) != 0)
-        return fail(errnoError(errno, "chown copy-up", tmp));
-    if (!S_ISLNK(lst.st_mode) && ::fchmodat(work, tmp.c_str(), lst.st_mode & 07777, 0) != 0)
-        return fail(errnoError(errno, "chmod copy-up", tmp));
-    if (auto r = copyXattrs(f, i, tmp); !r)
-        return r;
-    // The kernel records the origin of directories and of files with one link
-    // (copy_up.c ovl_do_copy_up); an fs that cannot encode handles gets an empty
-    // origin, "copied up, origin unknown".
+    const TempRef r = refOf(f, t);
+    bool originKnown = false;
     if (S_ISDIR(lst.st_mode) || lst.st_nlink == 1 || !i.indexName.empty()) {
-        // The uuid comes from the layer root: a symlink cannot be opened to ask.
-        auto fh = ovl::handleOfFd(lower, false, f.layers.lowers[static_cast<size_t>(i.lowers.front().layer)].get());
-        auto r = ovl::setOrigin(work, tmp, f.layers.ns, fh ? &*fh : nullptr);
-        if (!r && r.error().code != EPERM)
-            return fail(r.error());
-        i.hasOrigin = static_cast<bool>(r);
+        auto fh = lowerHandle(f, i);
+        auto set = ovl::setOrigin(r.dir, r.name, f.layers.ns, fh ? &*fh : nullptr);
+        if (!set && set.error().code != EPERM)
+            return fail(set.error());
+        i.hasOrigin = static_cast<bool>(set);
+        originKnown = set && fh && fh->inoGen();
     }
     const struct timespec times[2] = {lst.st_atim, lst.st_mtim};
-    if (::utimensat(work, tmp.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
-        return fail(errnoError(errno, "set times on copy-up", tmp));
-    return {};
+    const int rc
+        = t.fd.valid() ? ::futimens(t.fd.get(), times) : ::utimensat(r.dir, r.name.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    if (rc != 0)
+        return fail(errnoError(errno, "set times on copy-up", subjectOf(t, i.name)));
+    return originKnown;
+}
+
+// An unnamed file gets its name by a link; without CAP_DAC_READ_SEARCH (and
+// before Linux 6.10 relaxed it) AT_EMPTY_PATH is refused, and the /proc link
+// works for the opener. A name already there fails with EEXIST, as a rename
+// with RENAME_NOREPLACE would.
+int linkUnnamed(int fd, int dir, const std::string &name)
+{
+    if (::linkat(fd, "", dir, name.c_str(), AT_EMPTY_PATH) == 0)
+        return 0;
+    if (errno != ENOENT && errno != EPERM)
+        return errno;
+    return ::linkat(AT_FDCWD, procPath(fd).c_str(), dir, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
 } // namespace
+
+Result<ovl::FileHandle> lowerHandle(const Fs &f, const Inode &i)
+{
+    if (i.lowers.empty())
+        return fail(makeError(i.name, "no lower object", EIO));
+    auto fh = ovl::handleOfFdWithoutUuid(i.lowers.front().fd.get());
+    if (fh)
+        fh->uuid = f.layers.lowerUuid[static_cast<size_t>(i.lowers.front().layer)];
+    return fh;
+}
 
 void cleanupTemp(Fs &f, const std::string &tmp, bool dir)
 {
@@ -223,20 +365,22 @@ StagedCopy::StagedCopy(StagedCopy &&o) noexcept
     : m_f(o.m_f)
     , m_i(o.m_i)
     , m_lock(std::move(o.m_lock))
-    , m_tmp(std::exchange(o.m_tmp, std::string()))
+    , m_tmp(std::exchange(o.m_tmp, CopyTemp()))
+    , m_lst(o.m_lst)
+    , m_noCaps(o.m_noCaps)
 { }
 
 StagedCopy::~StagedCopy()
 {
-    if (!m_tmp.empty())
-        ::unlinkat(m_f.workFd(), m_tmp.c_str(), 0);
+    if (!m_tmp.name.empty())
+        ::unlinkat(m_f.workFd(), m_tmp.name.c_str(), 0);
     if (m_lock.owns_lock())
         m_i.copyingUp = false;
 }
 
-std::string StagedCopy::take()
+CopyTemp StagedCopy::take()
 {
-    return std::exchange(m_tmp, std::string());
+    return std::exchange(m_tmp, CopyTemp());
 }
 
 StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
@@ -246,6 +390,7 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
         return s;
     UniqueFd lower;
     struct stat lst {};
+    bool named = false;
     {
         std::shared_lock g(f.tree);
         // A metacopy file's data lies elsewhere (Inode::data): copied under the lock.
@@ -257,21 +402,21 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
         if (!lower || ::fstatat(lower.get(), "", &lst, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0
             || !S_ISREG(lst.st_mode) || lst.st_size == 0)
             return s;
+        named = !i.indexName.empty();
         i.copyingUp = true; // keeps its fds through an eviction
     }
     UniqueFd src(::open(procPath(lower.get()).c_str(), O_RDONLY | O_CLOEXEC));
     if (!src)
         return s;
-    const std::string tmp = tempName(f);
-    UniqueFd dst(::openat(f.workFd(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0));
-    if (!dst)
+    // Data, owner, mode and xattrs, all from the open lower file; what fails here
+    // is tried again under the lock, which reports it.
+    bool noCaps = false;
+    auto t = stageFile(f, src.get(), lst, src.get(), std::string(), named, i.name, noCaps);
+    if (!t)
         return s;
-    const auto copied = copyData(src.get(), dst.get(), lst.st_size);
-    if (!copied || (!f.config.volatileMode && !*copied && ::fsync(dst.get()) != 0)) {
-        ::unlinkat(f.workFd(), tmp.c_str(), 0);
-        return s;
-    }
-    s.m_tmp = tmp;
+    s.m_tmp = std::move(*t);
+    s.m_lst = lst;
+    s.m_noCaps = noCaps;
     return s;
 }
 
@@ -297,24 +442,43 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     // The parent may now hold non-pure upper objects (copy_up.c: set before the copy).
     ensureImpure(f, parent);
 
-    // Data staged before the lock was taken is used as it is (the lower is
-    // read-only, so it is still its data); it becomes ours to clean up.
-    const bool usePre = pre && pre->ready() && S_ISREG(lst.st_mode) && !truncate;
-    const std::string tmp = usePre ? pre->take() : tempName(f);
-    auto staged = usePre ? Result<void>() : stageObject(f, i, lst, tmp, truncate && S_ISREG(lst.st_mode));
-    if (staged)
-        staged = stageMetadata(f, i, lst, tmp);
-    if (staged && !i.indexName.empty() && i.hasOrigin) {
+    // Data staged before the lock was taken is used as it is, if it is still this
+    // lower object's (a changing lower may have put another there since); it
+    // becomes ours to clean up.
+    // An unnamed one cannot go through the index (renamed there by name).
+    const bool usePre = pre && pre->ready() && !truncate && S_ISREG(lst.st_mode)
+        && pre->lowerStat().st_dev == lst.st_dev && pre->lowerStat().st_ino == lst.st_ino
+        && (i.indexName.empty() || !pre->unnamed());
+    bool noCaps = usePre && pre->noCaps();
+    CopyTemp tmp;
+    Result<void> staged;
+    if (usePre) {
+        tmp = pre->take();
+        lst = pre->lowerStat(); // the metadata that goes with the staged data
+    } else if (auto t = stageObject(f, i, lst, truncate && S_ISREG(lst.st_mode), noCaps)) {
+        tmp = std::move(*t);
+    } else {
+        return fail(t.error());
+    }
+    bool originKnown = false;
+    if (auto m = stageOriginTimes(f, i, lst, tmp))
+        originKnown = *m;
+    else
+        staged = fail(m.error());
+    if (staged && !i.indexName.empty() && i.hasOrigin && !tmp.name.empty()) {
         // index=on: into workdir/index, then linked at this name (ovl_link_up).
-        staged = installIndexed(f, i, parent, tmp, static_cast<unsigned>(lst.st_nlink));
+        staged = installIndexed(f, i, parent, tmp.name, static_cast<unsigned>(lst.st_nlink));
     } else if (staged) {
-        if (const int err = renameNoReplace(f, f.workFd(), tmp, pdir, i.name))
+        const int err = tmp.unnamed() ? linkUnnamed(tmp.fd.get(), pdir, i.name)
+                                      : renameNoReplace(f, f.workFd(), tmp.name, pdir, i.name);
+        if (err)
             staged = fail(errnoError(err, "move copy-up into place", i.name));
     }
     if (!staged) {
-        cleanupTemp(f, tmp, isDir);
+        discardTemp(f, tmp, isDir);
         return staged;
     }
+    tmp.fd.reset();
     // Copy-up leaves the parent's times as they were (best effort, as the kernel).
     const struct timespec ptimes[2] = {pst.st_atim, pst.st_mtim};
     ::utimensat(pdir, ".", ptimes, 0);
@@ -322,10 +486,12 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
     UniqueFd up(::openat(pdir, i.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!up)
         return fail(errnoError(errno, "open copied-up object", i.name));
-    struct stat ust {};
-    ::fstatat(up.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     i.upper = std::move(up);
     i.metacopy = false;
+    // The kernel asks before the first write (security_inode_need_killpriv): the
+    // copy has no capability when its lower had none.
+    if (S_ISREG(lst.st_mode) && noCaps)
+        i.upperNoCaps = true;
     countUpperFd(f, i);
     if (isDir)
         i.opaque = false;
@@ -339,13 +505,11 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
         fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(i), isDir ? 0 : -1, 0);
     // An origin that names no inode (empty: the lower cannot encode handles) keys
     // a later lookup by the upper file, so the inode moves there now too.
-    const bool originKnown = i.hasOrigin && [&] {
-        auto o = ovl::XattrReader(pdir, i.name, f.layers.ns).origin();
-        return o && *o && (*o)->inoGen();
-    }();
     if (!originKnown && !isDir) {
         // No origin (a lower hard link): the union object is now the upper file,
         // and the parent's listing shows its inode number.
+        struct stat ust {};
+        ::fstatat(i.upper.get(), "", &ust, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
         if (f.session)
             fuse_lowlevel_notify_inval_inode(f.session, f.nodeId(parent), 0, 0);
         i.stIno = ust.st_ino;
@@ -369,7 +533,7 @@ Result<void> copyUpData(Fs &f, Inode &i, bool truncate, StagedCopy *pre)
         UniqueFd src(::open(procPath(i.data.get()).c_str(), O_RDONLY | O_CLOEXEC));
         if (!dst || !src || ::fstat(dst.get(), &ust) != 0)
             return fail(errnoError(errno, "open metacopy data", i.name));
-        auto r = copyData(src.get(), dst.get(), ust.st_size);
+        auto r = copyData(src.get(), dst.get(), ust.st_size, true);
         if (!r)
             return fail(r.error());
         if (!f.config.volatileMode && !*r && ::fsync(dst.get()) != 0)

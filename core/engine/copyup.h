@@ -6,10 +6,24 @@
 // stageCopyUp().
 
 #include "fs.h"
+#include "ovl/filehandle.h"
 
 #include <mutex>
+#include <sys/stat.h>
 
 namespace strata::engine {
+
+// A copy-up object while it is built, before it is placed. A regular file is
+// unnamed where the upper supports O_TMPFILE, as the kernel builds it
+// (copy_up.c ovl_copy_up_tmpfile): nothing to rename, and nothing left behind by
+// a crash. Else, and for every other type, it has a "#<hex>" name in work/
+// (ovl_copy_up_workdir). A regular file's metadata is set through `fd` either way.
+struct CopyTemp {
+    std::string name; // in work/; empty while unnamed
+    UniqueFd fd; // the regular file, open for writing
+    bool unnamed() const { return name.empty() && fd.valid(); }
+    bool empty() const { return name.empty() && !fd.valid(); }
+};
 
 // A lower file's data, copied into workdir/work before the tree lock is taken,
 // for the copyUp() that follows. It holds the inode's copyUpMutex, so concurrent
@@ -23,15 +37,22 @@ public:
     StagedCopy(const StagedCopy &) = delete;
     StagedCopy &operator=(const StagedCopy &) = delete;
     bool ready() const { return !m_tmp.empty(); }
-    // The temp name in work/, now the caller's.
-    std::string take();
+    bool unnamed() const { return m_tmp.unnamed(); }
+    // The staged file, now the caller's.
+    CopyTemp take();
+    // The lower's stat the data was staged from: its metadata goes with that data.
+    const struct stat &lowerStat() const { return m_lst; }
+    // The lower had no security.capability (its xattrs were copied with the data).
+    bool noCaps() const { return m_noCaps; }
 
 private:
     friend StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate);
     Fs &m_f;
     Inode &m_i;
     std::unique_lock<std::mutex> m_lock;
-    std::string m_tmp;
+    CopyTemp m_tmp;
+    struct stat m_lst {};
+    bool m_noCaps = false;
 };
 
 // Stages the data of a lower-only regular file without holding Fs::tree (only
@@ -42,11 +63,11 @@ private:
 // again under the lock and reports the error).
 StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate);
 
-// Gives `i` an upper object, parents first. Staged in workdir/work: the object is
-// created under a temp name, gets its data (copy_file_range, holes kept), owner,
-// mode, xattrs (private overlay ones excluded), origin (for directories and files
-// with one link) and times, is fsynced, then renamed into place. A crash leaves
-// either no upper object or the complete one. `truncate`: the caller is about to
+// Gives `i` an upper object, parents first. Staged in workdir/work (CopyTemp):
+// the object gets its data (reflink, else copy_file_range with holes kept) and
+// xattrs (private overlay ones excluded), is fsynced, then gets owner, mode,
+// origin (for directories and files with one link) and times, and is linked or
+// renamed into place. A crash leaves either no upper object or the complete one. `truncate`: the caller is about to
 // truncate, so no data is copied (open with O_TRUNC).
 // `pre`: data staged for `i` by stageCopyUp(), used instead of copying again.
 Result<void> copyUp(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre = nullptr);
@@ -55,6 +76,10 @@ Result<void> copyUp(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre = nu
 // kernel metacopy=on mount) gets the data in place. Before writes, truncation,
 // rename and link, which the engine never leaves metadata-only.
 Result<void> copyUpData(Fs &f, Inode &i, bool truncate = false, StagedCopy *pre = nullptr);
+
+// The handle the kernel records as the origin of `i`'s top lower object: its own
+// encoding plus the uuid of its layer's filesystem, read once at mount.
+Result<ovl::FileHandle> lowerHandle(const Fs &f, const Inode &i);
 
 // A fresh "#<hex>" name in workdir/work (dir.c ovl_lookup_temp).
 std::string tempName(Fs &f);

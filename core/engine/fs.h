@@ -58,6 +58,9 @@ struct SessionFacts {
     std::atomic<bool> passthrough {false}; // negotiated and still working
     std::atomic<bool> passthroughUsed {false}; // fuse_passthrough_open succeeded at least once
     std::atomic<unsigned> tempCounter {0};
+    // The upper refused O_TMPFILE (a FUSE or network upper may): copy-ups stage
+    // every file under a name in work/ from then on (copyup.h CopyTemp).
+    std::atomic<bool> tmpfileRefused {false};
     // FUSE_CAP_POSIX_ACL negotiated: the kernel enforces ACLs and leaves the umask
     // to us (it sends modes unmasked, with the caller's umask in fuse_ctx).
     bool posixAcl = false;

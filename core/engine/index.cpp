@@ -49,8 +49,7 @@ void attachIndex(Fs &f, Inode &i, const struct stat &top, const ovl::FileHandle 
     }
     if (i.lowers.empty())
         return;
-    auto fh = ovl::handleOfFd(i.lowers.front().fd.get(), false,
-                              f.layers.lowers[static_cast<size_t>(i.lowers.front().layer)].get());
+    auto fh = lowerHandle(f, i);
     if (!fh)
         return; // no handles: as index=off
     i.indexName = ovl::indexName(*fh);

@@ -228,19 +228,19 @@ Result<FileHandle> decodeIndexName(std::string_view name)
 // i.e. a non-connectable handle, which is what name_to_handle_at without
 // AT_HANDLE_CONNECTABLE produces; flags = OVL_FH_FLAG_CPU_ENDIAN (| PATH_UPPER);
 // uuid = the real sb's s_uuid unless uuid=off/null (then zero).
-Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyOnly)
+Result<FileHandle> handleOfFdWithoutUuid(int fd, bool pathUpper, bool identifyOnly)
 {
     alignas(struct file_handle) unsigned char storage[sizeof(struct file_handle) + kMaxHandleSize] {};
     auto *h = reinterpret_cast<struct file_handle *>(storage);
     h->handle_bytes = kMaxHandleSize;
     int mountId = 0;
-    const std::string subject = "fd " + std::to_string(fd);
     int encoded = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH);
     if (encoded != 0 && errno == EOPNOTSUPP && identifyOnly) {
         constexpr int kAtHandleFid = 0x200; // AT_HANDLE_FID (linux/fcntl.h), not in every libc
         h->handle_bytes = kMaxHandleSize;
         encoded = ::name_to_handle_at(fd, "", h, &mountId, AT_EMPTY_PATH | kAtHandleFid);
     }
+    const std::string subject = "fd " + std::to_string(fd);
     if (encoded != 0) {
         const int err = errno;
         return fail(sysError(err, subject,
@@ -256,7 +256,15 @@ Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyO
     out.type = static_cast<uint8_t>(h->handle_type);
     out.fid.assign(h->f_handle, h->f_handle + h->handle_bytes);
     out.len = static_cast<uint8_t>(kFhHeaderSize + out.fid.size());
+    return out;
+}
 
+Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyOnly)
+{
+    auto out = handleOfFdWithoutUuid(fd, pathUpper, identifyOnly);
+    if (!out)
+        return out;
+    const std::string subject = "fd " + std::to_string(fd);
     // FS_IOC_GETFSUUID (Linux 6.8+) reports sb->s_uuid; ENOTTY when the filesystem
     // has none (s_uuid_len 0), and the kernel then encodes the null uuid. An O_PATH fd
     // takes no ioctl (EBADF): ask through a real open of the same inode instead.
@@ -274,7 +282,7 @@ Result<FileHandle> handleOfFd(int fd, bool pathUpper, int uuidFd, bool identifyO
         errno = err;
     }
     if (rc == 0)
-        std::memcpy(out.uuid.data(), u.uuid, std::min<size_t>(u.len, out.uuid.size()));
+        std::memcpy(out->uuid.data(), u.uuid, std::min<size_t>(u.len, out->uuid.size()));
     else if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP)
         return fail(sysError(errno, subject, "FS_IOC_GETFSUUID"));
     return out;

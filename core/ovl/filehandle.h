@@ -90,5 +90,9 @@ Result<FileHandle> decodeIndexName(std::string_view name);
 // (AT_HANDLE_FID, Linux 6.5+, as fanotify reports): capture identifies a layer that
 // is itself an overlay mount this way. Never an overlay origin.
 Result<FileHandle> handleOfFd(int fd, bool pathUpper = false, int uuidFd = -1, bool identifyOnly = false);
+// The same handle with the uuid left zero, for a caller that knows the filesystem's
+// uuid already (the engine reads each layer's once, at mount): saves the ioctl and
+// the reopen an O_PATH fd needs for it on every copy-up.
+Result<FileHandle> handleOfFdWithoutUuid(int fd, bool pathUpper = false, bool identifyOnly = false);
 
 } // namespace strata::ovl

@@ -46,28 +46,57 @@ const char *atName(const std::string &name)
     return name.empty() ? "." : name.c_str();
 }
 
+// One *xattrat call. An empty name is the object `dirfd` itself: AT_EMPTY_PATH
+// reaches any fd the kernel lets it (an open file, as a copy-up's unnamed staging
+// file is), and an O_PATH fd, which it refuses (EBADF), as "." (a directory).
+template<typename Call>
+long atCall(const std::string &name, Call call)
+{
+    if (!name.empty())
+        return call(name.c_str(), AT_SYMLINK_NOFOLLOW);
+    const long r = call("", AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+    return r >= 0 || errno != EBADF ? r : call(atName(name), AT_SYMLINK_NOFOLLOW);
+}
+
+// Without the *at calls (before Linux 6.13): the l* calls on dirfd/name, and for
+// the object itself (an empty name) the plain ones, which follow /proc/self/fd/N
+// to it where the l* ones would stop at the magic link.
+template<typename Follow, typename NoFollow>
+long procCall(int dirfd, const std::string &name, Follow follow, NoFollow noFollow)
+{
+    const std::string p = procPath(dirfd, name);
+    return name.empty() ? follow(p.c_str()) : noFollow(p.c_str());
+}
+
 ssize_t rawGet(int dirfd, const std::string &name, const std::string &xattr, void *buf, size_t size)
 {
     if (!g_noXattrAt) {
         XattrArgs args {reinterpret_cast<uintptr_t>(buf), static_cast<uint32_t>(size), 0};
-        const long r
-            = ::syscall(kSysGetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args, sizeof(args));
+        const long r = atCall(name, [&](const char *path, int flags) {
+            return ::syscall(kSysGetxattrat, dirfd, path, flags, xattr.c_str(), &args, sizeof(args));
+        });
         if (r >= 0 || errno != ENOSYS)
             return r;
         g_noXattrAt = true;
     }
-    return ::lgetxattr(procPath(dirfd, name).c_str(), xattr.c_str(), buf, size);
+    return procCall(
+        dirfd, name, [&](const char *p) { return ::getxattr(p, xattr.c_str(), buf, size); },
+        [&](const char *p) { return ::lgetxattr(p, xattr.c_str(), buf, size); });
 }
 
 ssize_t rawList(int dirfd, const std::string &name, char *buf, size_t size)
 {
     if (!g_noXattrAt) {
-        const long r = ::syscall(kSysListxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, buf, size);
+        const long r = atCall(name, [&](const char *path, int flags) {
+            return ::syscall(kSysListxattrat, dirfd, path, flags, buf, size);
+        });
         if (r >= 0 || errno != ENOSYS)
             return r;
         g_noXattrAt = true;
     }
-    return ::llistxattr(procPath(dirfd, name).c_str(), buf, size);
+    return procCall(
+        dirfd, name, [&](const char *p) { return ::listxattr(p, buf, size); },
+        [&](const char *p) { return ::llistxattr(p, buf, size); });
 }
 
 } // namespace
@@ -131,15 +160,19 @@ Result<void> setXattrAt(int dirfd, const std::string &name, const std::string &x
     if (!g_noXattrAt) {
         XattrArgs args {reinterpret_cast<uintptr_t>(value.data()), static_cast<uint32_t>(value.size()),
                         static_cast<uint32_t>(flags)};
-        const long r
-            = ::syscall(kSysSetxattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str(), &args, sizeof(args));
+        const long r = atCall(name, [&](const char *path, int at) {
+            return ::syscall(kSysSetxattrat, dirfd, path, at, xattr.c_str(), &args, sizeof(args));
+        });
         if (r == 0)
             return {};
         if (errno != ENOSYS)
             return fail(sysError(errno, name, "cannot set xattr " + xattr));
         g_noXattrAt = true;
     }
-    if (::lsetxattr(procPath(dirfd, name).c_str(), xattr.c_str(), value.data(), value.size(), flags) != 0)
+    if (procCall(
+            dirfd, name, [&](const char *p) { return ::setxattr(p, xattr.c_str(), value.data(), value.size(), flags); },
+            [&](const char *p) { return ::lsetxattr(p, xattr.c_str(), value.data(), value.size(), flags); })
+        != 0)
         return fail(sysError(errno, name, "cannot set xattr " + xattr));
     return {};
 }
@@ -147,14 +180,19 @@ Result<void> setXattrAt(int dirfd, const std::string &name, const std::string &x
 Result<void> removeXattrAt(int dirfd, const std::string &name, const std::string &xattr)
 {
     if (!g_noXattrAt) {
-        const long r = ::syscall(kSysRemovexattrat, dirfd, atName(name), AT_SYMLINK_NOFOLLOW, xattr.c_str());
+        const long r = atCall(name, [&](const char *path, int at) {
+            return ::syscall(kSysRemovexattrat, dirfd, path, at, xattr.c_str());
+        });
         if (r == 0)
             return {};
         if (errno != ENOSYS)
             return fail(sysError(errno, name, "cannot remove xattr " + xattr));
         g_noXattrAt = true;
     }
-    if (::lremovexattr(procPath(dirfd, name).c_str(), xattr.c_str()) != 0)
+    if (procCall(
+            dirfd, name, [&](const char *p) { return ::removexattr(p, xattr.c_str()); },
+            [&](const char *p) { return ::lremovexattr(p, xattr.c_str()); })
+        != 0)
         return fail(sysError(errno, name, "cannot remove xattr " + xattr));
     return {};
 }

@@ -11,7 +11,8 @@ namespace strata {
 
 // Raw xattr access relative to a directory fd, never following a final symlink
 // (overlay xattrs on a symlink belong to the symlink). Uses getxattrat/listxattrat
-// (Linux 6.13) and falls back to /proc/self/fd/N/name on older kernels.
+// (Linux 6.13) and falls back to /proc/self/fd/N/name on older kernels. An empty
+// name is the object dirfd itself: any open fd (a file too), or an O_PATH directory.
 //
 // Absent (ENODATA) is not an error: it is nullopt. Note that without CAP_SYS_ADMIN
 // the kernel answers ENODATA for every trusted.* read and omits trusted.* names from

@@ -41,6 +41,24 @@ size_t entriesIn(const std::string &dir)
     return n;
 }
 
+// Whether process `pid` holds a file open in `dir`: a copy-up being staged there,
+// named ("#<n>") or unnamed (O_TMPFILE: "/#<inode> (deleted)" in /proc).
+bool holdsFileIn(long pid, const std::string &dir)
+{
+    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+    bool found = false;
+    if (DIR *d = ::opendir(fds.c_str())) {
+        while (dirent *e = ::readdir(d)) {
+            char target[4096];
+            const ssize_t n = ::readlinkat(::dirfd(d), e->d_name, target, sizeof(target) - 1);
+            if (n > 0 && std::string_view(target, static_cast<size_t>(n)).starts_with(dir + "/#"))
+                found = true;
+        }
+        ::closedir(d);
+    }
+    return found;
+}
+
 // Runs `body` in a child process (its syscalls may hang on the mount until the
 // daemon dies); returns the child's pid.
 template<typename F>
@@ -78,9 +96,10 @@ private Q_SLOTS:
         const std::string lowerDigest = digestOf(u.lower(1) + "/big.bin");
         QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
         const pid_t child = inChild([&] { ::open(u.path("big.bin").c_str(), O_WRONLY | O_CLOEXEC); });
-        // The copy-up is staged in work/ under "#<n>": kill as soon as it shows.
+        // The copy-up is staged in work/ (unnamed where the upper takes O_TMPFILE):
+        // kill as soon as the daemon has it open.
         QDeadlineTimer deadline(20000);
-        while (entriesIn(u.work() + "/work") == 0 && !deadline.hasExpired())
+        while (!holdsFileIn(u.daemonPid(), u.work() + "/work") && !deadline.hasExpired())
             ::usleep(200);
         QVERIFY(!deadline.hasExpired());
         killDaemon(u);
