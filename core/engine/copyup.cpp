@@ -391,6 +391,7 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
     UniqueFd lower;
     struct stat lst {};
     bool named = false;
+    std::string name; // for messages: a rename changes it only with the tree held exclusively
     {
         std::shared_lock g(f.tree);
         // A metacopy file's data lies elsewhere (Inode::data): copied under the lock.
@@ -403,6 +404,7 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
             || !S_ISREG(lst.st_mode) || lst.st_size == 0)
             return s;
         named = !i.indexName.empty();
+        name = i.name;
         i.copyingUp = true; // keeps its fds through an eviction
     }
     UniqueFd src(::open(procPath(lower.get()).c_str(), O_RDONLY | O_CLOEXEC));
@@ -411,7 +413,7 @@ StagedCopy stageCopyUp(Fs &f, Inode &i, bool truncate)
     // Data, owner, mode and xattrs, all from the open lower file; what fails here
     // is tried again under the lock, which reports it.
     bool noCaps = false;
-    auto t = stageFile(f, src.get(), lst, src.get(), std::string(), named, i.name, noCaps);
+    auto t = stageFile(f, src.get(), lst, src.get(), std::string(), named, name, noCaps);
     if (!t)
         return s;
     s.m_tmp = std::move(*t);
