@@ -63,8 +63,8 @@ struct Context {
 
 // One row on one mounted engine in round `round`: the unmeasured preparation (a cold
 // row drops the caches; a warm row warms them first, since the rows of the other
-// engines ran in between), then the measurement, with the requests counted around
-// the measurement only.
+// engines ran in between; a writing row starts with nothing dirty), then the measurement, with the requests counted
+// around the measurement only.
 Cell measure(RowId row, const Engine &e, int round, const Context &c)
 {
     const std::string mnt = e.mnt, big = mnt + "/big", tag = "r" + std::to_string(round);
@@ -83,7 +83,11 @@ Cell measure(RowId row, const Engine &e, int round, const Context &c)
     case WarmWalk:
         statWalkPerSec(mnt + "/tree");
         break;
-    default:
+    case SeqWrite:
+    case CopyUp:
+        // The engine before this one wrote (and freed) as much: its writeback goes
+        // to the disk now, not into this engine's fsyncs.
+        ::sync();
         break;
     }
     Cell cell;
