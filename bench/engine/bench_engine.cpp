@@ -2,32 +2,34 @@
 // strata-bench-engine: kernel overlayfs, strata-fuse and fuse-overlayfs in one run
 // over the same generated lower layers (docs/BENCHMARKS.md, engine section). Not a
 // timed test: it prints absolute figures and ratios to kernel overlayfs, against
-// the targets of issue 3. Needs root (kernel mounts, dropping caches).
+// the targets of issue 13. Needs root (kernel mounts, dropping caches).
 //
 //   strata-bench-engine [--dir DIR] [--big-mib N] [--random N] [--copyup N]
-//                       [--untar N] [--tree N] [--readdir N] [--keep]
+//                       [--untar N] [--tree N] [--readdir N] [--rounds N] [--keep]
 //
-// Every engine gets a fresh upper and workdir on the same filesystem as the lowers.
+// Every engine is mounted once, with its own upper and workdir on the same
+// filesystem as the lowers, and each row runs for every engine back to back
+// (row-major), so one row's figures are taken within seconds of each other: on a
+// shared machine the disk and CPUs change speed from one minute to the next, and
+// an engine-major run put each column in a different minute. --rounds N repeats the
+// whole set of rows (the engines' order rotated each round); rows that consume state
+// get fresh targets per round (a copy-up set per round, an untar directory per round).
 // strata-fuse runs once per transport it can use here (/dev/fuse, and io_uring
 // where libfuse and the kernel offer it: the fuse module's enable_uring is turned
 // on for the run if needed, said so, and restored), with -o stats, so each of its
 // rows also gets the requests per operation (in total and by opcode) and the time
 // per request. --killpriv-kernel adds a strata-fuse column with -o killpriv=kernel
 // (the set-id bits cleared by the kernel's own requests, as before killpriv_v2).
+#include "mounts.h"
+#include "report.h"
 #include "workloads.h"
 
 #include <algorithm>
-#include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
-#include <map>
 #include <string>
-#include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -35,25 +37,7 @@ using namespace strata::bench;
 
 namespace {
 
-struct Engine {
-    std::string name;
-    std::string mountCommand; // %L lowers, %U upper, %W work, %M mount point
-    bool stats = false; // strata-fuse -f -o stats, stderr into <dir>.stats, pid into <dir>.pid
-};
-
-// What each row measured, for the requests per operation: the operations it did.
-struct Measured {
-    std::vector<double> rates;
-    std::vector<double> ops; // operations per row (files, entries), 0 unknown
-    std::vector<double> requests; // FUSE requests the daemon counted in that row, -1 unknown
-    std::vector<std::map<std::string, double>> byOpcode; // the same per opcode
-};
-
-struct Row {
-    std::string name;
-    std::string unit;
-    double target; // minimum ratio to kernel overlayfs; 0: none
-};
+enum RowId { ColdRead, WarmRead, RandomReads, SeqWrite, CopyUp, Untar, ColdWalk, WarmWalk, Readdir };
 
 const std::vector<Row> kRows = {
     {"seq read 1 GiB, cold", "MB/s", 0},        {"seq read 1 GiB, warm", "MB/s", 0.95},
@@ -71,216 +55,95 @@ std::string selfDir()
     return p.substr(0, p.rfind('/'));
 }
 
-std::string substitute(std::string s, const std::map<std::string, std::string> &vars)
-{
-    for (const auto &[k, v] : vars)
-        for (size_t at; (at = s.find(k)) != std::string::npos;)
-            s.replace(at, k.size(), v);
-    return s;
-}
+struct Context {
+    std::string base;
+    Sizes sizes;
+    bool useTar = false;
+};
 
-bool sh(const std::string &cmd)
+// One row on one mounted engine in round `round`: the unmeasured preparation (a cold
+// row drops the caches; a warm row warms them first, since the rows of the other
+// engines ran in between; a writing row starts with nothing dirty), then the measurement, with the requests counted
+// around the measurement only.
+Cell measure(RowId row, const Engine &e, int round, const Context &c)
 {
-    return std::system(cmd.c_str()) == 0;
-}
-
-bool mounted(const std::string &mnt)
-{
-    struct stat a {}, b {};
-    return ::stat(mnt.c_str(), &a) == 0 && ::stat((mnt + "/..").c_str(), &b) == 0 && a.st_dev != b.st_dev;
-}
-
-// The daemon's request counts per opcode and in total ("total"): SIGUSR1 makes it
-// print its counters to the stats file; the newest block once it is there (bounded
-// wait). Empty when unknown.
-std::map<std::string, double> requestCounts(const std::string &statsFile, const std::string &pidFile)
-{
-    long pid = 0;
-    std::ifstream(pidFile) >> pid;
-    const std::string prefix = "strata-fuse stats: ";
-    // Each block: a header, one line per opcode ("NAME count ..."), "total N M".
-    auto blocks = [&] {
-        std::ifstream in(statsFile);
-        std::vector<std::map<std::string, double>> out;
-        std::map<std::string, double> cur;
-        for (std::string l; std::getline(in, l);) {
-            if (!l.starts_with(prefix) || l.starts_with(prefix + "opcode"))
-                continue;
-            const std::string rest = l.substr(prefix.size());
-            const size_t sp = rest.find(' ');
-            if (sp == std::string::npos)
-                continue;
-            cur[rest.substr(0, sp)] = std::atof(rest.c_str() + sp + 1);
-            if (rest.starts_with("total ")) {
-                out.push_back(std::move(cur));
-                cur.clear();
-            }
-        }
-        return out;
-    };
-    const size_t before = blocks().size();
-    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), SIGUSR1) != 0)
-        return {};
-    for (int k = 0; k < 500; ++k) { // 5 s
-        auto b = blocks();
-        if (b.size() > before)
-            return b.back();
-        ::usleep(10000);
+    const std::string mnt = e.mnt, big = mnt + "/big", tag = "r" + std::to_string(round);
+    const Sizes &s = c.sizes;
+    switch (row) {
+    case ColdRead:
+    case Untar:
+    case ColdWalk:
+    case Readdir:
+        dropCaches();
+        break;
+    case WarmRead:
+    case RandomReads:
+        seqReadMBps(big);
+        break;
+    case WarmWalk:
+        statWalkPerSec(mnt + "/tree");
+        break;
+    case SeqWrite:
+    case CopyUp:
+        // The engine before this one wrote (and freed) as much: its writeback goes
+        // to the disk now, not into this engine's fsyncs.
+        ::sync();
+        break;
     }
-    return {};
-}
-
-Measured runEngine(const Engine &e, const std::string &base, const Sizes &s, bool useTar)
-{
-    const std::string dir = base + "/" + e.name, mnt = dir + "/mnt";
-    const std::string statsFile = dir + ".stats", pidFile = dir + ".pid";
-    sh("rm -rf '" + dir + "' '" + statsFile + "' && mkdir -p '" + mnt + "' '" + dir + "/upper' '" + dir + "/work'");
-    const std::string cmd = substitute(e.mountCommand,
-                                       {{"%L", base + "/lower1:" + base + "/lower0"},
-                                        {"%U", dir + "/upper"},
-                                        {"%W", dir + "/work"},
-                                        {"%M", mnt},
-                                        {"%S", statsFile},
-                                        {"%P", pidFile}});
-    bool ok = sh(cmd);
-    for (int k = 0; ok && !mounted(mnt) && k < 1000; ++k) // a foreground daemon mounts in the background
-        ::usleep(10000);
-    if (!ok || !mounted(mnt)) {
-        std::fprintf(stderr, "strata-bench-engine: mounting %s failed: %s\n", e.name.c_str(), cmd.c_str());
-        return {};
+    Cell cell;
+    const auto before = requestCounts(e);
+    switch (row) {
+    case ColdRead:
+        cell.rate = seqReadMBps(big);
+        break;
+    case WarmRead:
+        cell.rate = std::max(seqReadMBps(big), seqReadMBps(big));
+        break;
+    case RandomReads:
+        cell.rate = randomReadIops(big, s.randomReads);
+        cell.ops = s.randomReads;
+        break;
+    case SeqWrite:
+        cell.rate = seqWriteMBps(mnt + "/written-" + tag, s.bigMiB);
+        break;
+    case CopyUp:
+        cell.rate = copyUpFilesPerSec(mnt + "/copyup/" + tag, s.copyupFiles);
+        cell.ops = s.copyupFiles;
+        break;
+    case Untar:
+        cell.rate = untarFilesPerSec(c.base + "/small.tar", mnt + "/untar-" + tag, s.untarFiles, c.useTar);
+        cell.ops = s.untarFiles;
+        break;
+    case ColdWalk: {
+        long walked = 0;
+        cell.rate = statWalkPerSec(mnt + "/tree", &walked);
+        cell.ops = static_cast<double>(walked);
+        break;
     }
-    std::fprintf(stderr, "%s ...\n", e.name.c_str());
-    Measured m;
-    std::vector<double> &v = m.rates;
-    std::map<std::string, double> last;
-    auto counts = [&] { return e.stats ? requestCounts(statsFile, pidFile) : std::map<std::string, double>(); };
-    // After each row: its operations and the requests it cost, in total and by opcode.
-    auto row = [&](double rate, double ops) {
-        v.push_back(rate);
-        m.ops.push_back(ops);
-        const auto now = counts();
-        const bool known = now.contains("total") && last.contains("total");
-        m.requests.push_back(known ? now.at("total") - last.at("total") : -1);
-        std::map<std::string, double> diff;
-        if (known)
-            for (const auto &[op, n] : now)
-                if (op != "total" && n - (last.contains(op) ? last.at(op) : 0) > 0)
-                    diff[op] = n - (last.contains(op) ? last.at(op) : 0);
-        m.byOpcode.push_back(std::move(diff));
-        last = now;
-    };
-    dropCaches();
-    last = counts();
-    row(seqReadMBps(mnt + "/big"), 0);
-    row(std::max(seqReadMBps(mnt + "/big"), seqReadMBps(mnt + "/big")), 0);
-    row(randomReadIops(mnt + "/big", s.randomReads), s.randomReads);
-    row(seqWriteMBps(mnt + "/written", s.bigMiB), 0);
-    row(copyUpFilesPerSec(mnt + "/copyup", s.copyupFiles), s.copyupFiles);
-    // Every later phase starts cold (page cache and the kernel's inode cache).
-    dropCaches();
-    last = counts();
-    row(untarFilesPerSec(base + "/small.tar", mnt + "/untar", s.untarFiles, useTar), s.untarFiles);
-    dropCaches();
-    last = counts();
-    long walked = 0;
-    const double cold = statWalkPerSec(mnt + "/tree", &walked);
-    row(cold, static_cast<double>(walked));
-    const double warm = std::max(statWalkPerSec(mnt + "/tree"), statWalkPerSec(mnt + "/tree"));
-    row(warm, 2.0 * static_cast<double>(walked));
-    int entries = 0;
-    dropCaches();
-    last = counts();
-    const double listed = readdirPerSec(mnt + "/merged", s.readdirReps, &entries);
-    row(listed, static_cast<double>(s.readdirReps) * (entries + 2));
-    if (entries != s.readdirEntries)
-        std::fprintf(stderr, "%s: merged directory lists %d entries, expected %d\n", e.name.c_str(), entries,
-                     s.readdirEntries);
-    ::sync();
-    if (::umount2(mnt.c_str(), 0) != 0)
-        ::umount2(mnt.c_str(), MNT_DETACH);
-    ::usleep(200000); // the FUSE daemons exit after the unmount
-    sh("rm -rf '" + dir + "' '" + pidFile + "'");
-    return m;
-}
-
-// For each strata-fuse column: requests per operation and the wall time per
-// request (the operation's time over its requests), where the row has a count.
-void printRequests(const std::vector<Engine> &engines, const std::vector<Measured> &measured)
-{
-    std::printf("\nrequests per operation and microseconds per request (strata-fuse -o stats):\n");
-    std::printf("%-26s", "workload");
-    for (const auto &e : engines)
-        if (e.stats)
-            std::printf(" %28s", e.name.c_str());
-    std::printf("\n");
-    for (size_t r = 0; r < kRows.size(); ++r) {
-        std::printf("%-26s", kRows[r].name.c_str());
-        for (size_t i = 0; i < engines.size(); ++i) {
-            if (!engines[i].stats)
-                continue;
-            const Measured &m = measured[i];
-            if (r >= m.rates.size() || m.ops[r] <= 0 || m.requests[r] < 0) {
-                std::printf(" %28s", "-");
-                continue;
-            }
-            const double perOp = m.requests[r] / m.ops[r];
-            const double seconds = m.ops[r] / m.rates[r];
-            char cell[64];
-            std::snprintf(cell, sizeof(cell), "%.2f req/op, %.1f us/req", perOp,
-                          m.requests[r] > 0 ? seconds * 1e6 / m.requests[r] : 0.0);
-            std::printf(" %28s", cell);
-        }
-        std::printf("\n");
+    case WarmWalk: {
+        long walked = 0;
+        cell.rate = std::max(statWalkPerSec(mnt + "/tree", &walked), statWalkPerSec(mnt + "/tree"));
+        cell.ops = 2.0 * static_cast<double>(walked);
+        break;
     }
-    // Which requests, per operation, for the rows made of them (the walks' and the
-    // listing's are a few per directory).
-    std::printf("\nrequests per operation by opcode (strata-fuse -o stats):\n");
-    for (size_t i = 0; i < engines.size(); ++i) {
-        if (!engines[i].stats)
-            continue;
-        const Measured &m = measured[i];
-        for (size_t r = 0; r < kRows.size() && r < m.byOpcode.size(); ++r) {
-            if (m.ops[r] <= 0 || m.byOpcode[r].empty())
-                continue;
-            std::string line;
-            char cell[64];
-            for (const auto &[op, n] : m.byOpcode[r])
-                if (n / m.ops[r] >= 0.005) {
-                    std::snprintf(cell, sizeof(cell), " %s %.2f", op.c_str(), n / m.ops[r]);
-                    line += cell;
-                }
-            if (!line.empty())
-                std::printf("%-18s %-26s%s\n", engines[i].name.c_str(), kRows[r].name.c_str(), line.c_str());
-        }
+    case Readdir: {
+        int entries = 0;
+        cell.rate = readdirPerSec(mnt + "/merged", s.readdirReps, &entries);
+        cell.ops = static_cast<double>(s.readdirReps) * (entries + 2);
+        if (entries != s.readdirEntries)
+            std::fprintf(stderr, "%s: merged directory lists %d entries, expected %d\n", e.name.c_str(), entries,
+                         s.readdirEntries);
+        break;
     }
-}
-
-void print(const std::vector<Engine> &engines, const std::vector<std::vector<double>> &results)
-{
-    std::printf("\n%-26s %-10s", "workload", "unit");
-    for (const auto &e : engines)
-        std::printf(" %18s", e.name.c_str());
-    std::printf("  target\n");
-    for (size_t r = 0; r < kRows.size(); ++r) {
-        std::printf("%-26s %-10s", kRows[r].name.c_str(), kRows[r].unit.c_str());
-        for (size_t i = 0; i < engines.size(); ++i) {
-            const double v = r < results[i].size() ? results[i][r] : NAN;
-            if (i == 0 || results[0].size() <= r)
-                std::printf(" %18.0f", v);
-            else
-                std::printf(" %11.0f (%.2f)", v, v / results[0][r]);
-        }
-        // Every strata-fuse column (one per transport) against the target.
-        if (kRows[r].target > 0 && !results.empty() && results[0].size() > r) {
-            std::printf("  >= %.2f", kRows[r].target);
-            for (size_t i = 1; i < engines.size(); ++i)
-                if (engines[i].stats && results[i].size() > r)
-                    std::printf(" %s", results[i][r] / results[0][r] >= kRows[r].target ? "met" : "MISSED");
-        }
-        std::printf("\n");
     }
-    std::printf("(rates: higher is better; ratios to kernel overlayfs in parentheses; targets are for "
-                "strata-fuse)\n");
+    const auto after = requestCounts(e);
+    if (before.contains("total") && after.contains("total")) {
+        cell.requests = after.at("total") - before.at("total");
+        for (const auto &[op, n] : after)
+            if (const double d = n - (before.contains(op) ? before.at(op) : 0); op != "total" && d > 0)
+                cell.byOpcode[op] = d;
+    }
+    return cell;
 }
 
 } // namespace
@@ -292,6 +155,7 @@ int main(int argc, char **argv)
     bool keep = false;
     bool lowerwatchOff = false; // a strata-fuse column with -o lowerwatch=off too (issue 9)
     bool kernelKillpriv = false; // a strata-fuse column with -o killpriv=kernel too (issue 13)
+    int rounds = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() { return i + 1 < argc ? std::atoi(argv[++i]) : 0; };
@@ -309,6 +173,8 @@ int main(int argc, char **argv)
             s.treeFiles = next();
         else if (a == "--readdir")
             s.readdirEntries = next();
+        else if (a == "--rounds")
+            rounds = std::max(1, next());
         else if (a == "--keep")
             keep = true;
         else if (a == "--lowerwatch-off")
@@ -318,7 +184,7 @@ int main(int argc, char **argv)
         else {
             std::fprintf(stderr,
                          "usage: %s [--dir DIR] [--big-mib N] [--random N] [--copyup N] [--untar N] [--tree N] "
-                         "[--readdir N] [--keep] [--lowerwatch-off] [--killpriv-kernel]\n",
+                         "[--readdir N] [--rounds N] [--keep] [--lowerwatch-off] [--killpriv-kernel]\n",
                          argv[0]);
             return 2;
         }
@@ -335,7 +201,7 @@ int main(int argc, char **argv)
                  static_cast<unsigned long long>(lim.rlim_max));
     const bool useTar = ::access("/usr/bin/tar", X_OK) == 0;
     sh("mkdir -p '" + base + "'");
-    generate(base, s, useTar);
+    generate(base, s, useTar, rounds);
     const std::string opts = "-o lowerdir=%L,upperdir=%U,workdir=%W";
     const std::string fuse = "'" + selfDir() + "/strata-fuse' " + opts;
     std::vector<Engine> engines = {
@@ -382,34 +248,47 @@ int main(int argc, char **argv)
         engines.push_back({"fuse-overlayfs", "/usr/bin/fuse-overlayfs " + opts + " %M"});
     else
         std::fprintf(stderr, "no /usr/bin/fuse-overlayfs: its column is left out\n");
-    std::vector<std::vector<double>> results;
-    std::vector<Measured> measured;
-    for (const auto &e : engines) {
-        measured.push_back(runEngine(e, base, s, useTar));
-        results.push_back(measured.back().rates);
+    // Every engine mounted once; one that does not come up is left out (said).
+    std::erase_if(engines, [&](Engine &e) { return !mountEngine(e, base); });
+    if (engines.empty() || engines[0].name != "kernel") { // every ratio is to it
+        for (const auto &e : engines)
+            unmountEngine(e);
+        if (turnedOn)
+            std::ofstream(param) << "N";
+        return 1;
     }
+    const Context context {base, s, useTar};
+    Results results(kRows.size(), std::vector<std::vector<Cell>>(engines.size()));
+    for (int k = 0; k < rounds; ++k) {
+        std::fprintf(stderr, "round %d of %d ...\n", k + 1, rounds);
+        for (size_t r = 0; r < kRows.size(); ++r)
+            for (size_t j = 0; j < engines.size(); ++j) {
+                // Rotated each round, so that no engine always follows the same one.
+                const size_t i = (j + static_cast<size_t>(k)) % engines.size();
+                results[r][i].push_back(measure(static_cast<RowId>(r), engines[i], k, context));
+            }
+    }
+    for (const auto &e : engines)
+        unmountEngine(e);
     if (turnedOn && std::ofstream(param) << "N")
         std::fprintf(stderr, "strata-bench-engine: %s set back to N\n", param.c_str());
     std::printf("strata-bench-engine: %llu MiB file, %d random reads, %d copy-ups, %d files %s, %d-file tree, "
-                "%d-entry merged dir; in %s\n",
+                "%d-entry merged dir; %d round(s); in %s\n",
                 static_cast<unsigned long long>(s.bigMiB), s.randomReads, s.copyupFiles, s.untarFiles,
                 useTar ? "untarred (/usr/bin/tar)" : "created by a loop (untar-equivalent: no /usr/bin/tar)",
-                s.treeFiles, s.readdirEntries, base.c_str());
-    print(engines, results);
+                s.treeFiles, s.readdirEntries, rounds, base.c_str());
+    printRates(engines, kRows, results);
     if (lowerwatchOff) {
         // strata-fuse (lowerwatch=on, the default) over the same with it off: >= 0.95.
-        const auto on
-            = std::find_if(engines.begin(), engines.end(), [](const Engine &e) { return e.name == "strata-fuse"; });
-        const auto off
-            = std::find_if(engines.begin(), engines.end(), [](const Engine &e) { return e.name == "sf-nowatch"; });
-        const auto &ron = results[static_cast<size_t>(on - engines.begin())];
-        const auto &roff = results[static_cast<size_t>(off - engines.begin())];
-        std::printf("\n%-26s %10s  target >= 0.95\n", "lowerwatch on / off", "ratio");
-        for (size_t r = 0; r < kRows.size() && r < ron.size() && r < roff.size(); ++r)
-            std::printf("%-26s %10.2f  %s\n", kRows[r].name.c_str(), ron[r] / roff[r],
-                        ron[r] / roff[r] >= 0.95 ? "met" : "MISSED");
+        const auto at = [&](const char *name) {
+            return static_cast<size_t>(
+                std::find_if(engines.begin(), engines.end(), [&](const Engine &e) { return e.name == name; })
+                - engines.begin());
+        };
+        if (at("strata-fuse") < engines.size() && at("sf-nowatch") < engines.size())
+            printPair(kRows, results, at("strata-fuse"), at("sf-nowatch"), "lowerwatch on / off", 0.95);
     }
-    printRequests(engines, measured);
+    printRequests(engines, kRows, results);
     if (!keep)
         sh("rm -rf '" + base + "'");
     return 0;

@@ -61,7 +61,7 @@ std::string marker(const Sizes &s, bool useTar)
 {
     return std::to_string(s.bigMiB) + " " + std::to_string(s.copyupFiles) + " " + std::to_string(s.untarFiles) + " "
         + std::to_string(s.treeFiles) + " " + std::to_string(s.readdirEntries) + " " + (useTar ? "tar" : "loop")
-        + " v1\n";
+        + " v2\n";
 }
 
 } // namespace
@@ -77,13 +77,38 @@ void dropCaches()
     std::ofstream("/proc/sys/vm/drop_caches") << "3\n";
 }
 
-void generate(const std::string &base, const Sizes &s, bool useTar)
+namespace {
+
+// One round's copy-up files, built beside and renamed into place, so that an
+// interrupted run leaves no half set behind.
+void copyupSet(const std::string &bottom, const Sizes &s, int round)
+{
+    const std::string dir = bottom + "/copyup/r" + std::to_string(round);
+    if (::access(dir.c_str(), F_OK) == 0)
+        return;
+    const std::string staged = dir + ".new";
+    if (std::system(("rm -rf '" + staged + "'").c_str()) != 0)
+        die("clean " + staged);
+    mkdirs(staged);
+    for (int i = 0; i < s.copyupFiles; ++i)
+        writeSmall(staged + "/f" + std::to_string(i), 16384, i);
+    if (::rename(staged.c_str(), dir.c_str()) != 0)
+        die("rename " + staged);
+}
+
+} // namespace
+
+void generate(const std::string &base, const Sizes &s, bool useTar, int rounds)
 {
     const std::string want = marker(s, useTar);
     std::ifstream in(base + "/.generated");
     std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (have == want)
+    if (have == want) {
+        for (int k = 0; k < rounds; ++k)
+            copyupSet(base + "/lower0", s, k);
+        ::sync();
         return;
+    }
     std::fprintf(stderr, "generating the layers in %s ...\n", base.c_str());
     if (std::system(("rm -rf '" + base + "/lower0' '" + base + "/lower1' '" + base + "/src'").c_str()) != 0)
         die("clean " + base);
@@ -92,8 +117,8 @@ void generate(const std::string &base, const Sizes &s, bool useTar)
     mkdirs(bottom + "/merged");
     mkdirs(bottom + "/copyup");
     writeBig(bottom + "/big", s.bigMiB);
-    for (int i = 0; i < s.copyupFiles; ++i)
-        writeSmall(bottom + "/copyup/f" + std::to_string(i), 16384, i);
+    for (int k = 0; k < rounds; ++k)
+        copyupSet(bottom, s, k);
     for (int i = 0; i < s.treeFiles; ++i) {
         const std::string dir = bottom + "/tree/d" + std::to_string(i / 100);
         if (i % 100 == 0)

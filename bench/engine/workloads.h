@@ -20,9 +20,11 @@ struct Sizes {
     int readdirReps = 20;
 };
 
-// Fills `lowerTop` and `lowerBottom` (created) and writes `tarPath` (20k small
-// files, with /usr/bin/tar) once; a marker with the sizes skips regeneration.
-void generate(const std::string &base, const Sizes &s, bool useTar);
+// Fills <base>/lower1 and <base>/lower0 (created) and writes <base>/small.tar (with
+// /usr/bin/tar) once; a marker with the sizes skips regeneration. The copy-up files
+// are one set per round (lower0/copyup/r<K>/f<N>), since a copied-up file is not a
+// copy-up again: sets missing for `rounds` are added without regenerating the rest.
+void generate(const std::string &base, const Sizes &s, bool useTar, int rounds);
 
 // Page cache, dentries and inodes dropped (needs root).
 void dropCaches();

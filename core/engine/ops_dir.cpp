@@ -150,6 +150,14 @@ std::optional<int> createUnderDirLock(Fs &f, fuse_req_t req, Inode &parent, cons
     auto lock = lockDirForChange(f, parent);
     if (!lock)
         return std::nullopt;
+    // A parent with nothing below its upper (a new or opaque directory: an untar's)
+    // has no name to find but in its upper, and making the object there fails with
+    // EEXIST on any: the object is made first, and only a name already taken is
+    // looked up (a whiteout then takes the exclusive path). One negative lookup
+    // fewer per create; LOOKUP has just done the same one.
+    if (parent.lowers.empty())
+        if (auto done = createInPlace(f, req, parent, name, o, e, openFd); !done || *done != EEXIST)
+            return done;
     bool whiteout = false;
     std::unique_ptr<Inode> hold;
     if (childFor(f, parent, name, hold, &whiteout))

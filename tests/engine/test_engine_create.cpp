@@ -10,12 +10,15 @@
 #include "unionfixture.h"
 
 #include <QTest>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <grp.h>
 #include <map>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 using namespace strata;
@@ -112,6 +115,48 @@ std::string describe(const std::map<std::string, Made> &a)
     return s;
 }
 
+// A directory with nothing below its upper (opaque over a lower one, or new) takes
+// creates without a lookup first (ops_dir.cpp createUnderDirLock): the name still
+// taken by a file gives EEXIST, one taken by a whiteout is created over, the
+// lower's hidden names stay hidden. The union's answers, in order.
+void buildPureUpper(const UnionFixture &u)
+{
+    writeFile(u.lower(0) + "/o/gone", "lower");
+    writeFile(u.lower(0) + "/o/below", "below");
+    writeFile(u.upper() + "/o/have", "have");
+    ::setxattr((u.upper() + "/o").c_str(), "trusted.overlay.opaque", "y", 1, 0);
+    ::mknod((u.upper() + "/o/gone").c_str(), S_IFCHR | 0, makedev(0, 0));
+}
+
+std::string createsInPureUpper(const UnionFixture &u)
+{
+    std::string out;
+    auto create = [&](const std::string &rel) {
+        const int fd = ::open(u.path(rel).c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+        out += rel + (fd >= 0 ? " made" : " " + std::string(std::strerror(errno)));
+        if (fd >= 0)
+            out += ::write(fd, rel.data(), rel.size()) == static_cast<ssize_t>(rel.size()) && ::close(fd) == 0
+                ? " written"
+                : " write failed";
+        out += "\n";
+    };
+    auto exists = [&](const std::string &rel) {
+        struct stat st {};
+        out += rel + (::lstat(u.path(rel).c_str(), &st) == 0 ? " exists\n" : " absent\n");
+    };
+    exists("o/gone");
+    exists("o/below");
+    create("o/new");
+    create("o/have");
+    create("o/gone");
+    out += "o/gone holds " + readFile(u.path("o/gone")) + "\n";
+    out += ::mkdir(u.path("fresh").c_str(), 0755) == 0 ? "fresh made\n" : "fresh failed\n";
+    create("fresh/f");
+    create("fresh/f");
+    out += ::mkdir(u.path("o/have").c_str(), 0755) == 0 ? "mkdir o/have made\n" : "mkdir o/have refused\n";
+    return out;
+}
+
 } // namespace
 
 class TestEngineCreate : public QObject {
@@ -139,6 +184,25 @@ private Q_SLOTS:
         QVERIFY(kernel.at("shared/f").exists);
         QCOMPARE(kernel.at("shared/f").uid, kUid);
         QVERIFY2(fuse == kernel, ("kernel:\n" + describe(kernel) + "strata-fuse:\n" + describe(fuse)).c_str());
+    }
+
+    void createInPureUpperDirLikeTheKernel()
+    {
+        UnionFixture u;
+        buildPureUpper(u);
+        QVERIFY(u.mountKernel());
+        const std::string kernel = createsInPureUpper(u);
+        QVERIFY(u.unmount());
+
+        std::filesystem::remove_all(u.upper());
+        std::filesystem::create_directories(u.upper());
+        u.resetWork();
+        buildPureUpper(u);
+        QVERIFY2(u.mountFuse(), u.daemonLog().c_str());
+        const std::string fuse = createsInPureUpper(u);
+        QVERIFY2(u.unmount(), u.daemonLog().c_str());
+        QVERIFY2(kernel.find("o/new made written") != std::string::npos, kernel.c_str());
+        QVERIFY2(fuse == kernel, ("kernel:\n" + kernel + "strata-fuse:\n" + fuse).c_str());
     }
 };
 
