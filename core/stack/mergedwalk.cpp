@@ -47,6 +47,7 @@ Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, c
         path.push_back(Frame {std::move(l), 0});
     };
     enter(std::move(*first));
+    std::string childPath;
     while (!path.empty()) {
         Frame &top = path.back();
         if (top.next == top.listing.entries.size()) {
@@ -59,7 +60,11 @@ Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, c
         }
         const MergedEntry &e = top.listing.entries[top.next++];
         const int depth = static_cast<int>(path.size());
-        const std::string childPath = joinPath(top.listing.path, e.name);
+        // One buffer for every entry's path: no allocation per entry once it is long enough.
+        childPath.assign(top.listing.path);
+        if (!childPath.empty())
+            childPath += '/';
+        childPath += e.name;
         ++result.entries;
         if (!visit(childPath, e, depth)) {
             result.stopped = true;
