@@ -4,9 +4,10 @@
 // layer directories (docs/BENCHMARKS.md). Not a timed test: it prints figures.
 //
 //   strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins] [--warm-only]
-//                          [--scans-only N]
+//                          [--scans-only N] [--serial]
 //
 // --scans-only N: N warm scans and nothing else (under a profiler).
+// --serial: the timed scan reads on one thread (no read-ahead; stack/listahead.h).
 //
 // The stack is generated once (offline, with core/ovl's writers: whiteouts, opaque
 // dirs, copied-up files) and cached in DIR; a marker file records its parameters.
@@ -14,6 +15,7 @@
 #include "ovl/xattrs.h"
 #include "stack/layerstack.h"
 #include "stack/mergedtree.h"
+#include "stack/mergedwalk.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -48,6 +50,7 @@ struct Options {
     bool origins = true;
     bool cold = true; // --warm-only: no cold runs
     int scansOnly = 0; // --scans-only N
+    bool readAhead = true; // --serial: off
 };
 
 [[noreturn]] void die(const std::string &msg)
@@ -172,6 +175,20 @@ void generate(const Options &o, const std::string &marker)
     std::printf("generated in %.1f s\n", now() - t0);
 }
 
+// How often anyone dropped the caches (/proc/vmstat drop_pagecache + drop_slab): a
+// warm run during which this moved was not warm (on a shared machine other
+// benchmarks drop them), and is run again.
+unsigned long cacheDrops()
+{
+    std::ifstream in("/proc/vmstat");
+    std::string key;
+    unsigned long value = 0, sum = 0;
+    while (in >> key >> value)
+        if (key == "drop_pagecache" || key == "drop_slab")
+            sum += value;
+    return sum;
+}
+
 bool dropCaches(std::string &why)
 {
     ::sync();
@@ -218,9 +235,34 @@ struct ScanResult {
     size_t entries = 0, dirs = 0, problems = 0;
 };
 
-// Every merged directory, listed once (depth first). `keep` holds every listing,
-// as a GUI holding the whole tree would.
-ScanResult scan(const std::shared_ptr<const LayerStack> &stack, bool origins, std::vector<Listing> *keep)
+// The full merged scan as stratactl tree, the summaries and the whiteout report do
+// it: the one depth-first walk (stack/mergedwalk.h), every entry visited, with the
+// next directories read ahead on a second thread unless `readAhead` is off.
+ScanResult scan(const std::shared_ptr<const LayerStack> &stack, bool origins, bool readAhead)
+{
+    ScanResult r;
+    MergedTree tree(stack);
+    WalkOptions opts;
+    opts.list = ListOptions {false, origins};
+    opts.readAhead = readAhead;
+    const double t0 = now();
+    auto walked = walkMerged(tree, "", opts, [&r](const std::string &, const MergedEntry &e, int) {
+        ++r.entries;
+        r.dirs += e.isDir();
+        r.problems += !e.problems.empty();
+        return true;
+    });
+    r.seconds = now() - t0;
+    if (!walked)
+        die(walked.error().message());
+    ++r.dirs; // the root
+    r.problems += walked->problems.size();
+    return r;
+}
+
+// Every merged directory, listed once (depth first) and held, as a GUI holding the
+// whole tree would.
+ScanResult scanHeld(const std::shared_ptr<const LayerStack> &stack, bool origins, std::vector<Listing> *keep)
 {
     ScanResult r;
     MergedTree tree(stack);
@@ -283,9 +325,11 @@ int main(int argc, char **argv)
             o.cold = false;
         else if (a == "--scans-only")
             o.scansOnly = std::stoi(value());
+        else if (a == "--serial")
+            o.readAhead = false;
         else
             die("usage: strata-bench-inspector [--dir DIR] [--entries N] [--layers N] [--reps N] [--no-origins] "
-                "[--warm-only] [--scans-only N]");
+                "[--warm-only] [--scans-only N] [--serial]");
     }
     if (o.layers < 2)
         die("--layers must be at least 2");
@@ -308,7 +352,7 @@ int main(int argc, char **argv)
     const auto stack = *opened;
     if (o.scansOnly > 0) {
         for (int i = 0; i < o.scansOnly; ++i)
-            std::printf("scan: %.3fs\n", scan(stack, o.origins, nullptr).seconds);
+            std::printf("scan: %.3fs\n", scan(stack, o.origins, o.readAhead).seconds);
         return 0;
     }
     if (!stack->canReadOverlayXattrs())
@@ -339,19 +383,38 @@ int main(int argc, char **argv)
     // Warm: one untimed pass of each, then alternate.
     timeFind(layerDirs);
     const long rssBefore = maxRssKb();
-    const ScanResult first = scan(stack, o.origins, nullptr);
+    const ScanResult first = scan(stack, o.origins, o.readAhead);
     const long rssAfter = maxRssKb();
-    std::vector<double> findWarm, inspWarm, findCold, inspCold;
-    for (int i = 0; i < o.reps; ++i) {
-        findWarm.push_back(timeFind(layerDirs));
-        inspWarm.push_back(scan(stack, o.origins, nullptr).seconds);
+    std::vector<double> findWarm, inspWarm, serialWarm, findCold, inspCold;
+    int disturbed = 0;
+    for (int i = 0; i < o.reps && disturbed < 10 * o.reps;) {
+        const unsigned long drops = cacheDrops();
+        const double f = timeFind(layerDirs);
+        const double insp = scan(stack, o.origins, o.readAhead).seconds;
+        // The same scan on one thread, for the record.
+        const double serial = o.readAhead ? scan(stack, o.origins, false).seconds : 0;
+        if (cacheDrops() != drops) {
+            ++disturbed;
+            timeFind(layerDirs); // warm again
+            scan(stack, o.origins, true);
+            continue;
+        }
+        findWarm.push_back(f);
+        inspWarm.push_back(insp);
+        if (o.readAhead)
+            serialWarm.push_back(serial);
+        ++i;
     }
+    if (disturbed)
+        std::printf("warm: %d runs discarded (another process dropped the caches during them)\n", disturbed);
+    if (findWarm.empty())
+        die("no warm run was left undisturbed: another process keeps dropping the caches");
     if (canDrop) {
         for (int i = 0; i < o.reps; ++i) {
             dropCaches(why);
             findCold.push_back(timeFind(layerDirs));
             dropCaches(why);
-            inspCold.push_back(scan(stack, o.origins, nullptr).seconds);
+            inspCold.push_back(scan(stack, o.origins, o.readAhead).seconds);
         }
     }
 
@@ -362,7 +425,7 @@ int main(int argc, char **argv)
         malloc_trim(0);
         const size_t before = mallinfo2().uordblks;
         std::vector<Listing> keep;
-        scan(stack, o.origins, &keep);
+        scanHeld(stack, o.origins, &keep);
         retained = mallinfo2().uordblks - before;
     }
 
@@ -395,6 +458,11 @@ int main(int argc, char **argv)
     std::printf("%-34s %10s %10s %8s %14s\n", "", "find", "inspector", "ratio", "inspector/s");
     std::printf("%-34s %9.3fs %9.3fs %7.2fx %12.0f/s\n", ("warm, median of " + std::to_string(o.reps)).c_str(), fw, iw,
                 iw / fw, first.entries / iw);
+    if (!serialWarm.empty()) {
+        const double sw = median(serialWarm);
+        std::printf("%-34s %9.3fs %9.3fs %7.2fx %12.0f/s\n", "warm, one thread (no read-ahead)", fw, sw, sw / fw,
+                    first.entries / sw);
+    }
     if (canDrop) {
         const double fc = median(findCold), ic = median(inspCold);
         std::printf("%-34s %9.3fs %9.3fs %7.2fx %12.0f/s\n", ("cold, median of " + std::to_string(o.reps)).c_str(), fc,

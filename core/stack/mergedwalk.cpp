@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mergedwalk.h"
 
+#include "listahead.h"
+
+#include <optional>
+
 namespace strata::stack {
 
 std::string joinPath(const std::string &parent, const std::string &name)
@@ -8,10 +12,26 @@ std::string joinPath(const std::string &parent, const std::string &name)
     return parent.empty() ? name : parent + "/" + name;
 }
 
+namespace {
+
+// Whether the walk lists the entry's directory after visiting it (`depth`: the entry's).
+bool descends(const MergedEntry &e, int depth, const WalkOptions &opts)
+{
+    return e.isDir() && !e.isWhiteout() && !(opts.maxDepth > 0 && depth >= opts.maxDepth);
+}
+
+} // namespace
+
 Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, const WalkOptions &opts,
                               const Visitor &visit)
 {
-    auto first = tree.list(root, opts.list);
+    std::optional<ListAhead> ahead;
+    if (opts.readAhead)
+        ahead.emplace(
+            tree, opts.list, [&opts](const MergedEntry &e, int depth) { return descends(e, depth, opts); },
+            opts.cancel);
+    auto listDir = [&](const std::string &path) { return ahead ? ahead->list(path) : tree.list(path, opts.list); };
+    auto first = ahead ? ahead->root(root) : tree.list(root, opts.list);
     if (!first)
         return fail(first.error());
     WalkResult result;
@@ -27,6 +47,7 @@ Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, c
         path.push_back(Frame {std::move(l), 0});
     };
     enter(std::move(*first));
+    std::string childPath;
     while (!path.empty()) {
         Frame &top = path.back();
         if (top.next == top.listing.entries.size()) {
@@ -39,15 +60,19 @@ Result<WalkResult> walkMerged(const MergedTree &tree, const std::string &root, c
         }
         const MergedEntry &e = top.listing.entries[top.next++];
         const int depth = static_cast<int>(path.size());
-        const std::string childPath = joinPath(top.listing.path, e.name);
+        // One buffer for every entry's path: no allocation per entry once it is long enough.
+        childPath.assign(top.listing.path);
+        if (!childPath.empty())
+            childPath += '/';
+        childPath += e.name;
         ++result.entries;
         if (!visit(childPath, e, depth)) {
             result.stopped = true;
             break;
         }
-        if (!e.isDir() || e.isWhiteout() || (opts.maxDepth > 0 && depth >= opts.maxDepth))
+        if (!descends(e, depth, opts))
             continue;
-        auto sub = tree.list(childPath, opts.list);
+        auto sub = listDir(childPath);
         if (!sub) {
             result.problems.push_back(sub.error());
             continue;

@@ -21,6 +21,9 @@ struct WalkOptions {
     ListOptions list;
     int maxDepth = 0; // 0: unlimited; 1: the root's own entries only
     const std::atomic<bool> *cancel = nullptr; // checked before every entry
+    // Read the next directories' listings ahead on a second thread (stack/listahead.h)
+    // while the visitor consumes the current one: the same entries in the same order.
+    bool readAhead = true;
 };
 
 struct WalkResult {
