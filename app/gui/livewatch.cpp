@@ -175,10 +175,13 @@ private:
                 continue;
             }
             const auto t0 = Clock::now();
-            if (auto listing = shown(dir))
+            size_t shownEntries = 0; // this directory's, not the one listed before it
+            if (auto listing = shown(dir)) {
+                shownEntries = listing->entries.size();
                 listings.push_back(LiveListing {listing->path, std::move(listing->entries)});
+            }
             const auto t1 = Clock::now();
-            if (!listings.isEmpty() && listings.back().entries.size() >= 1000)
+            if (shownEntries >= 1000)
                 m_dueAt[dir] = t1 + std::min<Clock::duration>(4 * (t1 - t0), std::chrono::milliseconds(100));
             else
                 m_dueAt.erase(dir);

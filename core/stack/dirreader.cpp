@@ -97,6 +97,10 @@ Result<bool> statLayerEntry(int dirFd, RawEntry &e, const std::string &pathForEr
 
 Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors)
 {
+    // From the start: core/watch reads an fd that its poll source has already read
+    // to the end (stackwatcher.cpp registerOpen, then this).
+    if (::lseek(dirFd, 0, SEEK_SET) < 0)
+        return fail(sysError(errno, pathForErrors, "cannot rewind directory"));
     auto names = readLayerDirNames(dirFd, pathForErrors);
     if (!names)
         return fail(names.error());

@@ -22,7 +22,8 @@ struct RawEntry {
 // (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS; O_NOFOLLOW walk on old kernels).
 Result<UniqueFd> openLayerDir(int layerFd, const std::string &path, bool forReading);
 
-// Reads every entry of an open directory (getdents64 in large batches) and lstats
+// Reads every entry of an open directory from its start, whatever was read of it
+// before (getdents64 in large batches), and lstats
 // each one relative to the directory fd. An entry that vanishes between the two
 // calls is dropped (it is gone); any other stat failure fails the read, naming it.
 Result<std::vector<RawEntry>> readLayerDir(int dirFd, const std::string &pathForErrors);

@@ -133,13 +133,11 @@ bool ListAhead::roomAhead() const
     return !m_waiting.empty() && m_heldListings < m_limits.maxListings && m_heldEntries < m_limits.maxEntries;
 }
 
-bool ListAhead::readWaiting(std::unique_lock<std::mutex> &lock, bool skipFirst)
+bool ListAhead::readWaiting(std::unique_lock<std::mutex> &lock)
 {
     if (!roomAhead())
         return false;
     auto next = m_waiting.begin();
-    if (skipFirst && m_waiting.size() > 1)
-        ++next;
     const Key key = next->first;
     const std::string path = std::move(next->second);
     m_waiting.erase(next);
@@ -166,10 +164,9 @@ void ListAhead::run()
         m_changed.wait(lock, [this] { return stopping() || roomAhead(); });
         if (stopping())
             return;
-        // The first waiting directory is the one the walk is about to ask for (it
-        // reads it itself); the helper takes the one after it, so the two do not
-        // queue on the same directory.
-        readWaiting(lock, false);
+        // The first waiting directory in walk order: the walk takes the next one
+        // still waiting when it finds this one being read.
+        readWaiting(lock);
     }
 }
 

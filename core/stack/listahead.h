@@ -71,9 +71,9 @@ private:
     size_t sizeOf(const Result<Listing> &r) const { return r ? r->entries.size() : 0; }
     bool stopping() const;
     bool roomAhead() const; // under the lock: a directory waits and the bounds allow reading it
-    // Under the lock (released while reading): reads a waiting directory ahead, the
-    // first in walk order or (`skipFirst`) the one after it. false: none, or no room.
-    bool readWaiting(std::unique_lock<std::mutex> &lock, bool skipFirst = false);
+    // Under the lock (released while reading): reads the first waiting directory in
+    // walk order ahead. false: none, or no room.
+    bool readWaiting(std::unique_lock<std::mutex> &lock);
     void run();
 
     const MergedTree &m_tree;

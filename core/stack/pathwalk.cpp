@@ -63,15 +63,15 @@ private:
 // count. d_type DT_UNKNOWN (filesystems that do not fill it) costs a stat.
 bool PathWalker::hiddenByReaddir(const LayerDirTable &table, const ReaddirRules &rules, const Version &top) const
 {
-    if (!rules.filtersWhiteouts())
-        return false;
     const int fd = table.fds[top.pos].get();
     const bool xwhiteouts = table.dirs[top.pos].xwhiteouts;
     ovl::LayerObject o;
     o.mode = DTTOIF(top.type);
     const bool candidate = top.type == DT_UNKNOWN || S_ISCHR(o.mode)
         || (S_ISREG(o.mode) && ovl::readdirNeedsWhiteoutXattr(true, xwhiteouts, rules.looksUp(top.pos), o.mode, 0));
-    if (!candidate)
+    // Whether this dir filters at all may cost its origin's read: asked only for a
+    // name that could be a whiteout.
+    if (!candidate || !rules.filtersWhiteouts())
         return false;
     struct stat st {};
     if (::fstatat(fd, top.name, &st, AT_SYMLINK_NOFOLLOW) != 0)

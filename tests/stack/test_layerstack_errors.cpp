@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Bad input gets one clear error naming the thing and the reason.
+#include "stack/dirreader.h"
 #include "stack/layerstack.h"
 #include "stack/mergedtree.h"
 #include "tempdir.h"
@@ -7,6 +8,7 @@
 #include "testmain.h"
 
 #include <QTest>
+#include <fcntl.h>
 #include <fstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,6 +30,22 @@ private Q_SLOTS:
         QVERIFY(::mkdir((m_tmp / "b").c_str(), 0755) == 0);
         std::ofstream(m_tmp / "file") << "x";
         std::ofstream(m_tmp / "a/f") << "x";
+    }
+    // A directory fd already read to its end (as a poll source's snapshot leaves
+    // the one core/watch reads next) still lists every entry.
+    void readLayerDirFromTheStart()
+    {
+        const UniqueFd root(::open(m_tmp.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        QVERIFY(root.valid());
+        auto fd = openLayerDir(root.get(), "a", true);
+        QVERIFY2(fd, fd ? "" : fd.error().message().c_str());
+        auto first = readLayerDirNames(fd->get(), "a");
+        QVERIFY(first);
+        QCOMPARE(first->size(), size_t(1));
+        auto again = readLayerDir(fd->get(), "a");
+        QVERIFY2(again, again ? "" : again.error().message().c_str());
+        QCOMPARE(again->size(), size_t(1));
+        QCOMPARE(again->front().name, std::string("f"));
     }
     void missingLayer()
     {
